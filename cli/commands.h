@@ -1,0 +1,19 @@
+// Subcommands: each takes its arguments after the subcommand name and returns the exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace smmu::cli {
+
+struct Subcommand {
+  const char *name;
+  const char *summary;
+  int (*run)(const std::vector<std::string> &args);
+};
+
+int cmd_kunit(const std::vector<std::string> &args);
+int cmd_trace(const std::vector<std::string> &args);
+int cmd_list(const std::vector<std::string> &args);
+
+}  // namespace smmu::cli

@@ -1,0 +1,59 @@
+// smmu-check: runs the real Linux SMMUv3 descriptor update code in user space
+// and checks what a concurrently fetching SMMU can observe.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "kernel_tree.h"
+
+namespace {
+
+using smmu::cli::Subcommand;
+
+const Subcommand kSubcommands[] = {
+    {"kunit", "run the tree's own arm-smmu-v3 KUnit test in user space (TAP output)", smmu::cli::cmd_kunit},
+    {"trace", "print the recorded CPU events of one KUnit case or scenario", smmu::cli::cmd_trace},
+    {"list", "list the KUnit cases and scenarios a tree provides", smmu::cli::cmd_list},
+};
+
+void usage(std::ostream &out) {
+  out << "usage: smmu-check <command> [options]\n\n"
+         "smmu-check runs the real Linux SMMUv3 STE/CD writer, invalidation and\n"
+         "io-pgtable-arm code in user space, records every store, barrier, cache\n"
+         "maintenance operation and command, and checks what an SMMU fetching\n"
+         "concurrently can observe.\n\ncommands:\n";
+  for (const auto &s : kSubcommands) {
+    std::string n = s.name;
+    out << "  " << n << std::string(10 - n.size(), ' ') << s.summary << "\n";
+  }
+  out << "\nexamples:\n"
+         "  smmu-check kunit --debian 6.12\n"
+         "  smmu-check trace --debian 6.12 arm_smmu_v3_write_ste_test_bypass_to_abort\n"
+         "\n'smmu-check <command> --help' explains each command.\n";
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    usage(std::cout);
+    return args.empty() ? 2 : 0;
+  }
+  for (const auto &s : kSubcommands) {
+    if (args[0] != s.name) continue;
+    try {
+      return s.run(std::vector<std::string>(args.begin() + 1, args.end()));
+    } catch (const smmu::harness::UserError &e) {
+      std::cerr << "smmu-check " << s.name << ": error: " << e.what() << "\n";
+      return 2;
+    } catch (const std::exception &e) {
+      std::cerr << "smmu-check " << s.name << ": internal error: " << e.what() << "\n";
+      return 3;
+    }
+  }
+  std::cerr << "smmu-check: unknown command '" << args[0] << "'\n\n";
+  usage(std::cerr);
+  return 2;
+}

@@ -1,0 +1,82 @@
+#include "options.h"
+
+#include <algorithm>
+#include <iostream>
+
+namespace smmu::cli {
+
+using harness::UserError;
+
+const char *kKernelOptionsHelp =
+    "Kernel source (one of):\n"
+    "  --debian SERIES   Debian's linux-source-SERIES package, e.g. 6.12 or 6.1\n"
+    "                    (extracted once into the cache; scripts/setup installs it)\n"
+    "  --src DIR         any kernel tree: a mainline checkout, a patched tree\n"
+    "Build:\n"
+    "  --cache DIR       where trees and slices are cached\n"
+    "                    (default $SMMU_CHECK_CACHE, $XDG_CACHE_HOME/smmu-check)\n"
+    "  --rebuild         slice and compile again even if a cached build matches\n"
+    "  --quiet           no progress on stderr\n";
+
+Args parse(const std::vector<std::string> &argv, const OptionSpec &spec, const std::string &cmd) {
+  Args a;
+  auto in = [](const std::vector<std::string> &v, const std::string &k) {
+    return std::find(v.begin(), v.end(), k) != v.end();
+  };
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string &s = argv[i];
+    if (s.rfind("--", 0) != 0 || s == "--") {
+      a.positional.push_back(s);
+      continue;
+    }
+    std::string name = s.substr(2), value;
+    bool inline_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inline_value = true;
+    }
+    if (in(spec.with_value, name)) {
+      if (!inline_value) {
+        if (i + 1 >= argv.size()) throw UserError(cmd + ": --" + name + " expects a value");
+        value = argv[++i];
+      }
+      a.values[name] = value;
+    } else if (in(spec.flags, name) && !inline_value) {
+      a.flags[name] = true;
+    } else {
+      throw UserError(cmd + ": unknown option --" + name + " (see smmu-check " + cmd + " --help)");
+    }
+  }
+  return a;
+}
+
+OptionSpec kernel_options(std::vector<std::string> more_values, std::vector<std::string> more_flags) {
+  OptionSpec s;
+  s.with_value = {"debian", "src", "cache"};
+  s.flags = {"rebuild", "quiet", "help"};
+  s.with_value.insert(s.with_value.end(), more_values.begin(), more_values.end());
+  s.flags.insert(s.flags.end(), more_flags.begin(), more_flags.end());
+  return s;
+}
+
+std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a) {
+  if (a.has("debian") == a.has("src"))
+    throw UserError("name the kernel source with exactly one of --debian SERIES or --src DIR");
+  harness::BuildOptions o;
+  if (a.has("cache")) o.cache = a.get("cache");
+  o.force = a.has("rebuild");
+  bool quiet = a.has("quiet");
+  if (!quiet) o.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
+  std::filesystem::path cache = o.cache.empty() ? harness::default_cache_dir() : o.cache;
+  if (!quiet && a.has("debian")) std::cerr << "smmu-check: kernel tree debian " << a.get("debian") << "\n";
+  harness::KernelTree tree = a.has("debian") ? harness::debian_tree(a.get("debian"), cache)
+                                             : harness::source_tree(a.get("src"));
+  auto runner = std::make_unique<harness::KernelRunner>(tree, o);
+  if (!quiet)
+    std::cerr << "smmu-check: " << tree.origin << " (" << tree.version << "), slice "
+              << runner->build().key << (runner->build().cached ? " (cached)" : "") << "\n";
+  return runner;
+}
+
+}  // namespace smmu::cli

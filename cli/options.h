@@ -1,0 +1,41 @@
+// Command-line parsing shared by every subcommand: the kernel source options
+// and a small flag parser that reports unknown or malformed options clearly.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel_runner.h"
+
+namespace smmu::cli {
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> values;  // --name value
+  std::map<std::string, bool> flags;          // --name
+  bool has(const std::string &k) const { return values.count(k) || flags.count(k); }
+  std::string get(const std::string &k, const std::string &def = "") const {
+    auto it = values.find(k);
+    return it == values.end() ? def : it->second;
+  }
+};
+
+struct OptionSpec {
+  std::vector<std::string> with_value;  // e.g. "debian", "src", "cache"
+  std::vector<std::string> flags;       // e.g. "verbose", "rebuild"
+};
+
+// Throws harness::UserError on an unknown option or a missing value.
+Args parse(const std::vector<std::string> &argv, const OptionSpec &spec, const std::string &cmd);
+
+// The options every subcommand that runs kernel code accepts.
+OptionSpec kernel_options(std::vector<std::string> more_values = {}, std::vector<std::string> more_flags = {});
+extern const char *kKernelOptionsHelp;
+
+// Builds (or reuses) and loads the slice for --debian/--src; progress on stderr.
+std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a);
+
+}  // namespace smmu::cli

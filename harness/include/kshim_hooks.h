@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one C ABI between kernel code run in user space (compiled as C into a
+ * "slice" shared object) and smmu-check's C++ side.
+ *
+ * Direction 1, slice -> C++ (the recorder): every memory effect that the SMMU
+ * could observe goes through a kshim_* hook with the kernel file:line it came
+ * from. The hooks perform the effect and record it; they never judge.
+ *
+ * Direction 2, C++ -> slice: the slice exports the kshim_slice_* entry points
+ * at the bottom (KUnit cases and scenario drivers), plus the kernel's own
+ * functions (e.g. arm_smmu_get_ste_used) looked up by name.
+ *
+ * Plain C only: this header is included by kernel code compiled with
+ * -nostdinc, so it must not include anything.
+ */
+#ifndef KSHIM_HOOKS_H
+#define KSHIM_HOOKS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef unsigned long long kshim_u64;
+typedef unsigned long kshim_size;
+
+enum kshim_store_kind {
+	KSHIM_STORE_ONCE = 0,  /* WRITE_ONCE: never split */
+	KSHIM_STORE_PLAIN = 1, /* plain C assignment: the compiler may split it */
+	KSHIM_STORE_RMW = 2,   /* cmpxchg, set_bit: atomic read-modify-write */
+};
+
+enum kshim_barrier_kind {
+	KSHIM_BARRIER_DMA_WMB = 0, /* DMB OSHST */
+	KSHIM_BARRIER_DMA_RMB,     /* DMB OSHLD */
+	KSHIM_BARRIER_DMA_MB,      /* DMB OSH */
+	KSHIM_BARRIER_WMB,         /* DSB ST */
+	KSHIM_BARRIER_RMB,         /* DSB LD */
+	KSHIM_BARRIER_MB,          /* DSB SY */
+	KSHIM_BARRIER_SMP_WMB,     /* DMB ISHST */
+	KSHIM_BARRIER_SMP_RMB,     /* DMB ISHLD */
+	KSHIM_BARRIER_SMP_MB,      /* DMB ISH */
+};
+
+enum kshim_cmo_kind {
+	KSHIM_CMO_CLEAN = 0,   /* DC CVAC per line, then DSB SY (arch_sync_dma_for_device) */
+	KSHIM_CMO_CLEAN_INVAL, /* DC CIVAC per line, then DSB SY */
+	KSHIM_CMO_INVAL,       /* for DMA_FROM_DEVICE; not a publication */
+};
+
+/* What a registered range of memory holds; the SMMU may fetch it. */
+enum kshim_desc_kind {
+	KSHIM_DESC_STE = 0, /* 8 qwords */
+	KSHIM_DESC_CD,      /* 8 qwords */
+	KSHIM_DESC_L1STD,   /* 1 qword per level-1 stream table descriptor */
+	KSHIM_DESC_L1CD,    /* 1 qword per level-1 CD table descriptor */
+	KSHIM_DESC_PGTABLE, /* 1 qword per page-table entry */
+};
+
+/* Stores and loads. size is 1, 2, 4 or 8 bytes. */
+void kshim_store(volatile void *p, kshim_u64 value, unsigned size, int kind,
+		 const char *file, int line);
+kshim_u64 kshim_load(const volatile void *p, unsigned size, const char *file,
+		     int line);
+/* Returns the old value; stores new_value only if it equalled expected. */
+kshim_u64 kshim_cmpxchg(volatile void *p, kshim_u64 expected,
+			kshim_u64 new_value, unsigned size, const char *file,
+			int line);
+/* Atomic *p = (*p & ~clear) | set on a naturally aligned unit. */
+kshim_u64 kshim_rmw(volatile void *p, kshim_u64 clear, kshim_u64 set,
+		    unsigned size, const char *file, int line);
+
+void kshim_barrier(int kind, const char *file, int line);
+void kshim_cmo(const volatile void *p, kshim_size size, int kind,
+	       const char *file, int line);
+
+/*
+ * Memory the kernel code allocates. With zero == 0 the bytes are a
+ * deterministic "old contents" pattern, never zeros, so code that forgets to
+ * zero a fresh page is visible.
+ */
+void *kshim_alloc(kshim_size size, kshim_size align, int zero,
+		  const char *file, int line);
+void kshim_free(const void *p, const char *file, int line);
+
+/*
+ * Commands as the driver encoded them (n commands of 2 qwords each). When
+ * sync is set, sync_cmd holds the CMD_SYNC the driver's own
+ * build_sync_cmd produced and it follows the n commands.
+ */
+void kshim_cmdq_issue(const kshim_u64 *cmds, int n, int sync,
+		      const kshim_u64 *sync_cmd, const char *file, int line);
+
+/* Descriptor ranges the SMMU can fetch; only stores into them are events. */
+void kshim_desc_register(const volatile void *p, kshim_size size, int kind,
+			 const char *name);
+void kshim_desc_unregister(const volatile void *p);
+
+/*
+ * Update boundaries around arm_smmu_write_entry and the points where the
+ * writer calls its sync op: the structure of an STE/CD update.
+ */
+void kshim_update_begin(int desc_kind, const volatile void *entry,
+			const kshim_u64 *target, unsigned nqwords,
+			const char *file, int line);
+void kshim_update_sync(const char *file, int line);
+void kshim_update_end(const char *file, int line);
+
+/* Diagnostics from WARN_ON, BUG_ON and printk. */
+void kshim_warn(const char *what, const char *file, int line);
+void kshim_bug_report(const char *what, const char *file, int line);
+void kshim_print(int level, const char *text);
+
+/* A note in the trace, e.g. the name of a scenario step. */
+void kshim_note(const char *text, const char *file, int line);
+
+/* KUnit: one expectation failed (the case goes on) or an assertion (it stops). */
+void kshim_kunit_failure(const char *message, const char *file, int line);
+
+/* ---- exported by every slice (kernel code + harness drivers) ---- */
+
+enum kshim_run_status {
+	KSHIM_RUN_PASS = 0,
+	KSHIM_RUN_FAIL = 1,
+	KSHIM_RUN_SKIP = 2,
+	KSHIM_RUN_BUG = 3, /* BUG_ON or an assertion stopped the code */
+};
+
+/* KUnit cases of every registered suite, flattened. */
+int kshim_slice_kunit_count(void);
+const char *kshim_slice_kunit_suite(int index);
+const char *kshim_slice_kunit_case(int index);
+/* Runs suite_init once per suite before its first case, like KUnit. */
+int kshim_slice_kunit_run(int index);
+
+/* Scenario drivers: harness C code that calls the real kernel functions. */
+int kshim_slice_scenario_count(void);
+const char *kshim_slice_scenario_name(int index);
+const char *kshim_slice_scenario_help(int index);
+int kshim_slice_scenario_run(int index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KSHIM_HOOKS_H */

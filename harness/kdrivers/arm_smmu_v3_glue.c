@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Included at the end of the arm-smmu-v3.c slice (6.9+ writer), so it sees
+ * the driver's static functions and types.
+ *
+ * - arm_smmu_write_entry is wrapped: the entry becomes fetchable, the update's
+ *   initial and target values are recorded, and each call of the writer's
+ *   sync op is marked, around the tree's own implementation.
+ * - Command queue insertion is replaced: the real encoded commands (and the
+ *   CMD_SYNC built by the driver's own arm_smmu_cmdq_build_sync_cmd) go to
+ *   the recorder instead of an MMIO ring, with the kernel call site.
+ */
+
+#define KSHIM_MAX_NESTED_UPDATES 8
+static const struct arm_smmu_entry_writer_ops *kshim_writer_ops[KSHIM_MAX_NESTED_UPDATES];
+static int kshim_writer_depth;
+
+static void kshim_recorded_sync(struct arm_smmu_entry_writer *writer)
+{
+	kshim_update_sync(NULL, 0);
+	kshim_writer_ops[kshim_writer_depth - 1]->sync(writer);
+}
+
+void arm_smmu_write_entry(struct arm_smmu_entry_writer *writer, __le64 *entry,
+			  const __le64 *target)
+{
+	struct arm_smmu_entry_writer_ops recorded;
+	int kind = writer->ops->get_used == arm_smmu_get_ste_used ? KSHIM_DESC_STE : KSHIM_DESC_CD;
+
+	BUG_ON(kshim_writer_depth == KSHIM_MAX_NESTED_UPDATES);
+	kshim_writer_ops[kshim_writer_depth++] = writer->ops;
+	recorded = *writer->ops;
+	recorded.sync = kshim_recorded_sync;
+	writer->ops = &recorded;
+
+	kshim_update_begin(kind, entry, target, NUM_ENTRY_QWORDS, NULL, 0);
+	__kshim_real_arm_smmu_write_entry(writer, entry, target);
+	kshim_update_end(NULL, 0);
+
+	writer->ops = kshim_writer_ops[--kshim_writer_depth];
+}
+
+static int __kshim_replaced_arm_smmu_cmdq_issue_cmdlist(const char *file, int line,
+							 struct arm_smmu_device *smmu,
+							 struct arm_smmu_cmdq *cmdq,
+							 u64 *cmds, int n, bool sync)
+{
+	u64 cmd_sync[CMDQ_ENT_DWORDS] = { 0 };
+
+	if (sync)
+		arm_smmu_cmdq_build_sync_cmd(cmd_sync, smmu, cmdq, 0);
+	kshim_cmdq_issue(cmds, n, sync, cmd_sync, file, line);
+	return 0;
+}

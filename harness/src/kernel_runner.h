@@ -1,0 +1,51 @@
+// Runs the tree's own code inside a loaded slice and returns what it did:
+// KUnit cases (through our KUnit shim) and harness scenario drivers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel_tree.h"
+#include "slice_build.h"
+#include "trace.h"
+
+namespace smmu::harness {
+
+enum class RunStatus { Pass = 0, Fail = 1, Skip = 2, Bug = 3 };
+const char *to_string(RunStatus s);
+
+struct RunResult {
+  std::string suite;   // KUnit suite, or "scenario"
+  std::string name;
+  RunStatus status = RunStatus::Pass;
+  Trace trace;
+};
+
+struct RunnableCase {
+  std::string suite, name, help;
+  bool kunit = false;
+  int index = 0;  // index within its kind
+};
+
+class KernelRunner {
+ public:
+  KernelRunner(const KernelTree &tree, const BuildOptions &options);
+
+  const KernelTree &tree() const { return tree_; }
+  const SliceBuild &build() const { return build_; }
+  const LoadedSlice &slice() const { return *slice_; }
+
+  std::vector<RunnableCase> kunit_cases() const;
+  std::vector<RunnableCase> scenarios() const;
+  // Finds a KUnit case or scenario by exact name; throws UserError listing the names.
+  RunnableCase find(const std::string &name) const;
+  RunResult run(const RunnableCase &c) const;
+
+ private:
+  KernelTree tree_;
+  SliceBuild build_;
+  std::unique_ptr<LoadedSlice> slice_;
+};
+
+}  // namespace smmu::harness

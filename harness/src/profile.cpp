@@ -1,0 +1,114 @@
+#include "profile.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace smmu::harness {
+namespace {
+
+const char *kDriver = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c";
+
+// Real kernel headers used unmodified; everything else comes from harness/shim.
+const std::vector<std::string> kRealHeaders = {
+    "include/linux/bitfield.h",       "include/linux/bits.h",
+    "include/linux/build_bug.h",      "include/linux/const.h",
+    "include/linux/sizes.h",          "include/linux/io-pgtable.h",
+    "include/vdso/bits.h",            "include/vdso/const.h",
+    "include/uapi/linux/const.h",     "include/asm-generic/bitops/const_hweight.h",
+    "include/linux/log2.h",           "include/linux/container_of.h",
+    "include/uapi/linux/bits.h",  // 6.12 only; copied when present
+};
+
+const std::vector<std::string> kDefines = {
+    "-DCONFIG_KUNIT=1", "-DCONFIG_IOMMU_IO_PGTABLE_LPAE=1",
+    "-DCONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST=1", "-DCONFIG_ARM_SMMU_V3_SVA=1",
+    "-DCONFIG_ARM_SMMU_V3_KUNIT_TEST=1", "-DCONFIG_64BIT=1", "-DCONFIG_ARM64=1",
+    "-DCONFIG_PCI_ATS=1",
+};
+
+bool file_mentions(const std::string &path, const std::string &word) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str().find(word) != std::string::npos;
+}
+
+UnitSpec io_pgtable_units_arm() {
+  UnitSpec u;
+  u.name = "io-pgtable-arm";
+  u.file = "drivers/iommu/io-pgtable-arm.c";
+  u.tree_headers = {"drivers/iommu/io-pgtable-arm.h"};
+  return u;
+}
+
+UnitSpec io_pgtable_unit() {
+  UnitSpec u;
+  u.name = "io-pgtable";
+  u.file = "drivers/iommu/io-pgtable.c";
+  return u;
+}
+
+Profile writer_entry_profile() {
+  Profile p;
+  p.name = "writer-entry";
+  UnitSpec drv;
+  drv.name = "arm-smmu-v3";
+  drv.file = kDriver;
+  drv.roots = {
+      // STE/CD writer and the make functions (the KUnit test's needs).
+      "arm_smmu_get_ste_used", "arm_smmu_get_cd_used", "arm_smmu_write_entry",
+      "arm_smmu_make_abort_ste", "arm_smmu_make_bypass_ste", "arm_smmu_make_cdtable_ste",
+      "arm_smmu_make_s2_domain_ste", "arm_smmu_make_s1_cd",
+      // Production write path with real commands.
+      "arm_smmu_write_ste", "arm_smmu_write_cd_entry", "arm_smmu_cmdq_build_sync_cmd",
+      "arm_smmu_write_strtab_l1_desc", "arm_smmu_write_cd_l1_desc",
+      // Invalidation callers.
+      "arm_smmu_tlb_inv_asid", "arm_smmu_tlb_inv_range_domain", "arm_smmu_tlb_inv_range_asid",
+      "arm_smmu_flush_ops", "arm_smmu_atc_inv_domain",
+  };
+  drv.wraps = {"arm_smmu_write_entry"};
+  drv.replaces = {"arm_smmu_cmdq_issue_cmdlist"};
+  drv.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
+  drv.prelude_headers = {"arm_smmu_v3_glue.h"};
+  drv.glue = {"arm_smmu_v3_glue.c"};
+  p.units.push_back(drv);
+
+  UnitSpec sva;
+  sva.name = "arm-smmu-v3-sva";
+  sva.file = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c";
+  sva.roots = {"arm_smmu_make_sva_cd"};
+  sva.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h", "drivers/iommu/io-pgtable-arm.h"};
+  sva.optional = true;
+  p.units.push_back(sva);
+
+  UnitSpec test;
+  test.name = "arm-smmu-v3-test";
+  test.file = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-test.c";
+  test.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
+  test.prelude_headers = {"kunit/test.h"};
+  test.optional = true;
+  p.units.push_back(test);
+  p.units.push_back(io_pgtable_units_arm());
+  p.units.push_back(io_pgtable_unit());
+  p.drivers = {"runtime.c"};
+  return p;
+}
+
+}  // namespace
+
+Profile profile_for(const KernelTree &tree) {
+  std::string driver = (tree.root / kDriver).string();
+  if (!std::filesystem::exists(driver))
+    throw UserError(driver + ": not found; the tree has no SMMUv3 driver");
+  Profile p;
+  if (file_mentions(driver, "arm_smmu_write_entry"))
+    p = writer_entry_profile();
+  else
+    throw UserError(driver + ": defines neither arm_smmu_write_entry (6.9 and later) nor "
+                    "arm_smmu_write_strtab_ent (6.1): this driver version is not supported");
+  p.real_headers = kRealHeaders;
+  p.defines = kDefines;
+  return p;
+}
+
+}  // namespace smmu::harness

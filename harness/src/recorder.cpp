@@ -1,0 +1,288 @@
+// The C++ side of kshim_hooks.h. It performs each memory effect exactly as the
+// kernel asked and records it; judging is the checker's business.
+#include "recorder.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+#include "kshim_hooks.h"
+
+namespace smmu::harness {
+namespace {
+
+Trace *g_trace = nullptr;
+std::vector<int> g_update_registered;  // per open update: desc it registered, or -1
+
+// The newest allocation, reported when it is registered as descriptor memory:
+// only memory the SMMU can fetch is an event.
+struct LastAlloc {
+  uint64_t addr = 0, size = 0;
+  bool zeroed = false;
+  SourceLoc where;
+} g_last_alloc;
+std::map<uint64_t, uint64_t> g_allocations;  // address -> size
+
+uint64_t addr_of(const volatile void *p) { return reinterpret_cast<uint64_t>(p); }
+
+SourceLoc loc(const char *file, int line) { return SourceLoc{file ? file : "?", line}; }
+
+uint64_t read_unit(const volatile void *p, unsigned size) {
+  switch (size) {
+    case 1: return *static_cast<const volatile uint8_t *>(p);
+    case 2: return *static_cast<const volatile uint16_t *>(p);
+    case 4: return *static_cast<const volatile uint32_t *>(p);
+    case 8: return *static_cast<const volatile uint64_t *>(p);
+  }
+  std::fprintf(stderr, "smmu-check: kernel code accessed %u bytes at once; only 1, 2, 4, 8 are supported\n", size);
+  std::abort();
+}
+
+void write_unit(volatile void *p, uint64_t v, unsigned size) {
+  switch (size) {
+    case 1: *static_cast<volatile uint8_t *>(p) = static_cast<uint8_t>(v); return;
+    case 2: *static_cast<volatile uint16_t *>(p) = static_cast<uint16_t>(v); return;
+    case 4: *static_cast<volatile uint32_t *>(p) = static_cast<uint32_t>(v); return;
+    case 8: *static_cast<volatile uint64_t *>(p) = v; return;
+  }
+  read_unit(p, size);  // reports and aborts
+}
+
+Event &push(EventKind kind, const char *file, int line) {
+  Event &e = g_trace->events.emplace_back();
+  e.kind = kind;
+  e.loc = loc(file, line);
+  return e;
+}
+
+// Records a store if it lands in a registered descriptor range.
+void record_store(const volatile void *p, uint64_t old_value, uint64_t value, unsigned size,
+                  StoreKind kind, const char *file, int line) {
+  if (!g_trace) return;
+  auto desc = g_trace->find_desc(addr_of(p), size);
+  if (!desc) return;
+  Event &e = push(EventKind::Store, file, line);
+  e.desc = *desc;
+  e.addr = addr_of(p);
+  e.offset = e.addr - g_trace->descs[*desc].base;
+  e.size = size;
+  e.value = value;
+  e.old_value = old_value;
+  e.store = kind;
+}
+
+std::vector<uint64_t> qwords_at(const volatile void *p, unsigned n) {
+  std::vector<uint64_t> out(n);
+  for (unsigned i = 0; i < n; ++i) out[i] = static_cast<const volatile uint64_t *>(p)[i];
+  return out;
+}
+
+}  // namespace
+
+RecordingScope::RecordingScope(Trace &trace) : previous_(g_trace) { g_trace = &trace; }
+RecordingScope::~RecordingScope() {
+  g_trace = previous_;
+  g_update_registered.clear();
+}
+
+void release_kernel_allocations() {
+  for (auto &[addr, size] : g_allocations) std::free(reinterpret_cast<void *>(addr));
+  g_allocations.clear();
+}
+
+}  // namespace smmu::harness
+
+using namespace smmu::harness;
+
+extern "C" {
+
+void kshim_store(volatile void *p, kshim_u64 value, unsigned size, int kind, const char *file,
+                 int line) {
+  uint64_t old_value = read_unit(p, size);
+  write_unit(p, value, size);
+  record_store(p, old_value, value, size, kind == KSHIM_STORE_PLAIN ? StoreKind::Plain
+                                          : kind == KSHIM_STORE_RMW ? StoreKind::Rmw
+                                                                    : StoreKind::Once,
+               file, line);
+}
+
+kshim_u64 kshim_load(const volatile void *p, unsigned size, const char *, int) {
+  return read_unit(p, size);
+}
+
+kshim_u64 kshim_cmpxchg(volatile void *p, kshim_u64 expected, kshim_u64 new_value, unsigned size,
+                        const char *file, int line) {
+  uint64_t old_value = read_unit(p, size);
+  if (old_value == expected) {
+    write_unit(p, new_value, size);
+    record_store(p, old_value, new_value, size, StoreKind::Rmw, file, line);
+  }
+  return old_value;
+}
+
+kshim_u64 kshim_rmw(volatile void *p, kshim_u64 clear, kshim_u64 set, unsigned size,
+                    const char *file, int line) {
+  uint64_t old_value = read_unit(p, size);
+  uint64_t new_value = (old_value & ~clear) | set;
+  write_unit(p, new_value, size);
+  if (new_value != old_value) record_store(p, old_value, new_value, size, StoreKind::Rmw, file, line);
+  return old_value;
+}
+
+void kshim_barrier(int kind, const char *file, int line) {
+  if (!g_trace) return;
+  push(EventKind::Barrier, file, line).barrier = static_cast<BarrierKind>(kind);
+}
+
+void kshim_cmo(const volatile void *p, kshim_size size, int kind, const char *file, int line) {
+  if (!g_trace) return;
+  Event &e = push(EventKind::Cmo, file, line);
+  e.addr = addr_of(p);
+  e.size = size;
+  e.cmo = static_cast<CmoKind>(kind);
+  if (auto desc = g_trace->find_desc(e.addr, 1)) {
+    e.desc = *desc;
+    e.offset = e.addr - g_trace->descs[*desc].base;
+  }
+}
+
+void *kshim_alloc(kshim_size size, kshim_size align, int zero, const char *file, int line) {
+  if (align < 16) align = 16;
+  size_t rounded = (size + align - 1) / align * align;
+  void *p = std::aligned_alloc(align, rounded ? rounded : align);
+  if (!p) return nullptr;
+  // Fresh memory holds somebody's old bytes. 0xA5 has bit 0 set, so an
+  // unzeroed page-table page looks full of valid descriptors.
+  std::memset(p, zero ? 0 : 0xA5, rounded);
+  g_allocations[addr_of(p)] = rounded;
+  g_last_alloc = {addr_of(p), size, zero != 0, loc(file, line)};
+  return p;
+}
+
+void kshim_free(const void *p, const char *file, int line) {
+  if (!p) return;
+  auto it = g_allocations.find(addr_of(p));
+  if (it == g_allocations.end()) return;  // not ours (static or stack memory)
+  if (g_trace) {
+    bool fetchable = false;
+    for (auto &d : g_trace->descs)
+      if (d.live && d.base >= it->first && d.base < it->first + it->second) {
+        d.live = false;
+        fetchable = true;
+      }
+    if (fetchable) {
+      Event &e = push(EventKind::Free, file, line);
+      e.addr = it->first;
+      e.size = it->second;
+    }
+  }
+  std::free(const_cast<void *>(p));
+  g_allocations.erase(it);
+}
+
+void kshim_cmdq_issue(const kshim_u64 *cmds, int n, int sync, const kshim_u64 *sync_cmd,
+                      const char *file, int line) {
+  if (!g_trace) return;
+  for (int i = 0; i < n; ++i) {
+    Event &e = push(EventKind::Command, file, line);
+    e.cmd = {cmds[2 * i], cmds[2 * i + 1]};
+  }
+  if (sync) {
+    Event &e = push(EventKind::Command, file, line);
+    e.cmd = {sync_cmd[0], sync_cmd[1]};
+  }
+}
+
+void kshim_desc_register(const volatile void *p, kshim_size size, int kind, const char *name) {
+  if (!g_trace) return;
+  DescRange d;
+  d.name = name ? name : "desc#";
+  if (!d.name.empty() && d.name.back() == '#') {  // "table#" -> table0, table1, ...
+    d.name.pop_back();
+    int n = 0;
+    for (const auto &o : g_trace->descs) n += o.name.rfind(d.name, 0) == 0;
+    d.name += std::to_string(n);
+  }
+  d.kind = static_cast<DescKind>(kind);
+  d.base = addr_of(p);
+  d.size = size;
+  g_trace->descs.push_back(d);
+  bool fresh = g_last_alloc.addr == d.base;
+  Event &e = fresh ? push(EventKind::Alloc, "", 0) : push(EventKind::DescRegister, "", 0);
+  if (fresh) {
+    e.loc = g_last_alloc.where;
+    e.zeroed = g_last_alloc.zeroed;
+    g_last_alloc = {};
+  }
+  e.desc = static_cast<int>(g_trace->descs.size()) - 1;
+  e.addr = d.base;
+  e.size = size;
+  e.before = qwords_at(p, static_cast<unsigned>(size / 8));
+}
+
+void kshim_desc_unregister(const volatile void *p) {
+  if (!g_trace) return;
+  for (auto &d : g_trace->descs)
+    if (d.live && d.base == addr_of(p)) d.live = false;
+}
+
+void kshim_update_begin(int desc_kind, const volatile void *entry, const kshim_u64 *target,
+                        unsigned nqwords, const char *file, int line) {
+  if (!g_trace) return;
+  auto desc = g_trace->find_desc(addr_of(entry), nqwords * 8ull);
+  // An entry not inside registered memory (a KUnit stack copy) is fetchable for the update.
+  g_update_registered.push_back(-1);
+  if (!desc) {
+    const char *kind = desc_kind == KSHIM_DESC_CD ? "cd#" : "ste#";
+    kshim_desc_register(entry, nqwords * 8ull, desc_kind, kind);
+    desc = static_cast<int>(g_trace->descs.size()) - 1;
+    g_update_registered.back() = *desc;
+  }
+  Event &e = push(EventKind::UpdateBegin, file, line);
+  e.desc = desc ? *desc : -1;
+  e.addr = addr_of(entry);
+  e.size = nqwords * 8ull;
+  e.before = qwords_at(entry, nqwords);
+  e.after.assign(target, target + nqwords);
+  e.text = to_string(static_cast<DescKind>(desc_kind));
+}
+
+void kshim_update_sync(const char *file, int line) {
+  if (g_trace) push(EventKind::UpdateSync, file, line);
+}
+
+void kshim_update_end(const char *file, int line) {
+  if (!g_trace) return;
+  push(EventKind::UpdateEnd, file, line);
+  if (!g_update_registered.empty()) {
+    if (g_update_registered.back() >= 0) g_trace->descs[g_update_registered.back()].live = false;
+    g_update_registered.pop_back();
+  }
+}
+
+void kshim_warn(const char *what, const char *file, int line) {
+  if (g_trace) push(EventKind::Warn, file, line).text = what ? what : "WARN";
+}
+
+void kshim_bug_report(const char *what, const char *file, int line) {
+  if (g_trace) push(EventKind::Bug, file, line).text = what ? what : "BUG";
+  else std::fprintf(stderr, "%s:%d: kernel BUG: %s\n", file, line, what ? what : "");
+}
+
+void kshim_print(int, const char *text) {
+  if (g_trace) g_trace->log.emplace_back(text ? text : "");
+}
+
+void kshim_note(const char *text, const char *file, int line) {
+  if (g_trace) push(EventKind::Note, file, line).text = text ? text : "";
+}
+
+void kshim_kunit_failure(const char *message, const char *file, int line) {
+  if (g_trace)
+    g_trace->kunit_failures.push_back(std::string(file ? file : "?") + ":" +
+                                      std::to_string(line) + ": " + (message ? message : ""));
+}
+
+}  // extern "C"

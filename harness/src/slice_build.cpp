@@ -1,0 +1,213 @@
+#include "slice_build.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "slicer.h"
+#include "subprocess.h"
+
+namespace fs = std::filesystem;
+
+namespace smmu::harness {
+namespace {
+
+// Bumped when the slicer's output format changes, so old cache entries are not reused.
+constexpr const char *kSlicerVersion = "slicer-1";
+
+std::string read_file(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Hasher {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  void add(const std::string &s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  }
+  void add_tree(const fs::path &dir) {
+    std::vector<fs::path> files;
+    for (auto &e : fs::recursive_directory_iterator(dir))
+      if (e.is_regular_file()) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (auto &f : files) {
+      add(fs::relative(f, dir).string());
+      add(read_file(f));
+    }
+  }
+  std::string hex() const {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+  }
+};
+
+std::string compiler() {
+  if (const char *cc = std::getenv("SMMU_CHECK_CC"); cc && *cc) return cc;
+  return SMMU_SLICE_CC;
+}
+
+std::vector<std::string> common_flags(const fs::path &realinc, const Profile &p) {
+  fs::path data = harness_data_dir();
+  std::vector<std::string> f = {
+      "-std=gnu11", "-nostdinc", "-isystem", std::string(SMMU_CLANG_RESOURCE_DIR) + "/include",
+      "-I" + realinc.string(), "-I" + (data / "shim" / "include").string(),
+      "-I" + (data / "include").string(), "-I" + (data / "kdrivers").string(),
+      "-D__KERNEL__", "-D__KSHIM__", "-fno-strict-aliasing", "-fno-common",
+  };
+  f.insert(f.end(), p.defines.begin(), p.defines.end());
+  return f;
+}
+
+void say(const BuildOptions &o, const std::string &s) {
+  if (o.progress) o.progress(s);
+}
+
+}  // namespace
+
+fs::path harness_data_dir() {
+  if (const char *d = std::getenv("SMMU_CHECK_DATA_DIR"); d && *d) return d;
+  return fs::path(SMMU_CHECK_SOURCE_DIR) / "harness";
+}
+
+SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
+  SliceBuild b;
+  b.profile = profile_for(tree);
+  const Profile &p = b.profile;
+  fs::path cache = options.cache.empty() ? default_cache_dir() : options.cache;
+
+  Hasher h;
+  h.add(kSlicerVersion);
+  h.add(compiler());
+  h.add(p.name);
+  for (const auto &u : p.units) {
+    h.add(u.file);
+    h.add(read_file(tree.root / u.file));
+    for (const auto &r : u.roots) h.add(r);
+    for (const auto &t : u.tree_headers) h.add(read_file(tree.root / t));
+  }
+  for (const auto &r : p.real_headers) h.add(read_file(tree.root / r));
+  for (const auto &d : p.defines) h.add(d);
+  h.add_tree(harness_data_dir());
+  b.key = h.hex();
+  b.dir = cache / "slices" / b.key;
+  b.shared_object = b.dir / "slice.so";
+  if (!options.force && fs::exists(b.shared_object)) {
+    b.cached = true;
+    return b;
+  }
+
+  fs::remove_all(b.dir);
+  fs::path realinc = b.dir / "realinc";
+  fs::create_directories(realinc);
+  for (const auto &r : p.real_headers) {
+    fs::path src = tree.root / r;
+    if (!fs::exists(src)) continue;  // headers that only some series have
+    fs::path dst = realinc / fs::path(r).lexically_relative("include");
+    if (r.rfind("include/uapi/", 0) == 0) dst = realinc / fs::path(r).lexically_relative("include");
+    fs::create_directories(dst.parent_path());
+    fs::copy_file(src, dst, fs::copy_options::overwrite_existing);
+  }
+  std::vector<std::string> flags = common_flags(realinc, p);
+
+  std::vector<fs::path> objects;
+  std::ofstream log(b.dir / "build.log");
+  auto compile = [&](const fs::path &c_file, const std::string &what) {
+    fs::path obj = c_file;
+    obj.replace_extension(".o");
+    std::vector<std::string> cmd = {compiler(), "-c", "-O1", "-g", "-fPIC", "-w"};
+    cmd.insert(cmd.end(), flags.begin(), flags.end());
+    cmd.insert(cmd.end(), {c_file.string(), "-o", obj.string()});
+    ProcessResult r = run_process(cmd);
+    log << "$";
+    for (auto &a : cmd) log << " " << a;
+    log << "\n" << r.output << "\n";
+    log.flush();
+    if (r.status != 0) {
+      std::string first = r.output.substr(0, r.output.find('\n'));
+      throw UserError("compiling the slice of " + what + " failed: " + first +
+                      "\n  compiler log: " + (b.dir / "build.log").string());
+    }
+    objects.push_back(obj);
+  };
+
+  for (const auto &u : p.units) {
+    if (!fs::exists(tree.root / u.file)) {
+      if (u.optional) {
+        say(options, "skipping " + u.file + " (not in this tree)");
+        continue;
+      }
+      throw UserError((tree.root / u.file).string() + ": not found in the kernel tree");
+    }
+    say(options, "slicing " + u.file);
+    SliceRequest req;
+    req.tree_root = tree.root;
+    req.file = u.file;
+    req.roots = u.roots;
+    req.wraps = u.wraps;
+    req.replaces = u.replaces;
+    req.resource_dir = SMMU_CLANG_RESOURCE_DIR;
+    req.prelude = {"#include <kshim.h>"};
+    for (const auto &g : u.prelude_headers) req.prelude.push_back("#include <" + g + ">");
+    for (const auto &t : u.tree_headers) req.prelude.push_back("#include \"" + (tree.root / t).string() + "\"");
+    for (const auto &g : u.glue) req.epilogue.push_back("#include \"" + g + "\"");
+    // The slicer parses without the glue: the glue defines what is being sliced away.
+    req.clang_args = flags;
+    SliceResult r = slice_file(req);
+    std::ofstream(b.dir / (u.name + ".slice.log")) << [&] {
+      std::string s;
+      for (auto &d : r.diagnostics) s += d + "\n";
+      for (auto &k : r.kept) s += "kept " + k + "\n";
+      for (auto &n : r.unrewritten) s += "plain store inside a macro, not recorded: " + n + "\n";
+      return s;
+    }();
+    if (!r.missing.empty()) {
+      std::string names;
+      for (auto &m : r.missing) names += (names.empty() ? "" : ", ") + m;
+      throw UserError(u.file + ": the tree does not define " + names +
+                      ", which smmu-check needs (profile " + p.name + ")");
+    }
+    fs::path c_file = b.dir / (u.name + ".c");
+    std::ofstream(c_file) << r.text;
+    say(options, "compiling " + u.file + " (" + std::to_string(r.kept.size()) + " declarations, " +
+                     std::to_string(r.plain_stores_rewritten) + " plain stores instrumented)");
+    compile(c_file, u.file);
+  }
+  for (const auto &d : p.drivers) compile(harness_data_dir() / "kdrivers" / d, "harness driver " + d);
+
+  // Linked against this library (which defines the kshim_* hooks) with -z defs,
+  // so a symbol neither the slice nor the shim provides fails here, by name.
+  Dl_info self{};
+  dladdr(reinterpret_cast<void *>(&harness_data_dir), &self);
+  std::vector<std::string> link = {compiler(), "-shared", "-Wl,-z,defs", "-o",
+                                   (b.dir / "slice.so.tmp").string()};
+  for (auto &o : objects) link.push_back(o.string());
+  if (self.dli_fname) link.push_back(fs::canonical(self.dli_fname).string());
+  ProcessResult r = run_process(link);
+  log << "$ link\n" << r.output << "\n";
+  if (r.status != 0)
+    throw UserError("linking the slice failed (a function the kernel code calls is neither in "
+                    "the slice nor in the shim):\n" + r.output.substr(0, 2000) +
+                    "  compiler log: " + (b.dir / "build.log").string());
+  fs::rename(b.dir / "slice.so.tmp", b.shared_object);
+  return b;
+}
+
+LoadedSlice::LoadedSlice(const fs::path &so) {
+  handle_ = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle_) throw UserError(std::string("loading the slice failed: ") + dlerror());
+}
+
+LoadedSlice::~LoadedSlice() {
+  if (handle_) dlclose(handle_);
+}
+
+void *LoadedSlice::symbol(const std::string &name) const { return dlsym(handle_, name.c_str()); }
+
+}  // namespace smmu::harness

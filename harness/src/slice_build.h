@@ -1,0 +1,54 @@
+// Turns a kernel tree into a loaded slice: slice each unit with libTooling,
+// compile the units as C with the system compiler, link one shared object,
+// dlopen it. Builds are cached by a hash of every input.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "kernel_tree.h"
+#include "profile.h"
+
+namespace smmu::harness {
+
+struct BuildOptions {
+  std::filesystem::path cache;               // default_cache_dir() if empty
+  std::function<void(const std::string &)> progress;  // one line per step; may be empty
+  bool force = false;                        // rebuild even if cached
+};
+
+struct SliceBuild {
+  std::filesystem::path dir;        // build directory of this slice
+  std::filesystem::path shared_object;
+  std::string key;                  // content hash of all inputs
+  bool cached = false;              // true when nothing was rebuilt
+  Profile profile;
+};
+
+// Throws UserError with a file:line or the compiler log's path on failure.
+SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options);
+
+// A dlopen'ed slice. Kernel functions and kshim_slice_* exports are looked up by name.
+class LoadedSlice {
+ public:
+  explicit LoadedSlice(const std::filesystem::path &shared_object);
+  ~LoadedSlice();
+  LoadedSlice(const LoadedSlice &) = delete;
+  LoadedSlice &operator=(const LoadedSlice &) = delete;
+
+  void *symbol(const std::string &name) const;  // nullptr if absent
+  template <class F>
+  F *function(const std::string &name) const {
+    return reinterpret_cast<F *>(symbol(name));
+  }
+
+ private:
+  void *handle_ = nullptr;
+};
+
+// Where our shim, hook header and C drivers live (the source tree, or $SMMU_CHECK_DATA_DIR).
+std::filesystem::path harness_data_dir();
+
+}  // namespace smmu::harness

@@ -1,0 +1,16 @@
+// Runs a command without a shell and captures its combined output.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace smmu::harness {
+
+struct ProcessResult {
+  int status = -1;  // exit status, or -1 if it could not run or was killed
+  std::string output;
+};
+
+ProcessResult run_process(const std::vector<std::string> &argv);
+
+}  // namespace smmu::harness
