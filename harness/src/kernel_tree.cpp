@@ -6,6 +6,7 @@
 #include <sstream>
 #include <vector>
 
+#include "file_lock.h"
 #include "subprocess.h"
 
 namespace fs = std::filesystem;
@@ -70,6 +71,7 @@ KernelTree debian_tree(const std::string &series, const fs::path &cache) {
   t.origin = "debian " + series;
   t.root = cache / "trees" / ("debian-" + series) / ("linux-source-" + series);
   fs::path stamp = t.root.parent_path() / ".extracted";
+  FileLock lock(cache / "trees" / (".lock-debian-" + series));
   if (!fs::exists(stamp)) {
     if (!fs::exists(tarball))
       throw UserError(tarball.string() + " not found: install Debian's linux-source-" + series +

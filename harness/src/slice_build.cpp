@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "file_lock.h"
 #include "slicer.h"
 #include "subprocess.h"
 
@@ -98,6 +99,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
   b.key = h.hex();
   b.dir = cache / "slices" / b.key;
   b.shared_object = b.dir / "slice.so";
+  FileLock lock(cache / "slices" / (".lock-" + b.key));
   if (!options.force && fs::exists(b.shared_object)) {
     b.cached = true;
     return b;

@@ -270,6 +270,7 @@ class SliceConsumer : public ASTConsumer {
       }
       std::string sig = source_text(sm, lo, fd->getBeginLoc(), fd->getBody()->getBeginLoc());
       std::replace(sig.begin(), sig.end(), '\n', ' ');
+      sig.erase(sig.find_last_not_of(" \t") + 1);
       rw.InsertTextBefore(sm.getExpansionLoc(fd->getBeginLoc()), sig + "; ");
       rw.ReplaceText(fd->getLocation(), static_cast<unsigned>(name.size()), "__kshim_real_" + name);
     }
