@@ -15,5 +15,6 @@ struct Subcommand {
 int cmd_kunit(const std::vector<std::string> &args);
 int cmd_trace(const std::vector<std::string> &args);
 int cmd_list(const std::vector<std::string> &args);
+int cmd_models(const std::vector<std::string> &args);
 
 }  // namespace smmu::cli

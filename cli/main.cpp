@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "kernel_tree.h"
+#include "model_error.h"
 
 namespace {
 
@@ -15,6 +16,7 @@ const Subcommand kSubcommands[] = {
     {"kunit", "run the tree's own arm-smmu-v3 KUnit test in user space (TAP output)", smmu::cli::cmd_kunit},
     {"trace", "print the recorded CPU events of one KUnit case or scenario", smmu::cli::cmd_trace},
     {"list", "list the KUnit cases and scenarios a tree provides", smmu::cli::cmd_list},
+    {"models", "list the memory models, or show what one resolves to and why", smmu::cli::cmd_models},
 };
 
 void usage(std::ostream &out) {
@@ -46,6 +48,9 @@ int main(int argc, char **argv) {
     try {
       return s.run(std::vector<std::string>(args.begin() + 1, args.end()));
     } catch (const smmu::harness::UserError &e) {
+      std::cerr << "smmu-check " << s.name << ": error: " << e.what() << "\n";
+      return 2;
+    } catch (const smmu::models::ModelError &e) {  // a bad model file or --model spec: user input
       std::cerr << "smmu-check " << s.name << ": error: " << e.what() << "\n";
       return 2;
     } catch (const std::exception &e) {

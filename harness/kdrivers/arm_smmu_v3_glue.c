@@ -40,6 +40,24 @@ void arm_smmu_write_entry(struct arm_smmu_entry_writer *writer, __le64 *entry,
 	writer->ops = kshim_writer_ops[--kshim_writer_depth];
 }
 
+/*
+ * The commands issued since a scenario driver last set kshim_cmdlog_len to 0,
+ * so that the driver can check the kernel's encoding itself (the trace is the
+ * recorder's). Entries past the end are counted, not stored.
+ */
+#define KSHIM_CMDLOG_MAX 1024
+static u64 kshim_cmdlog[KSHIM_CMDLOG_MAX][CMDQ_ENT_DWORDS];
+static int kshim_cmdlog_len;
+
+static void kshim_cmdlog_add(const u64 *cmd)
+{
+	if (kshim_cmdlog_len < KSHIM_CMDLOG_MAX) {
+		kshim_cmdlog[kshim_cmdlog_len][0] = cmd[0];
+		kshim_cmdlog[kshim_cmdlog_len][1] = cmd[1];
+	}
+	kshim_cmdlog_len++;
+}
+
 static int __kshim_replaced_arm_smmu_cmdq_issue_cmdlist(const char *file, int line,
 							 struct arm_smmu_device *smmu,
 							 struct arm_smmu_cmdq *cmdq,
@@ -50,5 +68,9 @@ static int __kshim_replaced_arm_smmu_cmdq_issue_cmdlist(const char *file, int li
 	if (sync)
 		arm_smmu_cmdq_build_sync_cmd(cmd_sync, smmu, cmdq, 0);
 	kshim_cmdq_issue(cmds, n, sync, cmd_sync, file, line);
+	for (int i = 0; i < n; i++)
+		kshim_cmdlog_add(&cmds[i * CMDQ_ENT_DWORDS]);
+	if (sync)
+		kshim_cmdlog_add(cmd_sync);
 	return 0;
 }

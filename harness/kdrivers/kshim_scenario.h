@@ -29,4 +29,9 @@ void kshim_scenario_fail(const char *file, int line, const char *fmt, ...)
 			kshim_scenario_fail(__FILE__, __LINE__, fmt, ##__VA_ARGS__); \
 	} while (0)
 
+/* A formatted note in the trace (a step's name), at the driver's file:line. */
+void kshim_scenario_note(const char *file, int line, const char *fmt, ...)
+	__attribute__((__format__(printf, 3, 4)));
+#define KSHIM_NOTE(fmt, ...) kshim_scenario_note(__FILE__, __LINE__, fmt, ##__VA_ARGS__)
+
 #endif

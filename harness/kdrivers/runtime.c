@@ -84,6 +84,18 @@ void kshim_scenario_fail(const char *file, int line, const char *fmt, ...)
 	kshim_bug_jump();
 }
 
+void kshim_scenario_note(const char *file, int line, const char *fmt, ...)
+{
+	char buf[512];
+	const char *rel = file ? __builtin_strstr(file, "kdrivers/") : NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	/* Our drivers are named from kdrivers/ on, like kernel files from the tree root. */
+	kshim_note(buf, rel ? rel : file, line);
+}
+
 /* Runs fn(arg) so that BUG_ON or a fatal assertion returns here. */
 static int guarded(void (*fn)(void *), void *arg)
 {

@@ -94,6 +94,54 @@ Profile writer_entry_profile() {
   return p;
 }
 
+// 6.1: the pre-6.9 writer arm_smmu_write_strtab_ent (no used-bits analysis, no
+// hitless updates) and arm_smmu_write_ctx_desc, reached through the real probe
+// (stream table), domain finalise and attach/detach code.
+Profile writer_strtab_ent_profile() {
+  Profile p;
+  p.name = "writer-strtab-ent";
+  UnitSpec drv;
+  drv.name = "arm-smmu-v3";
+  drv.file = kDriver;
+  drv.roots = {
+      // The writers and their syncs.
+      "arm_smmu_write_strtab_ent", "arm_smmu_write_ctx_desc", "arm_smmu_sync_ste_for_sid",
+      "arm_smmu_cmdq_build_cmd", "arm_smmu_cmdq_build_sync_cmd",
+      // Stream table setup as probe does it, and the STE install per master.
+      "arm_smmu_init_strtab", "arm_smmu_init_sid_strtab", "arm_smmu_get_step_for_sid",
+      "arm_smmu_install_ste_for_dev", "arm_smmu_init_bypass_stes",
+      // The iommu_ops the scenarios drive.
+      "arm_smmu_domain_alloc", "arm_smmu_domain_free", "arm_smmu_domain_finalise",
+      "arm_smmu_enable_nesting", "arm_smmu_attach_dev", "arm_smmu_detach_dev",
+      "arm_smmu_map_pages", "arm_smmu_unmap_pages", "arm_smmu_iotlb_sync",
+      "arm_smmu_flush_iotlb_all",
+      // Invalidation callers.
+      "arm_smmu_tlb_inv_asid", "arm_smmu_tlb_inv_range_domain", "arm_smmu_tlb_inv_range_asid",
+      "arm_smmu_flush_ops", "arm_smmu_atc_inv_domain",
+  };
+  // Wrapped to mark update boundaries and syncs and to register CD memory.
+  drv.wraps = {"arm_smmu_write_strtab_ent", "arm_smmu_write_ctx_desc", "arm_smmu_sync_ste_for_sid",
+               "arm_smmu_sync_cd", "arm_smmu_get_cd_ptr"};
+  drv.replaces = {"arm_smmu_cmdq_issue_cmdlist"};  // 6.1 signature: (smmu, cmds, n, sync)
+  drv.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
+  drv.prelude_headers = {"arm_smmu_v3_61_glue.h"};
+  // scenarios_61.c is glue too: the scenarios call the driver's static functions.
+  drv.glue = {"arm_smmu_v3_61_glue.c", "scenarios_61.c"};
+  p.units.push_back(drv);
+
+  // attach_dev asks the SVA code whether the master has SVA enabled.
+  UnitSpec sva;
+  sva.name = "arm-smmu-v3-sva";
+  sva.file = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c";
+  sva.roots = {"arm_smmu_master_sva_enabled"};
+  sva.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
+  p.units.push_back(sva);
+  p.units.push_back(io_pgtable_units_arm());
+  p.units.push_back(io_pgtable_unit());
+  p.drivers = {"runtime.c"};
+  return p;
+}
+
 }  // namespace
 
 Profile profile_for(const KernelTree &tree) {
@@ -103,6 +151,8 @@ Profile profile_for(const KernelTree &tree) {
   Profile p;
   if (file_mentions(driver, "arm_smmu_write_entry"))
     p = writer_entry_profile();
+  else if (file_mentions(driver, "arm_smmu_write_strtab_ent"))
+    p = writer_strtab_ent_profile();
   else
     throw UserError(driver + ": defines neither arm_smmu_write_entry (6.9 and later) nor "
                     "arm_smmu_write_strtab_ent (6.1): this driver version is not supported");

@@ -77,6 +77,12 @@ fs::path harness_data_dir() {
   return fs::path(SMMU_CHECK_SOURCE_DIR) / "harness";
 }
 
+std::string slice_compiler() { return compiler(); }
+
+std::vector<std::string> slice_unit_flags(const SliceBuild &build) {
+  return common_flags(build.dir / "realinc", build.profile);
+}
+
 SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
   SliceBuild b;
   b.profile = profile_for(tree);
@@ -116,7 +122,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     fs::create_directories(dst.parent_path());
     fs::copy_file(src, dst, fs::copy_options::overwrite_existing);
   }
-  std::vector<std::string> flags = common_flags(realinc, p);
+  std::vector<std::string> flags = slice_unit_flags(b);  // realinc is b.dir / "realinc"
 
   std::vector<fs::path> objects;
   std::ofstream log(b.dir / "build.log");

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kernel_tree.h"
 #include "profile.h"
@@ -50,5 +51,10 @@ class LoadedSlice {
 
 // Where our shim, hook header and C drivers live (the source tree, or $SMMU_CHECK_DATA_DIR).
 std::filesystem::path harness_data_dir();
+
+// The C compiler and the flags (no codegen options) every kernel unit of `build` is
+// compiled with; function_ir() recompiles units with the same ones.
+std::string slice_compiler();
+std::vector<std::string> slice_unit_flags(const SliceBuild &build);
 
 }  // namespace smmu::harness

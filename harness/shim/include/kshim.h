@@ -211,6 +211,25 @@ typedef __builtin_va_list va_list;
 		__kshim_pv;                                                   \
 	})
 
+#ifdef KSHIM_IR_ONLY
+/*
+ * function_ir() (the symbolic engine's input): pure functions such as get_used
+ * must compile to plain integer code, so these stores are ordinary assignments.
+ */
+#undef WRITE_ONCE
+#undef KSHIM_PLAIN_STORE
+#define WRITE_ONCE(x, val)                                                   \
+	do {                                                                 \
+		typeof(x) *__kshim_p = &(x);                                 \
+		*__kshim_p = (val);                                          \
+	} while (0)
+#define KSHIM_PLAIN_STORE(op, lhs, rhs, line)                                 \
+	({                                                                    \
+		typeof(lhs) *__kshim_pp = &(lhs);                             \
+		*__kshim_pp = KSHIM_PLAIN_OP_##op(*__kshim_pp, (rhs));        \
+	})
+#endif
+
 #define KSHIM_BARRIER(kind) kshim_barrier(kind, __FILE__, __LINE__)
 #define dma_wmb() KSHIM_BARRIER(KSHIM_BARRIER_DMA_WMB)
 #define dma_rmb() KSHIM_BARRIER(KSHIM_BARRIER_DMA_RMB)

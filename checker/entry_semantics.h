@@ -1,0 +1,26 @@
+// The kernel's own meaning of an STE or CD, handed over by the harness as
+// values: the compiled get_used functions and their LLVM IR. The checker never
+// opens a kernel file.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "entry_update.h"
+
+namespace smmu::checker {
+
+using UsedFn = std::function<void(const uint64_t *entry, uint64_t *used)>;
+
+struct EntrySemantics {
+  UsedFn ste_used, cd_used;        // arm_smmu_get_ste_used / arm_smmu_get_cd_used, compiled
+  std::string ir;                  // their LLVM IR (for the Z3 engine); may be empty
+  std::string ste_used_symbol = "arm_smmu_get_ste_used";
+  std::string cd_used_symbol = "arm_smmu_get_cd_used";
+
+  // e & used(e), per qword: what the SMMU acts on (MODEL.md §4.1).
+  Entry meaning(harness::DescKind kind, const Entry &e) const;
+  Entry used(harness::DescKind kind, const Entry &e) const;
+};
+
+}  // namespace smmu::checker

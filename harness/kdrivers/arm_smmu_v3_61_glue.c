@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Included at the end of the 6.1 arm-smmu-v3.c slice (profile
+ * writer-strtab-ent), so it sees the driver's static functions and types.
+ *
+ * - Command queue insertion is replaced: the real encoded commands and the
+ *   CMD_SYNC built by the driver's own arm_smmu_cmdq_build_sync_cmd go to the
+ *   recorder, with the kernel call site.
+ * - arm_smmu_write_strtab_ent and arm_smmu_write_ctx_desc are wrapped: the
+ *   entry becomes fetchable and the update is bracketed with its initial and
+ *   target values, like arm_smmu_write_entry on 6.9+. The 6.1 writers take no
+ *   target entry, so the target is what the real writer produces on a scratch
+ *   copy with commands muted. arm_smmu_sync_ste_for_sid and arm_smmu_sync_cd
+ *   (the 6.1 writers' syncs) are marked as update syncs.
+ */
+
+/* Nonzero while a writer runs on a scratch copy: its commands are not issued. */
+static int kshim61_quiet;
+/* Where arm_smmu_get_cd_ptr points the CD writer during its scratch run. */
+static __le64 *kshim61_cd_scratch;
+static int kshim61_update_depth;
+
+#define KSHIM61_MAX_TRACKED 64
+static const volatile void *kshim61_registered[KSHIM61_MAX_TRACKED];
+static int kshim61_n_registered;
+
+static struct {
+	struct device *dev;
+	void *priv;
+} kshim61_devs[8];
+static struct kshim61_fwspec kshim61_fwspec_of_any_dev;
+
+static struct {
+	struct xarray *xa;
+	unsigned long index;
+	void *entry;
+} kshim61_xa[64];
+
+/* Scenario drivers call this first: a slice serves many runs in one process. */
+static void kshim61_reset(void)
+{
+	kshim61_quiet = 0;
+	kshim61_cd_scratch = NULL;
+	kshim61_update_depth = 0;
+	kshim61_n_registered = 0;
+	memset(kshim61_devs, 0, sizeof(kshim61_devs));
+	memset(kshim61_xa, 0, sizeof(kshim61_xa));
+	kshim61_fwspec_of_any_dev.flags = 0;
+}
+
+/* Registers a descriptor range once; later writes to it are recorded. */
+static void kshim61_register(const volatile void *p, size_t size, int kind, const char *name)
+{
+	for (int i = 0; i < kshim61_n_registered; i++)
+		if (kshim61_registered[i] == p)
+			return;
+	BUG_ON(kshim61_n_registered == KSHIM61_MAX_TRACKED);
+	kshim61_registered[kshim61_n_registered++] = p;
+	kshim_desc_register(p, size, kind, name);
+}
+
+/* ---- device, fwspec and xarray stand-ins (see arm_smmu_v3_61_glue.h) ---- */
+
+static struct kshim61_fwspec *kshim61_dev_fwspec(struct device *dev)
+{
+	return dev ? &kshim61_fwspec_of_any_dev : NULL;
+}
+
+static void *kshim61_dev_priv(struct device *dev)
+{
+	for (int i = 0; i < (int)ARRAY_SIZE(kshim61_devs); i++)
+		if (kshim61_devs[i].dev == dev)
+			return kshim61_devs[i].priv;
+	return NULL;
+}
+
+static void kshim61_dev_priv_set(struct device *dev, void *priv)
+{
+	for (int i = 0; i < (int)ARRAY_SIZE(kshim61_devs); i++)
+		if (kshim61_devs[i].dev == dev || !kshim61_devs[i].dev) {
+			kshim61_devs[i].dev = dev;
+			kshim61_devs[i].priv = priv;
+			return;
+		}
+	BUG();
+}
+
+/* Lowest free index in [min, max], as xa_alloc does for an XA_FLAGS_ALLOC array. */
+static int kshim61_xa_alloc(struct xarray *xa, u32 *id, void *entry, struct kshim61_xa_limit limit)
+{
+	for (unsigned long index = limit.min; index <= limit.max; index++) {
+		int free_slot = -1, used = 0;
+		for (int i = 0; i < (int)ARRAY_SIZE(kshim61_xa); i++) {
+			if (kshim61_xa[i].xa == xa && kshim61_xa[i].index == index)
+				used = 1;
+			if (!kshim61_xa[i].xa && free_slot < 0)
+				free_slot = i;
+		}
+		if (used)
+			continue;
+		if (free_slot < 0)
+			return -ENOMEM;
+		kshim61_xa[free_slot].xa = xa;
+		kshim61_xa[free_slot].index = index;
+		kshim61_xa[free_slot].entry = entry;
+		*id = index;
+		return 0;
+	}
+	return -EBUSY;
+}
+
+static void *kshim61_xa_load(struct xarray *xa, unsigned long index)
+{
+	for (int i = 0; i < (int)ARRAY_SIZE(kshim61_xa); i++)
+		if (kshim61_xa[i].xa == xa && kshim61_xa[i].index == index)
+			return kshim61_xa[i].entry;
+	return NULL;
+}
+
+static void *kshim61_xa_erase(struct xarray *xa, unsigned long index)
+{
+	for (int i = 0; i < (int)ARRAY_SIZE(kshim61_xa); i++)
+		if (kshim61_xa[i].xa == xa && kshim61_xa[i].index == index) {
+			void *entry = kshim61_xa[i].entry;
+			kshim61_xa[i].xa = NULL;
+			return entry;
+		}
+	return NULL;
+}
+
+/* ---- command queue ---- */
+
+static int __kshim_replaced_arm_smmu_cmdq_issue_cmdlist(const char *file, int line,
+							 struct arm_smmu_device *smmu,
+							 u64 *cmds, int n, bool sync)
+{
+	u64 cmd_sync[CMDQ_ENT_DWORDS] = { 0 };
+
+	if (kshim61_quiet)
+		return 0;
+	/* The real insertion builds its CMD_SYNC for the slot after the n commands. */
+	if (sync)
+		arm_smmu_cmdq_build_sync_cmd(cmd_sync, smmu, &smmu->cmdq.q, n);
+	kshim_cmdq_issue(cmds, n, sync, cmd_sync, file, line);
+	return 0;
+}
+
+/* ---- update boundaries ---- */
+
+static void arm_smmu_sync_ste_for_sid(struct arm_smmu_device *smmu, u32 sid)
+{
+	if (kshim61_update_depth && !kshim61_quiet)
+		kshim_update_sync(NULL, 0);
+	__kshim_real_arm_smmu_sync_ste_for_sid(smmu, sid);
+}
+
+static void arm_smmu_sync_cd(struct arm_smmu_domain *smmu_domain, int ssid, bool leaf)
+{
+	if (kshim61_update_depth && !kshim61_quiet)
+		kshim_update_sync(NULL, 0);
+	__kshim_real_arm_smmu_sync_cd(smmu_domain, ssid, leaf);
+}
+
+static __le64 *arm_smmu_get_cd_ptr(struct arm_smmu_domain *smmu_domain, u32 ssid)
+{
+	if (kshim61_cd_scratch)
+		return kshim61_cd_scratch;
+	return __kshim_real_arm_smmu_get_cd_ptr(smmu_domain, ssid);
+}
+
+static void arm_smmu_write_strtab_ent(struct arm_smmu_master *master, u32 sid, __le64 *dst)
+{
+	__le64 target[STRTAB_STE_DWORDS];
+
+	kshim61_register(dst, sizeof(target), KSHIM_DESC_STE, "ste#");
+	memcpy(target, dst, sizeof(target));
+	kshim61_quiet++;
+	__kshim_real_arm_smmu_write_strtab_ent(master, sid, target);
+	kshim61_quiet--;
+
+	kshim61_update_depth++;
+	kshim_update_begin(KSHIM_DESC_STE, dst, target, STRTAB_STE_DWORDS, NULL, 0);
+	__kshim_real_arm_smmu_write_strtab_ent(master, sid, dst);
+	kshim_update_end(NULL, 0);
+	kshim61_update_depth--;
+}
+
+int arm_smmu_write_ctx_desc(struct arm_smmu_domain *smmu_domain, int ssid,
+			    struct arm_smmu_ctx_desc *cd)
+{
+	struct arm_smmu_ctx_desc_cfg *cdcfg = &smmu_domain->s1_cfg.cdcfg;
+	__le64 target[CTXDESC_CD_DWORDS], *cdptr;
+	int ret;
+
+	/* An SSID out of range: the writer WARNs and fails before touching a CD. */
+	if (ssid >= (1 << smmu_domain->s1_cfg.s1cdmax))
+		return __kshim_real_arm_smmu_write_ctx_desc(smmu_domain, ssid, cd);
+
+	if (smmu_domain->s1_cfg.s1fmt == STRTAB_STE_0_S1FMT_64K_L2)
+		kshim61_register(cdcfg->cdtab, cdcfg->num_l1_ents * (CTXDESC_L1_DESC_DWORDS << 3),
+				 KSHIM_DESC_L1CD, "l1cd#");
+	/*
+	 * The writer's first step: find the CD, allocating its leaf table (and
+	 * publishing the L1 descriptor) if needed. The real call below then
+	 * finds it in place.
+	 */
+	cdptr = arm_smmu_get_cd_ptr(smmu_domain, ssid);
+	if (!cdptr)
+		return __kshim_real_arm_smmu_write_ctx_desc(smmu_domain, ssid, cd);
+	kshim61_register(cdptr, sizeof(target), KSHIM_DESC_CD, "cd#");
+
+	memcpy(target, cdptr, sizeof(target));
+	kshim61_quiet++;
+	kshim61_cd_scratch = target;
+	__kshim_real_arm_smmu_write_ctx_desc(smmu_domain, ssid, cd);
+	kshim61_cd_scratch = NULL;
+	kshim61_quiet--;
+
+	kshim61_update_depth++;
+	kshim_update_begin(KSHIM_DESC_CD, cdptr, target, CTXDESC_CD_DWORDS, NULL, 0);
+	ret = __kshim_real_arm_smmu_write_ctx_desc(smmu_domain, ssid, cd);
+	kshim_update_end(NULL, 0);
+	kshim61_update_depth--;
+	return ret;
+}

@@ -1,0 +1,116 @@
+#include "fault_injection.h"
+
+#include <algorithm>
+#include <map>
+
+namespace smmu::harness {
+namespace {
+
+// Index of the k-th event of a kind (k from 1), or -1.
+int nth(const Trace &t, EventKind kind, int k) {
+  for (size_t i = 0; i < t.events.size(); ++i)
+    if (t.events[i].kind == kind && --k == 0) return static_cast<int>(i);
+  return -1;
+}
+
+bool is_sync_command(const Event &e) { return e.kind == EventKind::Command; }
+
+// What each 8-byte store overwrote, after stores changed order.
+void recompute_old_values(Trace &t) {
+  std::map<uint64_t, uint64_t> memory;
+  for (Event &e : t.events) {
+    if (e.kind == EventKind::UpdateBegin || e.kind == EventKind::DescRegister || e.kind == EventKind::Alloc)
+      for (size_t i = 0; i < e.before.size(); ++i) memory[e.addr + 8 * i] = e.before[i];
+    if (e.kind == EventKind::Store && e.size == 8) {
+      if (auto it = memory.find(e.addr); it != memory.end()) e.old_value = it->second;
+      memory[e.addr] = e.value;
+    }
+  }
+}
+
+bool drop_sync(Trace &t, int k) {
+  int i = nth(t, EventKind::UpdateSync, k);
+  if (i < 0) return false;
+  // The sync op's own commands go with it.
+  auto first = t.events.begin() + i, last = first + 1;
+  while (last != t.events.end() && is_sync_command(*last)) ++last;
+  t.events.erase(first, last);
+  return true;
+}
+
+// Steps are the runs of stores between update boundaries and syncs.
+bool swap_steps(Trace &t, int k) {
+  int a = k == 1 ? nth(t, EventKind::UpdateBegin, 1) : nth(t, EventKind::UpdateSync, k - 1);
+  int b = nth(t, EventKind::UpdateSync, k);
+  int c = nth(t, EventKind::UpdateSync, k + 1);
+  if (a < 0 || b < 0 || c < 0) return false;
+  auto stores = [&](int from, int to) {
+    std::vector<Event> s;
+    for (int i = from + 1; i < to; ++i)
+      if (t.events[i].kind == EventKind::Store) s.push_back(t.events[i]);
+    return s;
+  };
+  std::vector<Event> first = stores(a, b), second = stores(b, c);
+  if (first.empty() || second.empty()) return false;
+  // Stores go where the step's first store was; other events keep their order.
+  auto refill = [&](int from, int to, const std::vector<Event> &with) {
+    std::vector<Event> merged;
+    bool placed = false;
+    for (int i = from + 1; i < to; ++i) {
+      if (t.events[i].kind == EventKind::Store) {
+        if (!placed) merged.insert(merged.end(), with.begin(), with.end());
+        placed = true;
+      } else {
+        merged.push_back(t.events[i]);
+      }
+    }
+    return merged;
+  };
+  std::vector<Event> step1 = refill(a, b, second), step2 = refill(b, c, first);
+  std::vector<Event> events(t.events.begin(), t.events.begin() + a + 1);
+  events.insert(events.end(), step1.begin(), step1.end());
+  events.push_back(t.events[b]);
+  events.insert(events.end(), step2.begin(), step2.end());
+  events.insert(events.end(), t.events.begin() + c, t.events.end());
+  t.events = std::move(events);
+  recompute_old_values(t);
+  return true;
+}
+
+bool tear_store(Trace &t, int k) {
+  for (auto &e : t.events)
+    if (e.kind == EventKind::Store && e.store == StoreKind::Once && --k == 0) {
+      e.store = StoreKind::Plain;
+      return true;
+    }
+  return false;
+}
+
+}  // namespace
+
+const char *to_string(Fault f) {
+  switch (f) {
+    case Fault::DropSync: return "drop-sync";
+    case Fault::MergeSteps: return "merge-steps";
+    case Fault::SwapSteps: return "swap-steps";
+    case Fault::TearStore: return "tear-store";
+  }
+  return "?";
+}
+
+bool inject(Trace &t, Fault f, int k) {
+  switch (f) {
+    case Fault::DropSync: return drop_sync(t, k);
+    case Fault::MergeSteps: {
+      // Merging steps k and k+1 removes the sync between them, but only if both have stores.
+      int a = nth(t, EventKind::UpdateSync, k), b = nth(t, EventKind::UpdateSync, k + 1);
+      if (a < 0 || b < 0) return false;
+      return drop_sync(t, k);
+    }
+    case Fault::SwapSteps: return swap_steps(t, k);
+    case Fault::TearStore: return tear_store(t, k);
+  }
+  return false;
+}
+
+}  // namespace smmu::harness

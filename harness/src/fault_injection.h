@@ -1,0 +1,25 @@
+// Seeded bugs for the checker's soundness tests: each turns the recorded run
+// of a correct update into the run of a broken one, at the trace level, which
+// is all the SMMU (and so the checker) can tell apart.
+#pragma once
+
+#include <string>
+
+#include "trace.h"
+
+namespace smmu::harness {
+
+enum class Fault {
+  DropSync,     // the k-th writer sync (and its commands) never happens
+  MergeSteps,   // steps k and k+1 are written with no sync between them
+  SwapSteps,    // the stores of step k+1 are made before those of step k
+  TearStore,    // the k-th WRITE_ONCE into the entry becomes a plain store
+};
+
+const char *to_string(Fault f);
+
+// k counts from 1. Returns false (and leaves the trace alone) when the trace
+// has no such sync, step or store.
+bool inject(Trace &trace, Fault fault, int k);
+
+}  // namespace smmu::harness

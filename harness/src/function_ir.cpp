@@ -1,0 +1,135 @@
+#include "function_ir.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <llvm/AsmParser/Parser.h>
+#include <llvm/IR/InstIterator.h>
+#include <llvm/IR/Instructions.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Pass.h>
+#include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Transforms/IPO.h>
+
+#include "subprocess.h"
+
+namespace fs = std::filesystem;
+
+namespace smmu::harness {
+namespace {
+
+std::string read_text(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string fnv_hex(const std::vector<std::string> &parts) {
+  uint64_t h = 1469598103934665603ull;
+  for (const auto &s : parts) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+// The unit's whole module as IR, compiled once per (command, source) and cached next to the slice.
+std::string module_ir(const SliceBuild &build, const std::string &unit) {
+  fs::path c_file = build.dir / (unit + ".c");
+  if (!fs::exists(c_file))
+    throw UserError(c_file.string() + ": the slice has no unit named '" + unit + "'");
+  // -fno-*vectorize: the SLP vectoriser would otherwise merge qword operations into <2 x i64>.
+  std::vector<std::string> cmd = {slice_compiler(), "-O2", "-S", "-emit-llvm",
+                                  "-fno-slp-vectorize", "-fno-vectorize", "-w", "-DKSHIM_IR_ONLY"};
+  std::vector<std::string> flags = slice_unit_flags(build);
+  cmd.insert(cmd.end(), flags.begin(), flags.end());
+  cmd.push_back(c_file.string());
+  std::vector<std::string> key = cmd;
+  key.push_back(read_text(c_file));
+  fs::path ll = build.dir / (unit + ".ir-" + fnv_hex(key) + ".ll");
+  if (fs::exists(ll)) return read_text(ll);
+
+  // Unique temporary, then rename: concurrent processes may compile the same unit.
+  fs::path tmp = ll;
+  tmp += ".tmp." + std::to_string(getpid());
+  cmd.insert(cmd.end(), {"-o", tmp.string()});
+  ProcessResult r = run_process(cmd);
+  fs::path log_path = build.dir / (unit + ".ir.log");
+  {
+    std::ofstream log(log_path);
+    log << "$";
+    for (auto &a : cmd) log << " " << a;
+    log << "\n" << r.output << "\n";
+  }
+  if (r.status != 0) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    std::string first = r.output.substr(0, r.output.find('\n'));
+    throw UserError("compiling " + unit + " to LLVM IR failed: " + first +
+                    "\n  compiler log: " + log_path.string());
+  }
+  fs::rename(tmp, ll);
+  return read_text(ll);
+}
+
+}  // namespace
+
+std::string function_ir(const SliceBuild &build, const std::string &unit,
+                        const std::vector<std::string> &functions) {
+  std::string text = module_ir(build, unit);
+  if (functions.empty()) return text;
+
+  llvm::LLVMContext ctx;
+  llvm::SMDiagnostic err;
+  std::unique_ptr<llvm::Module> m = llvm::parseAssemblyString(text, err, ctx);
+  if (!m) {
+    std::string msg;
+    llvm::raw_string_ostream os(msg);
+    err.print(unit.c_str(), os);
+    throw UserError("parsing the IR of " + unit + " failed: " + os.str());
+  }
+  // The named definitions plus, transitively, the module functions they call.
+  std::vector<llvm::GlobalValue *> keep;
+  std::set<llvm::Function *> seen;
+  std::vector<llvm::Function *> work;
+  for (const auto &name : functions) {
+    llvm::Function *f = m->getFunction(name);
+    if (!f || f->isDeclaration())
+      throw UserError("function " + name + " is not defined in the slice unit " + unit + " (" +
+                      (build.dir / (unit + ".c")).string() + ")");
+    if (seen.insert(f).second) work.push_back(f);
+  }
+  while (!work.empty()) {
+    llvm::Function *f = work.back();
+    work.pop_back();
+    keep.push_back(f);
+    for (llvm::Instruction &i : llvm::instructions(*f))
+      if (auto *call = llvm::dyn_cast<llvm::CallBase>(&i))
+        if (llvm::Function *callee = call->getCalledFunction())
+          if (!callee->isDeclaration() && seen.insert(callee).second) work.push_back(callee);
+  }
+  // What llvm-extract does: keep these, drop every other body, then clean up.
+  llvm::legacy::PassManager pm;
+  pm.add(llvm::createGVExtractionPass(keep));
+  pm.add(llvm::createGlobalDCEPass());
+  pm.add(llvm::createStripDeadDebugInfoPass());
+  pm.add(llvm::createStripDeadPrototypesPass());
+  pm.run(*m);
+
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  m->print(os, nullptr);
+  return os.str();
+}
+
+}  // namespace smmu::harness

@@ -1,0 +1,21 @@
+// LLVM IR of kernel functions, the symbolic engine's input: a sliced unit
+// compiled again with the slice's own flags, at -O2, with the shim's store
+// hooks compiled out (KSHIM_IR_ONLY) so pure functions are plain integer code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "slice_build.h"
+
+namespace smmu::harness {
+
+// IR text of `unit` (a UnitSpec name, e.g. "arm-smmu-v3") of `build`. The whole
+// module's .ll is cached in build.dir. With `functions` non-empty, returns a
+// module holding only those definitions and the module functions they call
+// (like llvm-extract --recursive). Throws UserError (with the compiler log's
+// path) if the unit does not compile or a function is not defined in it.
+std::string function_ir(const SliceBuild &build, const std::string &unit,
+                        const std::vector<std::string> &functions);
+
+}  // namespace smmu::harness
