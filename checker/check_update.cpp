@@ -1,5 +1,6 @@
 #include "check_update.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace smmu::checker {
@@ -11,7 +12,16 @@ bool invalid(const Entry &meaning) {
   return true;
 }
 
-// Stale beats torn beats misordered: the most specific cause names the violation.
+EpochSpace without_stale(EpochSpace s) {
+  for (auto &g : s.granules)
+    g.candidates.erase(std::remove_if(g.candidates.begin(), g.candidates.end(),
+                                      [](const Candidate &c) { return c.stale; }),
+                       g.candidates.end());
+  return s;
+}
+
+// The kind of a witness: stale if it uses a stale value, torn if a qword is no
+// whole value, else misordered.
 ViolationKind classify(const Witness &w, const EpochSpace &s) {
   for (const auto &p : w.parts)
     if (p.stale) return ViolationKind::Stale;
@@ -114,7 +124,27 @@ Verdict check_trace(const harness::Trace &trace, const models::Model &model, Eng
         continue;
       }
       if (a.outcome != Outcome::Violation) continue;
-      Witness w = witness_of(space, a.choice);
+      // The kind is the plainest cause that suffices, so that every engine
+      // names it alike: first whole, fresh values only (misordered), then
+      // fresh values in torn granules (torn), else the witness found (stale).
+      models::Model whole = model;
+      whole.coherency = models::Coherency::Coherent;
+      whole.plain_store = models::PlainStore::Atomic;
+      EpochSpace fresh_whole = observation_space(u, k, whole, true);
+      EpochSpace fresh = without_stale(space);
+      const EpochSpace *witness_space = &space;
+      for (const EpochSpace *narrower : {&fresh_whole, &fresh}) {
+        if (narrower->combinations() >= space.combinations()) continue;
+        EpochAnswer b = engine.decide({q.kind, narrower, q.meaning_start, q.meaning_end});
+        v.explored += b.explored;
+        if (b.outcome == Outcome::Violation) {
+          a = b;
+          witness_space = narrower;
+          break;
+        }
+      }
+      const EpochSpace &wspace = *witness_space;
+      Witness w = witness_of(wspace, a.choice);
       w.update = ui;
       w.epoch = k;
       w.meaning_observed = sem.meaning(u.kind, w.observed);
@@ -128,13 +158,13 @@ Verdict check_trace(const harness::Trace &trace, const models::Model &model, Eng
                 std::to_string(k) + " that does not replay with the compiled get_used");
         continue;
       }
-      if (space.over_approximate) {
+      if (wspace.over_approximate) {
         unknown("a possible violation in epoch " + std::to_string(k) +
                 " relies on tearing a qword that also takes WRITE_ONCE stores (over-approximated)");
         continue;
       }
       v.outcome = Outcome::Violation;
-      v.kind = classify(w, space);
+      v.kind = classify(w, wspace);
       // A store that no sync follows is never guaranteed to be seen: the old value lives on.
       if (last && v.kind == ViolationKind::Misordered) v.kind = ViolationKind::Stale;
       v.reason = last ? "after the last sync a fetch can still see an entry that is not the target"

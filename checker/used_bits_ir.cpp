@@ -663,6 +663,8 @@ IrModule::IrModule(const std::string &ir_text) : impl_(std::make_unique<Impl>())
 }
 
 IrModule::~IrModule() = default;
+IrModule::IrModule(IrModule &&) noexcept = default;
+IrModule &IrModule::operator=(IrModule &&) noexcept = default;
 
 bool IrModule::defines(const std::string &function) const {
   const llvm::Function *f = impl_->module->getFunction(function);

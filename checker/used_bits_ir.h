@@ -26,6 +26,8 @@ class IrModule {
   ~IrModule();
   IrModule(const IrModule &) = delete;
   IrModule &operator=(const IrModule &) = delete;
+  IrModule(IrModule &&) noexcept;
+  IrModule &operator=(IrModule &&) noexcept;
 
   bool defines(const std::string &function) const;
 

@@ -60,9 +60,9 @@ void print_witness(std::ostream &out, const harness::Trace &t, const Verdict &v)
   }
   out << "  The SMMU reads, each part at its own instant:\n";
   for (const auto &p : w.parts) {
-    if (p.width == 64 && p.trace_index < 0 && w.observed[p.qword] == w.start[p.qword] &&
-        w.start[p.qword] == w.end[p.qword])
-      continue;  // unchanged qwords are noise
+    auto part_of = [&](uint64_t q) { return p.width == 64 ? q : (q >> p.shift) & ((1ull << p.width) - 1); };
+    if (p.trace_index < 0 && part_of(w.start[p.qword]) == p.value && part_of(w.end[p.qword]) == p.value)
+      continue;  // a part the epoch never changes is noise
     out << "    q" << p.qword;
     if (p.width < 64) out << " bits " << p.shift + p.width - 1 << ":" << p.shift;
     out << " = " << hex(p.value) << "  ";

@@ -65,12 +65,18 @@ Profile writer_entry_profile() {
       // Invalidation callers.
       "arm_smmu_tlb_inv_asid", "arm_smmu_tlb_inv_range_domain", "arm_smmu_tlb_inv_range_asid",
       "arm_smmu_flush_ops", "arm_smmu_atc_inv_domain",
+      // Reached by the scenario drivers in scenarios_612_smmu.c.
+      "arm_smmu_install_ste_for_dev", "arm_smmu_get_step_for_sid", "arm_smmu_init_strtab_2lvl",
+      "arm_smmu_init_strtab_linear", "arm_smmu_init_sid_strtab", "arm_smmu_alloc_cd_ptr",
+      "arm_smmu_clear_cd", "arm_smmu_free_cd_tables", "arm_smmu_map_pages",
+      "arm_smmu_unmap_pages", "arm_smmu_iotlb_sync", "arm_smmu_flush_iotlb_all",
   };
   drv.wraps = {"arm_smmu_write_entry"};
   drv.replaces = {"arm_smmu_cmdq_issue_cmdlist"};
   drv.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
-  drv.prelude_headers = {"arm_smmu_v3_glue.h"};
-  drv.glue = {"arm_smmu_v3_glue.c"};
+  drv.prelude_headers = {"arm_smmu_v3_glue.h", "scenarios_612_smmu.h"};
+  // The scenarios are glue: they call the driver's static functions.
+  drv.glue = {"arm_smmu_v3_glue.c", "scenarios_612_smmu.c"};
   p.units.push_back(drv);
 
   UnitSpec sva;
@@ -90,7 +96,7 @@ Profile writer_entry_profile() {
   p.units.push_back(test);
   p.units.push_back(io_pgtable_units_arm());
   p.units.push_back(io_pgtable_unit());
-  p.drivers = {"runtime.c"};
+  p.drivers = {"runtime.c", "scenarios_612_io_pgtable.c"};
   return p;
 }
 

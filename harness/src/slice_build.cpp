@@ -17,7 +17,7 @@ namespace smmu::harness {
 namespace {
 
 // Bumped when the slicer's output format changes, so old cache entries are not reused.
-constexpr const char *kSlicerVersion = "slicer-1";
+constexpr const char *kSlicerVersion = "slicer-2";
 
 std::string read_file(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);

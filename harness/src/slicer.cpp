@@ -365,6 +365,12 @@ class SliceConsumer : public ASTConsumer {
     SourceLocation b = op->getLHS()->getBeginLoc();
     SourceLocation o = op->getOperatorLoc();
     SourceLocation e = op->getRHS()->getEndLoc();
+    // A right-hand side that ends in a macro call (6.1's dst[1] = cpu_to_le64(..))
+    // is still spelled in the file: the rewrite closes after the whole call.
+    if (e.isMacroID() && !b.isMacroID() && !o.isMacroID()) {
+      SourceLocation end = sm.getExpansionRange(e).getEnd();
+      if (end.isFileID() && sm.isBeforeInTranslationUnit(o, end)) e = end;
+    }
     const char *name = store_op_name(op->getOpcode());
     if (b.isMacroID() || o.isMacroID() || e.isMacroID() || !name) {
       SourceLocation at = sm.getExpansionLoc(o);

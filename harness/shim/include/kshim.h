@@ -273,6 +273,21 @@ static inline int test_and_clear_bit(long nr, volatile unsigned long *addr)
 		clear_bit(nr, addr);
 	return old;
 }
+/* 6.1's VMID allocator (arm_smmu_bitmap_alloc). */
+static inline int test_and_set_bit(long nr, volatile unsigned long *addr)
+{
+	int old = test_bit(nr, addr);
+	if (!old)
+		set_bit(nr, addr);
+	return old;
+}
+static inline unsigned long find_first_zero_bit(const unsigned long *addr, unsigned long size)
+{
+	for (unsigned long i = 0; i < size; i++)
+		if (!test_bit(i, addr))
+			return i;
+	return size;
+}
 
 /* Single-threaded user space: atomics that no SMMU observes are plain. */
 #define ATOMIC_INIT(i) { (i) }
@@ -667,6 +682,9 @@ enum dma_data_direction {
 extern u64 kshim_sysreg_mair_el1;
 extern u64 kshim_sysreg_id_aa64mmfr0_el1;
 extern u64 vabits_actual;
+#ifndef VA_BITS
+#define VA_BITS 48 /* CONFIG_ARM64_VA_BITS, Debian's arm64 config */
+#endif
 #define read_sysreg(r) kshim_sysreg_##r
 #define SYS_ID_AA64MMFR0_EL1 0
 #define ID_AA64MMFR0_EL1_PARANGE_SHIFT 0

@@ -16,6 +16,18 @@
 #define IOMMU_MMIO (1 << 4)
 #define IOMMU_PRIV (1 << 5)
 #define IOMMU_NO_PASID (0U)
+/* Domain types (6.1's arm_smmu_domain_alloc and domain_finalise switch on them). */
+#ifndef IOMMU_DOMAIN_BLOCKED
+#define __IOMMU_DOMAIN_PAGING (1U << 0)
+#define __IOMMU_DOMAIN_DMA_API (1U << 1)
+#define __IOMMU_DOMAIN_PT (1U << 2)
+#define __IOMMU_DOMAIN_DMA_FQ (1U << 3)
+#define IOMMU_DOMAIN_BLOCKED (0U)
+#define IOMMU_DOMAIN_IDENTITY (__IOMMU_DOMAIN_PT)
+#define IOMMU_DOMAIN_UNMANAGED (__IOMMU_DOMAIN_PAGING)
+#define IOMMU_DOMAIN_DMA (__IOMMU_DOMAIN_PAGING | __IOMMU_DOMAIN_DMA_API)
+#define IOMMU_DOMAIN_DMA_FQ (__IOMMU_DOMAIN_PAGING | __IOMMU_DOMAIN_DMA_API | __IOMMU_DOMAIN_DMA_FQ)
+#endif
 #define IOMMU_PASID_INVALID (-1U)
 #define IOMMU_DIRTY_NO_CLEAR (1 << 0)
 #define IOMMU_FAULT_PERM_READ (1 << 0)

@@ -1,0 +1,100 @@
+#include "check_run.h"
+
+#include <cstdio>
+#include <iomanip>
+
+#include "explicit_engine.h"
+#include "kernel_tree.h"
+#include "witness_report.h"
+#include "z3_engine.h"
+
+namespace smmu::cli {
+
+EngineChoice parse_engine(const std::string &s) {
+  if (s == "explicit") return EngineChoice::Explicit;
+  if (s == "z3") return EngineChoice::Z3;
+  if (s == "both") return EngineChoice::Both;
+  throw harness::UserError("--engine expects explicit, z3 or both, got '" + s + "'");
+}
+
+namespace {
+
+// Both engines must agree where both decide; a disagreement is never hidden.
+checker::Verdict cross_check(const checker::Verdict &e, const checker::Verdict &z) {
+  using checker::Outcome;
+  if (e.outcome == Outcome::Unknown) return z;
+  if (z.outcome == Outcome::Unknown || e.outcome == z.outcome) {
+    checker::Verdict v = e;
+    v.engine = z.outcome == Outcome::Unknown ? "explicit" : "explicit+z3";
+    return v;
+  }
+  checker::Verdict v = e;
+  v.outcome = Outcome::Unknown;
+  v.engine = "explicit+z3";
+  v.reason = std::string("the engines disagree: explicit says ") + to_string(e.outcome) +
+             ", z3 says " + to_string(z.outcome);
+  return v;
+}
+
+std::string short_case(const std::string &name) {
+  const std::string prefix = "arm_smmu_v3_";
+  return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+}
+
+}  // namespace
+
+std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
+                                 const std::vector<models::Model> &models,
+                                 const checker::EntrySemantics &sem, EngineChoice engine,
+                                 const checker::CheckOptions &options) {
+  std::vector<CheckRow> rows;
+  std::unique_ptr<checker::Z3Engine> z3;
+  if (engine != EngineChoice::Explicit) z3 = std::make_unique<checker::Z3Engine>(sem);
+  for (const auto &run : runs)
+    for (const auto &m : models) {
+      CheckRow row{run.name, m.name, {}, &run.trace};
+      if (run.status != harness::RunStatus::Pass) {
+        row.verdict.outcome = checker::Outcome::Unknown;
+        row.verdict.reason = std::string("the kernel code itself did not pass (") +
+                             harness::to_string(run.status) + ")";
+      } else if (engine == EngineChoice::Z3) {
+        row.verdict = checker::check_trace(run.trace, m, *z3, sem, options);
+      } else {
+        checker::ExplicitEngine ex(sem);
+        row.verdict = checker::check_trace(run.trace, m, ex, sem, options);
+        if (engine == EngineChoice::Both)
+          row.verdict = cross_check(row.verdict, checker::check_trace(run.trace, m, *z3, sem, options));
+      }
+      rows.push_back(std::move(row));
+    }
+  return rows;
+}
+
+int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, bool witnesses) {
+  int not_pass = 0;
+  out << std::left << std::setw(40) << "check" << std::setw(24) << "model" << std::setw(11)
+      << "verdict" << std::setw(12) << "kind" << std::setw(7) << "syncs" << std::setw(10)
+      << "update" << std::setw(10) << "explored" << std::setw(8) << "unique" << "time\n";
+  for (const auto &r : rows) {
+    const checker::Verdict &v = r.verdict;
+    char time[32];
+    std::snprintf(time, sizeof time, "%.1fms", v.seconds * 1e3);
+    out << std::left << std::setw(40) << short_case(r.check) << std::setw(24) << r.model
+        << std::setw(11) << to_string(v.outcome) << std::setw(12) << to_string(v.kind)
+        << std::setw(7) << v.syncs << std::setw(10) << (v.hitless ? "hitless" : "breaking")
+        << std::setw(10) << v.explored << std::setw(8) << v.unique << time << "\n";
+    if (v.outcome != checker::Outcome::Pass) ++not_pass;
+  }
+  for (const auto &r : rows) {
+    const checker::Verdict &v = r.verdict;
+    if (v.outcome == checker::Outcome::Pass) continue;
+    out << "\n" << to_string(v.outcome) << (v.outcome == checker::Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "")
+        << ": " << short_case(r.check) << " under " << r.model << " [" << v.engine << "]\n  " << v.reason << "\n";
+    for (const auto &n : v.notes) out << "  note: " << n << "\n";
+    if (witnesses && v.outcome == checker::Outcome::Violation && r.trace)
+      checker::print_witness(out, *r.trace, v);
+  }
+  return not_pass;
+}
+
+}  // namespace smmu::cli

@@ -1,0 +1,34 @@
+// Runs the checker over recorded runs: every (case, model) pair with the chosen
+// engine(s), cross-checking the engines when both run.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "check_update.h"
+#include "kernel_runner.h"
+#include "model.h"
+
+namespace smmu::cli {
+
+enum class EngineChoice { Explicit, Z3, Both };
+EngineChoice parse_engine(const std::string &s);  // throws UserError
+
+struct CheckRow {
+  std::string check;   // the KUnit case or scenario
+  std::string model;
+  checker::Verdict verdict;
+  const harness::Trace *trace = nullptr;
+};
+
+std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
+                                 const std::vector<models::Model> &models,
+                                 const checker::EntrySemantics &semantics, EngineChoice engine,
+                                 const checker::CheckOptions &options);
+
+// The verdict table, then each violation with its replayable witness.
+// Returns the number of rows that are not `pass`.
+int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, bool witnesses);
+
+}  // namespace smmu::cli

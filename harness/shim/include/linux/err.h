@@ -1,0 +1,2 @@
+/* Forwarding header: smmu-check provides this through kshim.h. */
+#include <kshim.h>
