@@ -52,6 +52,8 @@ Verdict check_trace(const harness::Trace &trace, const models::Model &model, Eng
   Verdict v;
   v.engine = engine.name();
   auto finish = [&]() -> Verdict {
+    std::sort(v.notes.begin(), v.notes.end());
+    v.notes.erase(std::unique(v.notes.begin(), v.notes.end()), v.notes.end());
     v.unique = engine.unique_outcomes();
     v.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return v;

@@ -30,6 +30,7 @@ struct State {
   Entry entry{};
   int trace_index = -1;  // the store that made it
   int epoch = 0;         // the epoch it belongs to
+  std::array<int, kEntryQwords> writer;  // per qword: the last store to it; -1: before the update
 };
 
 uint64_t bits(uint64_t v, unsigned shift, unsigned width) {
@@ -67,7 +68,9 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
   const bool cacheable = m.coherency == Coherency::Cacheable;
 
   // The CPU's states of the entry from the update's start to the end of epoch k.
-  std::vector<State> states{{u.initial, -1, 0}};
+  State first{u.initial, -1, 0, {}};
+  first.writer.fill(-1);
+  std::vector<State> states{first};
   // Per qword: index into `states` of the last state known to be at the floor.
   std::array<size_t, kEntryQwords> floor{};
   std::array<bool, kEntryQwords> plain{}, once{};
@@ -82,6 +85,7 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
         uint64_t mask = ev.size == 8 ? ~0ull : ((1ull << (ev.size * 8)) - 1) << shift;
         s.entry[q] = (s.entry[q] & ~mask) | ((ev.value << shift) & mask);
         s.trace_index = ev.trace_index;
+        s.writer[q] = ev.trace_index;
         s.epoch = static_cast<int>(e);
         states.push_back(s);
       } else if (ev.kind == EntryEvent::Kind::Clean && cacheable) {
@@ -126,9 +130,9 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
         auto it = std::find_if(g.candidates.begin(), g.candidates.end(),
                                [v](const Candidate &c) { return c.value == v; });
         if (it == g.candidates.end())
-          g.candidates.push_back({v, states[i].trace_index, stale});
+          g.candidates.push_back({v, states[i].writer[q], stale});
         else if (it->stale && !stale)
-          *it = {v, states[i].trace_index, false};
+          *it = {v, states[i].writer[q], false};
       }
       space.granules.push_back(std::move(g));
     }

@@ -40,7 +40,7 @@ void print_witness(std::ostream &out, const harness::Trace &t, const Verdict &v)
       letter[p.trace_index] = static_cast<char>('A' + letter.size() % 26);
 
   out << "  CPU events of update " << w.update + 1 << " (" << u.descriptor << ", numbered as in "
-      << "'smmu-check trace'):\n";
+      << "'smmu-check trace' unless a bug was injected):\n";
   size_t epoch = 0;
   out << "    -- epoch 0" << (w.epoch == 0 ? "  <== the SMMU fetch happens here" : "") << "\n";
   for (size_t k = 0; k < u.epochs.size(); ++k) {

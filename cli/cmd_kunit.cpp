@@ -3,7 +3,10 @@
 #include <iostream>
 #include <map>
 
+#include <cstdlib>
+
 #include "check_run.h"
+#include "fault_injection.h"
 #include "commands.h"
 #include "kernel_semantics.h"
 #include "model_registry.h"
@@ -27,6 +30,18 @@ const char *kHelp =
     "Exit status 0 when every case (and every check) passes, 1 when one does\n"
     "not, 2 on bad input.\n\n";
 
+// "drop-sync:2" -> (DropSync, 2)
+std::pair<harness::Fault, int> parse_fault(const std::string &spec) {
+  size_t colon = spec.find(':');
+  std::string name = spec.substr(0, colon);
+  int k = colon == std::string::npos ? 1 : std::atoi(spec.c_str() + colon + 1);
+  for (auto f : {harness::Fault::DropSync, harness::Fault::MergeSteps, harness::Fault::SwapSteps,
+                 harness::Fault::TearStore})
+    if (name == harness::to_string(f) && k >= 1) return {f, k};
+  throw harness::UserError("--inject expects drop-sync:K, merge-steps:K, swap-steps:K or "
+                           "tear-store:K with K >= 1, got '" + spec + "'");
+}
+
 int check_cases(const harness::KernelRunner &runner, const std::vector<harness::RunnableCase> &cases,
                 const Args &a) {
   std::vector<models::Model> models = models::resolve_models(a.get("model"));
@@ -36,6 +51,13 @@ int check_cases(const harness::KernelRunner &runner, const std::vector<harness::
   options.clean_at_sync = a.has("clean-at-sync");
   std::vector<harness::RunResult> runs;
   for (const auto &c : cases) runs.push_back(runner.run(c));
+  if (a.has("inject")) {
+    auto [fault, k] = parse_fault(a.get("inject"));
+    for (auto &r : runs)
+      if (!harness::inject(r.trace, fault, k))
+        std::cerr << "smmu-check kunit: note: " << r.name << " has no " << harness::to_string(fault)
+                  << " " << k << " to inject; checked as recorded\n";
+  }
   auto rows = check_runs(runs, models, sem, engine, options);
   int bad = print_check_report(std::cout, rows, !a.has("no-witness"));
   std::cout << "check: " << rows.size() - bad << " passed, " << bad << " failed\n";
@@ -44,7 +66,7 @@ int check_cases(const harness::KernelRunner &runner, const std::vector<harness::
 }
 
 int cmd_kunit(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"filter", "model", "engine"}, {"verbose", "clean-at-sync", "no-witness"}), "kunit");
+  Args a = parse(argv, kernel_options({"filter", "model", "engine", "inject"}, {"verbose", "clean-at-sync", "no-witness"}), "kunit");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --filter SUBSTR   run only cases whose name contains SUBSTR\n"
@@ -56,6 +78,9 @@ int cmd_kunit(const std::vector<std::string> &argv) {
                  "  --clean-at-sync   cacheable models: assume each sync cleans the entry to\n"
                  "                    PoC first (what a driver with cacheable descriptors adds)\n"
                  "  --no-witness      print the table and reasons only\n"
+                 "  --inject F:K      seed a bug before checking: drop-sync:K, merge-steps:K\n"
+                 "                    (steps K and K+1 without a sync), swap-steps:K, or\n"
+                 "                    tear-store:K (the K-th WRITE_ONCE becomes a plain store)\n"
                  "  --verbose         print the kernel's pr_debug output and the trace of failing cases\n"
                  "\nexamples:\n  smmu-check kunit --debian 6.12\n"
                  "  smmu-check kunit --debian 6.12 --model all --engine both\n";

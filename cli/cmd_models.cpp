@@ -76,8 +76,9 @@ int cmd_models(const std::vector<std::string> &argv) {
                  "  smmu-check models\n"
                  "  smmu-check models --show cacheable-byte+plain-tear32\n"
                  "  smmu-check models --show ./mine.model+plain-tear8\n\n"
-                 "The models are read from $SMMU_CHECK_MODELS_DIR, else "
-              << m::models_dir().string() << ".\n";
+                 "The models are read from $SMMU_CHECK_MODELS_DIR if set, else from the source\n"
+                 "tree's models/; now: "
+              << m::models_dir().string() << "\n";
     return 0;
   }
   if (!a.positional.empty())

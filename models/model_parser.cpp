@@ -58,7 +58,8 @@ class Lexer {
 
   std::string describe_char() const {
     unsigned char c = s_[i_];
-    if (c < 0x20 || c == 0x7f) {
+    // Control bytes and bytes that cannot start a UTF-8 character are shown by value.
+    if (c < 0x20 || c == 0x7f || (c & 0xC0) == 0x80 || c >= 0xF8) {
       char buf[16];
       std::snprintf(buf, sizeof buf, "byte 0x%02x", c);
       return buf;

@@ -127,7 +127,9 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
   std::vector<fs::path> objects;
   std::ofstream log(b.dir / "build.log");
   auto compile = [&](const fs::path &c_file, const std::string &what) {
-    fs::path obj = c_file;
+    // Objects go to the slice dir, never next to a harness driver: the harness
+    // dir is part of the cache key, and other processes build from it too.
+    fs::path obj = b.dir / c_file.filename();
     obj.replace_extension(".o");
     std::vector<std::string> cmd = {compiler(), "-c", "-O1", "-g", "-fPIC", "-w"};
     cmd.insert(cmd.end(), flags.begin(), flags.end());

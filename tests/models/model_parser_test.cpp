@@ -30,6 +30,12 @@ fs::path temp_dir() {
   return d;
 }
 
+// Removes the temporary directory once all tests have run.
+struct TempDirCleanup : ::testing::Environment {
+  void TearDown() override { fs::remove_all(temp_dir()); }
+};
+const auto *const kCleanup = ::testing::AddGlobalTestEnvironment(new TempDirCleanup);
+
 fs::path write(const std::string &name, const std::string &text) {
   fs::path p = temp_dir() / name;
   fs::create_directories(p.parent_path());
@@ -384,6 +390,8 @@ TEST(Malformed, Lexical) {
             path_of("a.model") + ":4:51: expected a name, '=', a quoted string or a # comment, found '@'");
   EXPECT_EQ(parse_error("a.model", replace(full_model("a"), "# a test model", std::string("\x01", 1))),
             path_of("a.model") + ":1:1: expected a name, '=', a quoted string or a # comment, found byte 0x01");
+  EXPECT_EQ(parse_error("a.model", replace(full_model("a"), "# a test model", "\xa7")),
+            path_of("a.model") + ":1:1: expected a name, '=', a quoted string or a # comment, found byte 0xa7");
 }
 
 TEST(Malformed, GrammarNiceties) {

@@ -1,0 +1,110 @@
+// Checker speed on the real 6.12 writer (the slice build is excluded: it is
+// cached before timing starts). Run: SMMU_CHECK_CACHE=build/kernel-cache
+// build/bench/checker_bench. Targets (issue #3): all 22 KUnit transitions x 5
+// presets with the explicit engine <= 1 s; one 8-qword step under coherent
+// <= 1 ms, linear in the number of qwords; 22 transitions under
+// cacheable-byte with Z3 <= 30 s.
+#include <benchmark/benchmark.h>
+
+#include "check_update.h"
+#include "explicit_engine.h"
+#include "function_ir.h"
+#include "kernel_fixture.h"
+#include "model_registry.h"
+#include "z3_engine.h"
+
+using namespace smmu;
+
+namespace {
+
+struct Fixture {
+  checker::EntrySemantics sem;
+  std::vector<harness::Trace> traces;
+  std::vector<models::Model> presets = models::resolve_models("all");
+  Fixture() {
+    using UsedPtr = void(const uint64_t *, uint64_t *);
+    const auto &k = smmu::testing::kernel("6.12");
+    sem.ste_used = k.slice().template function<UsedPtr>(sem.ste_used_symbol);
+    sem.cd_used = k.slice().template function<UsedPtr>(sem.cd_used_symbol);
+    sem.ir = harness::function_ir(k.build(), "arm-smmu-v3", {sem.ste_used_symbol, sem.cd_used_symbol});
+    for (const auto &c : k.kunit_cases()) traces.push_back(k.run(c).trace);
+  }
+};
+
+Fixture &fixture() {
+  static Fixture f;
+  return f;
+}
+
+void AllKunitTimesPresetsExplicit(benchmark::State &state) {
+  Fixture &f = fixture();
+  uint64_t explored = 0, unique = 0;
+  for (auto _ : state) {
+    explored = unique = 0;
+    for (const auto &m : f.presets)
+      for (const auto &t : f.traces) {
+        checker::ExplicitEngine e(f.sem);
+        checker::Verdict v = checker::check_trace(t, m, e, f.sem, {true});
+        explored += v.explored;
+        unique += v.unique;
+      }
+  }
+  state.counters["checks"] = static_cast<double>(f.presets.size() * f.traces.size());
+  state.counters["explored"] = static_cast<double>(explored);
+  state.counters["explored_per_unique"] = unique ? static_cast<double>(explored) / unique : 0;
+}
+BENCHMARK(AllKunitTimesPresetsExplicit)->Unit(benchmark::kMillisecond);
+
+// One update step writing N qwords of an STE in one epoch (from the bypass
+// entry to the S1-cdtable one), observed under coherent.
+void OneStepOfNQwordsCoherent(benchmark::State &state) {
+  Fixture &f = fixture();
+  const int n = static_cast<int>(state.range(0));
+  harness::Trace t;
+  t.descs.push_back({"ste0", harness::DescKind::Ste, 0x1000, 64, true});
+  harness::Event begin;
+  begin.kind = harness::EventKind::UpdateBegin;
+  begin.desc = 0;
+  begin.before.assign(8, 0);
+  begin.before[0] = 0x9;  // V | CFG=bypass
+  begin.after = begin.before;
+  for (int q = 0; q < n; ++q) begin.after[q] = 0x1000 * (q + 1) | (q == 0 ? 0x9 : 0);
+  t.events.push_back(begin);
+  for (int q = 0; q < n; ++q) {
+    harness::Event s;
+    s.kind = harness::EventKind::Store;
+    s.desc = 0;
+    s.offset = 8 * q;
+    s.size = 8;
+    s.value = begin.after[q];
+    t.events.push_back(s);
+  }
+  t.events.push_back({harness::EventKind::UpdateSync});
+  t.events.push_back({harness::EventKind::UpdateEnd});
+  models::Model coherent = models::resolve_model("coherent");
+  uint64_t explored = 0;
+  for (auto _ : state) {
+    checker::ExplicitEngine e(f.sem);
+    explored = checker::check_trace(t, coherent, e, f.sem).explored;
+  }
+  state.counters["explored"] = static_cast<double>(explored);
+}
+BENCHMARK(OneStepOfNQwordsCoherent)->DenseRange(1, 8)->Unit(benchmark::kMicrosecond);
+
+void AllKunitCacheableByteZ3(benchmark::State &state) {
+  Fixture &f = fixture();
+  models::Model byte = models::resolve_model("cacheable-byte");
+  int violations = 0;
+  for (auto _ : state) {
+    checker::Z3Engine z3(f.sem);
+    violations = 0;
+    for (const auto &t : f.traces)
+      violations += checker::check_trace(t, byte, z3, f.sem, {true}).outcome == checker::Outcome::Violation;
+  }
+  state.counters["violations"] = violations;
+}
+BENCHMARK(AllKunitCacheableByteZ3)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();
