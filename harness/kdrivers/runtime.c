@@ -96,8 +96,12 @@ void kshim_scenario_note(const char *file, int line, const char *fmt, ...)
 	kshim_note(buf, rel ? rel : file, line);
 }
 
-/* Runs fn(arg) so that BUG_ON or a fatal assertion returns here. */
-static int guarded(void (*fn)(void *), void *arg)
+/*
+ * Runs fn(arg) so that BUG_ON or a fatal assertion returns here. noinline:
+ * inlined into kshim_slice_scenario_run's if/else, clang 14 -O1 branched on
+ * EFLAGS clobbered around __builtin_setjmp and ran the wrong scenario.
+ */
+static __attribute__((__noinline__)) int guarded(void (*fn)(void *), void *arg)
 {
 	jump_armed = 1;
 	if (__builtin_setjmp(jump_buffer)) {

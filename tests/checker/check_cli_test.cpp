@@ -1,0 +1,45 @@
+// `smmu-check kunit --model`: the table, the exit status, and clear errors.
+#include <gtest/gtest.h>
+
+#include "kernel_fixture.h"
+
+using smmu::testing::run_cli;
+
+TEST(CheckCli, EveryKunitTransitionPassesUnderCoherent) {
+  auto r = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherent"});
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("write_ste_test_non_hitless              coherent                pass       -           3      breaking"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("check: 22 passed, 0 failed\n"), std::string::npos) << r.out;
+}
+
+TEST(CheckCli, AViolationPrintsItsWitnessAndFails) {
+  auto r = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "cacheable-byte", "--engine",
+                    "both", "--clean-at-sync", "--filter", "cd_test_s1_change_asid"});
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("violation (torn): write_cd_test_s1_change_asid under cacheable-byte [explicit+z3]"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("q0 bits 55:48 = "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1121"), std::string::npos);
+  EXPECT_NE(r.out.find("check: 0 passed, 1 failed\n"), std::string::npos);
+}
+
+TEST(CheckCli, InjectedBugIsCaught) {
+  auto r = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherent", "--filter",
+                    "ste_test_bypass_to_cdtable", "--inject", "drop-sync:1"});
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("violation (misordered)"), std::string::npos) << r.out;
+}
+
+TEST(CheckCli, BadEngineInjectionAndModelAreUserErrors) {
+  auto a = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherent", "--engine", "sat"});
+  EXPECT_EQ(a.status, 2);
+  EXPECT_NE(a.out.find("--engine expects explicit, z3 or both, got 'sat'"), std::string::npos) << a.out;
+  auto b = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherent", "--inject", "drop:1"});
+  EXPECT_EQ(b.status, 2);
+  EXPECT_NE(b.out.find("--inject expects drop-sync:K"), std::string::npos) << b.out;
+  auto c = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherentt"});
+  EXPECT_EQ(c.status, 2) << c.out;
+}
