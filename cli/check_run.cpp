@@ -4,6 +4,8 @@
 #include <iomanip>
 
 #include "explicit_engine.h"
+#include "json_writer.h"
+#include "trace_print.h"
 #include "kernel_tree.h"
 #include "witness_report.h"
 #include "z3_engine.h"
@@ -94,6 +96,99 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
     if (witnesses && v.outcome == checker::Outcome::Violation && r.trace)
       checker::print_witness(out, *r.trace, v);
   }
+  return not_pass;
+}
+
+}  // namespace smmu::cli
+
+namespace smmu::cli {
+
+namespace {
+
+void write_entry(JsonWriter &j, const checker::Entry &e) {
+  j.begin_array();
+  for (uint64_t q : e) j.hex(q);
+  j.end_array();
+}
+
+void write_witness(JsonWriter &j, const CheckRow &r) {
+  const checker::Witness &w = r.verdict.witness;
+  j.begin_object();
+  j.key("update").value(static_cast<uint64_t>(w.update + 1));
+  j.key("epoch").value(static_cast<uint64_t>(w.epoch));
+  j.key("observed");
+  write_entry(j, w.observed);
+  j.key("meaning_observed");
+  write_entry(j, w.meaning_observed);
+  j.key("meaning_epoch_start");
+  write_entry(j, w.meaning_start);
+  j.key("meaning_epoch_end");
+  write_entry(j, w.meaning_end);
+  j.key("parts").begin_array();
+  for (const auto &p : w.parts) {
+    j.begin_object();
+    j.key("qword").value(static_cast<uint64_t>(p.qword));
+    j.key("shift").value(static_cast<uint64_t>(p.shift));
+    j.key("width").value(static_cast<uint64_t>(p.width));
+    j.key("value").hex(p.value);
+    j.key("event").value(static_cast<int64_t>(p.trace_index + 1));  // 0: the entry before the update
+    j.key("stale").value(p.stale);
+    j.end_object();
+  }
+  j.end_array();
+  // The CPU events, numbered as the trace is (1-based), with kernel file:line.
+  j.key("trace").begin_array();
+  if (r.trace)
+    for (size_t i = 0; i < r.trace->events.size(); ++i) {
+      const harness::Event &e = r.trace->events[i];
+      j.begin_object();
+      j.key("event").value(static_cast<uint64_t>(i + 1));
+      j.key("text").value(harness::describe(*r.trace, e));
+      j.key("file").value(e.loc.line > 0 ? e.loc.file : std::string());
+      j.key("line").value(e.loc.line);
+      j.end_object();
+    }
+  j.end_array();
+  j.end_object();
+}
+
+}  // namespace
+
+int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows) {
+  int not_pass = 0;
+  JsonWriter j(out);
+  j.begin_object();
+  j.key("results").begin_array();
+  for (const auto &r : rows) {
+    const checker::Verdict &v = r.verdict;
+    if (v.outcome != checker::Outcome::Pass) ++not_pass;
+    j.begin_object();
+    j.key("check").value(r.check);
+    j.key("model").value(r.model);
+    j.key("verdict").value(to_string(v.outcome));
+    j.key("kind").value(v.outcome == checker::Outcome::Violation ? to_string(v.kind) : "");
+    j.key("reason").value(v.reason);
+    j.key("syncs").value(v.syncs);
+    j.key("updates").value(v.updates);
+    j.key("hitless").value(v.hitless);
+    j.key("explored").value(v.explored);
+    j.key("unique").value(v.unique);
+    j.key("engine").value(v.engine);
+    j.key("time_s").value(v.seconds);
+    j.key("notes").begin_array();
+    for (const auto &n : v.notes) j.value(n);
+    j.end_array();
+    if (v.outcome == checker::Outcome::Violation) {
+      j.key("witness");
+      write_witness(j, r);
+    }
+    j.end_object();
+  }
+  j.end_array();
+  j.key("passed").value(static_cast<uint64_t>(rows.size() - not_pass));
+  j.key("failed").value(static_cast<uint64_t>(not_pass));
+  j.end_object();
+  out << "\n";
   return not_pass;
 }
 

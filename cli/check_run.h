@@ -31,4 +31,8 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
 // Returns the number of rows that are not `pass`.
 int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, bool witnesses);
 
+// Every field of every verdict, the witness and the CPU events of the update
+// it falls in, as one JSON document. Returns the number of rows not `pass`.
+int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows);
+
 }  // namespace smmu::cli

@@ -59,14 +59,22 @@ int check_cases(const harness::KernelRunner &runner, const std::vector<harness::
                   << " " << k << " to inject; checked as recorded\n";
   }
   auto rows = check_runs(runs, models, sem, engine, options);
-  int bad = print_check_report(std::cout, rows, !a.has("no-witness"));
-  std::cout << "check: " << rows.size() - bad << " passed, " << bad << " failed\n";
+  std::string format = a.get("format", "text");
+  int bad;
+  if (format == "json") {
+    bad = print_check_json(std::cout, rows);
+  } else if (format == "text") {
+    bad = print_check_report(std::cout, rows, !a.has("no-witness"));
+    std::cout << "check: " << rows.size() - bad << " passed, " << bad << " failed\n";
+  } else {
+    throw harness::UserError("--format expects text or json, got '" + format + "'");
+  }
   return bad ? 1 : 0;
 }
 }
 
 int cmd_kunit(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"filter", "model", "engine", "inject"}, {"verbose", "clean-at-sync", "no-witness"}), "kunit");
+  Args a = parse(argv, kernel_options({"filter", "model", "engine", "inject", "format"}, {"verbose", "clean-at-sync", "no-witness"}), "kunit");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --filter SUBSTR   run only cases whose name contains SUBSTR\n"
@@ -78,6 +86,7 @@ int cmd_kunit(const std::vector<std::string> &argv) {
                  "  --clean-at-sync   cacheable models: assume each sync cleans the entry to\n"
                  "                    PoC first (what a driver with cacheable descriptors adds)\n"
                  "  --no-witness      print the table and reasons only\n"
+                 "  --format F        text (default) or json (every field, witnesses and traces)\n"
                  "  --inject F:K      seed a bug before checking: drop-sync:K, merge-steps:K\n"
                  "                    (steps K and K+1 without a sync), swap-steps:K, or\n"
                  "                    tear-store:K (the K-th WRITE_ONCE becomes a plain store)\n"

@@ -34,8 +34,10 @@ struct Hasher {
   }
   void add_tree(const fs::path &dir) {
     std::vector<fs::path> files;
-    for (auto &e : fs::recursive_directory_iterator(dir))
-      if (e.is_regular_file()) files.push_back(e.path());
+    for (auto &e : fs::recursive_directory_iterator(dir)) {
+      auto ext = e.path().extension();
+      if (e.is_regular_file() && (ext == ".c" || ext == ".h")) files.push_back(e.path());
+    }
     std::sort(files.begin(), files.end());
     for (auto &f : files) {
       add(fs::relative(f, dir).string());

@@ -43,3 +43,35 @@ TEST(CheckCli, BadEngineInjectionAndModelAreUserErrors) {
   auto c = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherentt"});
   EXPECT_EQ(c.status, 2) << c.out;
 }
+
+TEST(CheckCli, JsonCarriesEveryFieldAndTheWitness) {
+  auto r = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherent", "--filter",
+                    "ste_test_bypass_to_cdtable", "--inject", "drop-sync:1", "--format", "json"});
+  EXPECT_EQ(r.status, 1) << r.out;
+  for (const char *field : {"\"check\":\"arm_smmu_v3_write_ste_test_bypass_to_cdtable\"",
+                            "\"model\":\"coherent\"", "\"verdict\":\"violation\"",
+                            "\"kind\":\"misordered\"", "\"syncs\":2", "\"hitless\":true",
+                            "\"explored\":", "\"unique\":", "\"engine\":\"explicit\"", "\"time_s\":",
+                            "\"witness\":{", "\"observed\":[\"0x", "\"trace\":[{\"event\":1,",
+                            "\"file\":\"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c\",\"line\":1121",
+                            "\"passed\":0,\"failed\":1}"})
+    EXPECT_NE(r.out.find(field), std::string::npos) << field << "\n" << r.out.substr(0, 2000);
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < r.out.size(); ++i) {
+    char c = r.out[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      ASSERT_GT(depth, 0);
+      --depth;
+    }
+  }
+  EXPECT_EQ(depth, 0);
+  EXPECT_FALSE(in_string);
+}
