@@ -44,45 +44,27 @@ Witness witness_of(const EpochSpace &s, const std::vector<size_t> &choice) {
   return w;
 }
 
-}  // namespace
-
-Verdict check_trace(const harness::Trace &trace, const models::Model &model, Engine &engine,
-                    const EntrySemantics &sem, const CheckOptions &options) {
-  auto t0 = std::chrono::steady_clock::now();
-  Verdict v;
-  v.engine = engine.name();
-  auto finish = [&]() -> Verdict {
-    std::sort(v.notes.begin(), v.notes.end());
-    v.notes.erase(std::unique(v.notes.begin(), v.notes.end()), v.notes.end());
-    v.unique = engine.unique_outcomes();
-    v.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return v;
-  };
+// Judges one update into v (which starts as a fresh pass).
+void judge_update(const EntryUpdate &u, size_t ui, const models::Model &model, Engine &engine,
+                  const EntrySemantics &sem, const CheckOptions &options, Verdict &v) {
   auto unknown = [&](const std::string &why) {
     if (v.outcome == Outcome::Pass) {
       v.outcome = Outcome::Unknown;
       v.reason = why;
     }
   };
-
-  std::vector<EntryUpdate> updates = extract_entry_updates(trace);
-  if (updates.empty()) {
-    unknown("the trace holds no STE/CD update (arm_smmu_write_entry)");
-    return finish();
+  v.updates = 1;
+  v.syncs = u.syncs;
+  if (options.clean_at_sync && model.coherency == models::Coherency::Cacheable)
+    v.notes.push_back("each sync is assumed to clean the entry to PoC first (--clean-at-sync)");
+  if (u.abstract_syncs)
+    v.notes.push_back("the writer's sync op issued no command (KUnit's record_syncs): each is "
+                      "taken as CFGI + CMD_SYNC of the entry");
+  if (!u.problem.empty()) {
+    unknown(u.descriptor + ": " + u.problem);
+    return;
   }
-  v.updates = static_cast<int>(updates.size());
-  for (size_t ui = 0; ui < updates.size(); ++ui) {
-    const EntryUpdate &u = updates[ui];
-    v.syncs += u.syncs;
-    if (options.clean_at_sync && model.coherency == models::Coherency::Cacheable)
-      v.notes.push_back("each sync is assumed to clean the entry to PoC first (--clean-at-sync)");
-    if (u.abstract_syncs)
-      v.notes.push_back("the writer's sync op issued no command (KUnit's record_syncs): each is "
-                        "taken as CFGI + CMD_SYNC of the entry");
-    if (!u.problem.empty()) {
-      unknown(u.descriptor + ": " + u.problem);
-      continue;
-    }
+  {
     Entry m_initial = sem.meaning(u.kind, u.initial), m_target = sem.meaning(u.kind, u.target);
 
     // Stable states: what every sync leaves behind.
@@ -175,7 +157,58 @@ Verdict check_trace(const harness::Trace &trace, const models::Model &model, Eng
       v.witness = w;
     }
   }
-  return finish();
+}
+
+}  // namespace
+
+std::vector<Verdict> check_each_update(const harness::Trace &trace, const models::Model &model,
+                                       Engine &engine, const EntrySemantics &sem,
+                                       const CheckOptions &options) {
+  std::vector<Verdict> out;
+  std::vector<EntryUpdate> updates = extract_entry_updates(trace);
+  for (size_t ui = 0; ui < updates.size(); ++ui) {
+    auto t0 = std::chrono::steady_clock::now();
+    Verdict v;
+    v.engine = engine.name();
+    judge_update(updates[ui], ui, model, engine, sem, options, v);
+    v.unique = engine.unique_outcomes();
+    v.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Verdict check_trace(const harness::Trace &trace, const models::Model &model, Engine &engine,
+                    const EntrySemantics &sem, const CheckOptions &options) {
+  std::vector<Verdict> each = check_each_update(trace, model, engine, sem, options);
+  Verdict total;
+  total.engine = engine.name();
+  total.updates = 0;
+  if (each.empty()) {
+    total.outcome = Outcome::Unknown;
+    total.reason = "the trace holds no STE/CD update (arm_smmu_write_entry)";
+  }
+  // The first violation names the trace's verdict, else the first unknown.
+  for (const Verdict &v : each) {
+    bool take = v.outcome == Outcome::Violation ? total.outcome != Outcome::Violation
+                                                : v.outcome == Outcome::Unknown && total.outcome == Outcome::Pass;
+    if (take) {
+      total.outcome = v.outcome;
+      total.kind = v.kind;
+      total.reason = v.reason;
+      total.witness = v.witness;
+    }
+    total.explored += v.explored;
+    total.updates += v.updates;
+    total.syncs += v.syncs;
+    total.hitless = total.hitless && v.hitless;
+    total.seconds += v.seconds;
+    total.notes.insert(total.notes.end(), v.notes.begin(), v.notes.end());
+  }
+  std::sort(total.notes.begin(), total.notes.end());
+  total.notes.erase(std::unique(total.notes.begin(), total.notes.end()), total.notes.end());
+  total.unique = engine.unique_outcomes();
+  return total;
 }
 
 }  // namespace smmu::checker

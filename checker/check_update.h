@@ -19,4 +19,9 @@ struct CheckOptions {
 Verdict check_trace(const harness::Trace &trace, const models::Model &model, Engine &engine,
                     const EntrySemantics &semantics, const CheckOptions &options = {});
 
+// One verdict per update of the trace, in order (a sweep writes hundreds).
+std::vector<Verdict> check_each_update(const harness::Trace &trace, const models::Model &model,
+                                       Engine &engine, const EntrySemantics &semantics,
+                                       const CheckOptions &options = {});
+
 }  // namespace smmu::checker

@@ -43,12 +43,15 @@ std::vector<EntryUpdate> extract_entry_updates(const harness::Trace &t) {
   std::vector<EntryUpdate> out;
   EntryUpdate *u = nullptr;
   Entry cpu{};
+  std::string note;  // names the next update (sweep drivers write "FROM -> TO")
   for (size_t i = 0; i < t.events.size(); ++i) {
     const Event &e = t.events[i];
     switch (e.kind) {
       case EventKind::UpdateBegin: {
         out.emplace_back();
         u = &out.back();
+        u->label = note;
+        note.clear();
         u->descriptor = e.desc >= 0 ? t.descs[e.desc].name : "?";
         u->kind = e.desc >= 0 ? t.descs[e.desc].kind : harness::DescKind::Ste;
         if (e.before.size() != kEntryQwords || e.after.size() != kEntryQwords) {
@@ -96,6 +99,9 @@ std::vector<EntryUpdate> extract_entry_updates(const harness::Trace &t) {
       }
       case EventKind::UpdateEnd:
         u = nullptr;
+        break;
+      case EventKind::Note:
+        note = e.text;
         break;
       default:
         break;

@@ -33,6 +33,7 @@ struct Epoch {
 struct EntryUpdate {
   harness::DescKind kind = harness::DescKind::Ste;
   std::string descriptor;          // e.g. "ste0"
+  std::string label;               // the trace's note just before the update, if any
   Entry initial{}, target{};
   // Epoch 0 runs from the update's start to the first sync; the last epoch
   // starts at the last sync and never ends (publication, MODEL.md §4.3).

@@ -19,8 +19,6 @@ EngineChoice parse_engine(const std::string &s) {
   throw harness::UserError("--engine expects explicit, z3 or both, got '" + s + "'");
 }
 
-namespace {
-
 // Both engines must agree where both decide; a disagreement is never hidden.
 checker::Verdict cross_check(const checker::Verdict &e, const checker::Verdict &z) {
   using checker::Outcome;
@@ -37,6 +35,8 @@ checker::Verdict cross_check(const checker::Verdict &e, const checker::Verdict &
              ", z3 says " + to_string(z.outcome);
   return v;
 }
+
+namespace {
 
 std::string short_case(const std::string &name) {
   const std::string prefix = "arm_smmu_v3_";

@@ -22,6 +22,9 @@ struct CheckRow {
   const harness::Trace *trace = nullptr;
 };
 
+// explicit's verdict, or unknown naming both if the engines disagree.
+checker::Verdict cross_check(const checker::Verdict &explicit_verdict, const checker::Verdict &z3_verdict);
+
 std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
                                  const std::vector<models::Model> &models,
                                  const checker::EntrySemantics &semantics, EngineChoice engine,

@@ -15,6 +15,7 @@ struct Subcommand {
 int cmd_kunit(const std::vector<std::string> &args);
 int cmd_trace(const std::vector<std::string> &args);
 int cmd_list(const std::vector<std::string> &args);
+int cmd_sweep(const std::vector<std::string> &args);
 int cmd_models(const std::vector<std::string> &args);
 
 }  // namespace smmu::cli

@@ -15,6 +15,7 @@ using smmu::cli::Subcommand;
 const Subcommand kSubcommands[] = {
     {"kunit", "run the tree's own arm-smmu-v3 KUnit test in user space (TAP output)", smmu::cli::cmd_kunit},
     {"trace", "print the recorded CPU events of one KUnit case or scenario", smmu::cli::cmd_trace},
+    {"sweep", "check every pair of STEs/CDs from parameter grids, through the real writer", smmu::cli::cmd_sweep},
     {"list", "list the KUnit cases and scenarios a tree provides", smmu::cli::cmd_list},
     {"models", "list the memory models, or show what one resolves to and why", smmu::cli::cmd_models},
 };

@@ -29,6 +29,7 @@ static struct {
 	void *priv;
 } kshim61_devs[8];
 static struct kshim61_fwspec kshim61_fwspec_of_any_dev;
+static struct device *kshim61_pci_dev; /* the one ATS-capable PCI master, if any */
 
 static struct {
 	struct xarray *xa;
@@ -46,6 +47,19 @@ static void kshim61_reset(void)
 	memset(kshim61_devs, 0, sizeof(kshim61_devs));
 	memset(kshim61_xa, 0, sizeof(kshim61_xa));
 	kshim61_fwspec_of_any_dev.flags = 0;
+	kshim61_pci_dev = NULL;
+}
+
+/* Makes `dev` an ATS-capable PCI function behind a root complex that supports ATS. */
+static void kshim61_make_ats_capable(struct device *dev)
+{
+	kshim61_pci_dev = dev;
+	kshim61_fwspec_of_any_dev.flags |= IOMMU_FWSPEC_PCI_RC_ATS;
+}
+
+static int kshim61_dev_is_pci(struct device *dev)
+{
+	return dev && dev == kshim61_pci_dev;
 }
 
 /* Registers a descriptor range once; later writes to it are recorded. */

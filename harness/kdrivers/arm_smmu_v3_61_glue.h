@@ -33,17 +33,24 @@ static void kshim61_dev_priv_set(struct device *dev, void *priv);
 #define dev_iommu_priv_get(dev) kshim61_dev_priv(dev)
 #define dev_iommu_priv_set(dev, priv) kshim61_dev_priv_set((dev), (priv))
 
-/* The fake masters are platform devices: no PCI, so no ATS at the endpoint. */
+/*
+ * A master is a platform device unless a scenario declares it an ATS-capable
+ * PCI function. Enabling and disabling ATS at the endpoint are notes in the
+ * trace, at the driver's line: their order against ATC_INV matters.
+ */
+static int kshim61_dev_is_pci(struct device *dev);
 #undef dev_is_pci
 #undef to_pci_dev
 #undef pci_ats_supported
 #undef pci_enable_ats
 #undef pci_disable_ats
-#define dev_is_pci(dev) ((void)(dev), 0)
+#define dev_is_pci(dev) kshim61_dev_is_pci(dev)
 #define to_pci_dev(dev) ((struct pci_dev *)(dev))
-#define pci_ats_supported(pdev) ((void)(pdev), 0)
-#define pci_enable_ats(pdev, stu) ((void)(pdev), (void)(stu), 0)
-#define pci_disable_ats(pdev) ((void)(pdev))
+#define pci_ats_supported(pdev) kshim61_dev_is_pci((struct device *)(pdev))
+#define pci_enable_ats(pdev, stu) \
+	((void)(pdev), (void)(stu), kshim_note("pci_enable_ats (endpoint)", __FILE__, __LINE__), 0)
+#define pci_disable_ats(pdev) \
+	((void)(pdev), kshim_note("pci_disable_ats (endpoint)", __FILE__, __LINE__))
 
 /* xarray, as the ASID allocator uses it (arm_smmu_asid_xa). */
 struct kshim61_xa_limit {

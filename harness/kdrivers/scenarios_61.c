@@ -271,6 +271,31 @@ KSHIM_SCENARIO(ste_s1_to_s2,
 	return 0;
 }
 
+KSHIM_SCENARIO(ste_s1_ats_attach_detach,
+	       "attach an ATS-capable PCI master to a stage-1 domain (STE EATS, ATC_INV, "
+	       "enable ATS), then detach it (disable ATS, ATC_INV, abort STE)")
+{
+	struct arm_smmu_domain *s1;
+
+	setup(0);
+	env.smmu.features |= ARM_SMMU_FEAT_ATS;
+	kshim61_make_ats_capable(&env.dev);
+	s1 = new_domain(IOMMU_DOMAIN_DMA);
+	attach(s1, "attach_dev(DMA domain, stage 1, ATS)");
+	KSHIM_CHECK(env.master.ats_enabled, "ATS not enabled for the master");
+	check_ste_s1(s1);
+	KSHIM_CHECK(FIELD_GET(STRTAB_STE_1_EATS, ste_q(1)) == STRTAB_STE_1_EATS_TRANS,
+		    "EATS: q1=%#llx", ste_q(1));
+	KSHIM_CHECK(atomic_read(&s1->nr_ats_masters) == 1, "nr_ats_masters %d",
+		    atomic_read(&s1->nr_ats_masters));
+	detach("detach_dev");
+	KSHIM_CHECK(!env.master.ats_enabled, "ATS still enabled");
+	KSHIM_CHECK(atomic_read(&s1->nr_ats_masters) == 0, "nr_ats_masters %d",
+		    atomic_read(&s1->nr_ats_masters));
+	check_ste_abort_or_bypass(STRTAB_STE_0_CFG_ABORT);
+	return 0;
+}
+
 KSHIM_SCENARIO(cd_change_asid,
 	       "rewrite the live CD 0 with a new ASID (as arm_smmu_share_asid does), "
 	       "then invalidate the old ASID")

@@ -85,6 +85,36 @@ std::vector<std::string> slice_unit_flags(const SliceBuild &build) {
   return common_flags(build.dir / "realinc", build.profile);
 }
 
+void stage_real_headers(const KernelTree &tree, const Profile &p, const fs::path &realinc) {
+  fs::create_directories(realinc);
+  for (const auto &r : p.real_headers) {
+    fs::path src = tree.root / r;
+    if (!fs::exists(src)) continue;  // headers that only some series have
+    fs::path dst = realinc / fs::path(r).lexically_relative("include");
+    if (r.rfind("include/uapi/", 0) == 0) dst = realinc / fs::path(r).lexically_relative("include");
+    fs::create_directories(dst.parent_path());
+    fs::copy_file(src, dst, fs::copy_options::overwrite_existing);
+  }
+}
+
+SliceRequest unit_slice_request(const KernelTree &tree, const Profile &p, const UnitSpec &u,
+                                const fs::path &realinc) {
+  SliceRequest req;
+  req.tree_root = tree.root;
+  req.file = u.file;
+  req.roots = u.roots;
+  req.wraps = u.wraps;
+  req.replaces = u.replaces;
+  req.resource_dir = SMMU_CLANG_RESOURCE_DIR;
+  req.prelude = {"#include <kshim.h>"};
+  for (const auto &g : u.prelude_headers) req.prelude.push_back("#include <" + g + ">");
+  for (const auto &t : u.tree_headers) req.prelude.push_back("#include \"" + (tree.root / t).string() + "\"");
+  for (const auto &g : u.glue) req.epilogue.push_back("#include \"" + g + "\"");
+  // The slicer parses without the glue: the glue defines what is being sliced away.
+  req.clang_args = common_flags(realinc, p);
+  return req;
+}
+
 SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
   SliceBuild b;
   b.profile = profile_for(tree);
@@ -115,15 +145,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
 
   fs::remove_all(b.dir);
   fs::path realinc = b.dir / "realinc";
-  fs::create_directories(realinc);
-  for (const auto &r : p.real_headers) {
-    fs::path src = tree.root / r;
-    if (!fs::exists(src)) continue;  // headers that only some series have
-    fs::path dst = realinc / fs::path(r).lexically_relative("include");
-    if (r.rfind("include/uapi/", 0) == 0) dst = realinc / fs::path(r).lexically_relative("include");
-    fs::create_directories(dst.parent_path());
-    fs::copy_file(src, dst, fs::copy_options::overwrite_existing);
-  }
+  stage_real_headers(tree, p, realinc);
   std::vector<std::string> flags = slice_unit_flags(b);  // realinc is b.dir / "realinc"
 
   std::vector<fs::path> objects;
@@ -158,19 +180,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
       throw UserError((tree.root / u.file).string() + ": not found in the kernel tree");
     }
     say(options, "slicing " + u.file);
-    SliceRequest req;
-    req.tree_root = tree.root;
-    req.file = u.file;
-    req.roots = u.roots;
-    req.wraps = u.wraps;
-    req.replaces = u.replaces;
-    req.resource_dir = SMMU_CLANG_RESOURCE_DIR;
-    req.prelude = {"#include <kshim.h>"};
-    for (const auto &g : u.prelude_headers) req.prelude.push_back("#include <" + g + ">");
-    for (const auto &t : u.tree_headers) req.prelude.push_back("#include \"" + (tree.root / t).string() + "\"");
-    for (const auto &g : u.glue) req.epilogue.push_back("#include \"" + g + "\"");
-    // The slicer parses without the glue: the glue defines what is being sliced away.
-    req.clang_args = flags;
+    SliceRequest req = unit_slice_request(tree, p, u, realinc);
     SliceResult r = slice_file(req);
     std::ofstream(b.dir / (u.name + ".slice.log")) << [&] {
       std::string s;

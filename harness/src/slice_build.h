@@ -11,6 +11,7 @@
 
 #include "kernel_tree.h"
 #include "profile.h"
+#include "slicer.h"
 
 namespace smmu::harness {
 
@@ -56,5 +57,13 @@ std::filesystem::path harness_data_dir();
 // compiled with; function_ir() recompiles units with the same ones.
 std::string slice_compiler();
 std::vector<std::string> slice_unit_flags(const SliceBuild &build);
+
+// How build_slice() parses each unit, for tools that read the tree without building
+// it (smmu-check lint): copy the profile's real kernel headers into `realinc`, then
+// take the unit's request (prelude, flags; parse it with parse_kernel_file()).
+void stage_real_headers(const KernelTree &tree, const Profile &profile,
+                        const std::filesystem::path &realinc);
+SliceRequest unit_slice_request(const KernelTree &tree, const Profile &profile,
+                                const UnitSpec &unit, const std::filesystem::path &realinc);
 
 }  // namespace smmu::harness

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -463,16 +464,32 @@ class CollectDiagnostics : public DiagnosticConsumer {
   std::vector<std::string> &out_;
 };
 
-}  // namespace
+// Hands the AST to a callback (parse_kernel_file).
+class VisitAction : public ASTFrontendAction {
+ public:
+  explicit VisitAction(const std::function<void(ASTContext &)> &visit) : visit_(visit) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, StringRef) override {
+    struct Consumer : ASTConsumer {
+      const std::function<void(ASTContext &)> &visit;
+      explicit Consumer(const std::function<void(ASTContext &)> &v) : visit(v) {}
+      void HandleTranslationUnit(ASTContext &ctx) override { visit(ctx); }
+    };
+    return std::make_unique<Consumer>(visit_);
+  }
 
-SliceResult slice_file(const SliceRequest &req) {
-  SliceResult result;
+ private:
+  const std::function<void(ASTContext &)> &visit_;
+};
+
+// Runs `action` on req.file with its #include lines blanked and req.prelude forced in
+// first; errors go to `diagnostics`. False only when the file cannot be read.
+bool parse_blanked(const SliceRequest &req, std::unique_ptr<FrontendAction> action,
+                   std::vector<std::string> &diagnostics) {
   std::filesystem::path path = req.tree_root / req.file;
   std::ifstream in(path);
   if (!in) {
-    result.diagnostics.push_back(path.string() + ": cannot read file");
-    result.missing = req.roots;
-    return result;
+    diagnostics.push_back(path.string() + ": cannot read file");
+    return false;
   }
   std::stringstream ss;
   ss << in.rdbuf();
@@ -498,12 +515,27 @@ SliceResult slice_file(const SliceRequest &req) {
   args.push_back(prelude_path);
   args.push_back(path.string());
 
-  CollectDiagnostics diags(result.diagnostics);
-  clang::tooling::ToolInvocation invocation(args, std::make_unique<SliceAction>(req, result),
-                                            files.get());
+  CollectDiagnostics diags(diagnostics);
+  clang::tooling::ToolInvocation invocation(args, std::move(action), files.get());
   invocation.setDiagnosticConsumer(&diags);
-  invocation.run();  // false when the file had errors; the slice is still produced
+  invocation.run();  // false when the file had errors; the AST is still complete enough
+  return true;
+}
+
+}  // namespace
+
+SliceResult slice_file(const SliceRequest &req) {
+  SliceResult result;
+  if (!parse_blanked(req, std::make_unique<SliceAction>(req, result), result.diagnostics))
+    result.missing = req.roots;
   return result;
+}
+
+std::vector<std::string> parse_kernel_file(const SliceRequest &req,
+                                           const std::function<void(clang::ASTContext &)> &visit) {
+  std::vector<std::string> diagnostics;
+  parse_blanked(req, std::make_unique<VisitAction>(visit), diagnostics);
+  return diagnostics;
 }
 
 }  // namespace smmu::harness

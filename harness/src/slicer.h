@@ -5,8 +5,13 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
+
+namespace clang {
+class ASTContext;
+}
 
 namespace smmu::harness {
 
@@ -38,5 +43,12 @@ struct SliceResult {
 };
 
 SliceResult slice_file(const SliceRequest &request);
+
+// Parses request.file exactly as slice_file() does (includes blanked, prelude as a
+// forced include, clang_args, errors tolerated) and hands the AST to `visit`; roots,
+// wraps, replaces and the epilogue are ignored. For static checks (smmu-check lint).
+// Returns every error as "file:line:col: error: message"; an unreadable file is one.
+std::vector<std::string> parse_kernel_file(const SliceRequest &request,
+                                           const std::function<void(clang::ASTContext &)> &visit);
 
 }  // namespace smmu::harness

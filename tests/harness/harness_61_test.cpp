@@ -25,6 +25,7 @@ const char *kScenarios[] = {
     "ste_abort_to_bypass", "ste_bypass_to_abort", "ste_abort_to_s1",  "ste_s1_to_abort",
     "ste_abort_to_s2",     "ste_s2_to_bypass",    "ste_s1_to_s2",     "cd_change_asid",
     "cd_install_ssid",     "cd_quiesce_and_remove_ssid",               "s1_unmap_tlbi",
+    "ste_s1_ats_attach_detach",
 };
 
 // STE word 0 fields (SMMUv3 architecture, not the driver's macros).
@@ -316,6 +317,44 @@ TEST(Harness61, S1ToS2NeverRewritesALiveTranslatingSte) {
     bool to_translating = to == kCfgS1 || to == kCfgS2;
     EXPECT_FALSE(from_translating && to_translating) << "BUG_ON(ste_live) territory";
   }
+}
+
+TEST(Harness61, AtsIsEnabledInTheSteBeforeTheEndpointAndDisabledAtTheEndpointFirst) {
+  RunResult r = passing("ste_s1_ats_attach_detach");
+  auto stes = updates_of(r.trace, DescKind::Ste);
+  ASSERT_EQ(stes.size(), 2u);
+  std::vector<Step> s1_ats = kS1Write;
+  s1_ats.insert(s1_ats.begin() + 2, plain(1, 1397));  // dst[1] |= EATS_TRANS
+  EXPECT_EQ(stes[0].steps, s1_ats) << show(stes[0].steps);
+  EXPECT_EQ((stes[0].after[1] >> 28) & 3, 1u) << "EATS=trans";
+  EXPECT_EQ(stes[1].steps, kAbortOrBypassWrite) << show(stes[1].steps);
+
+  // Outside the STE updates, in order: ATC_INV+SYNC then pci_enable_ats (attach);
+  // pci_disable_ats, wmb, ATC_INV+SYNC, then the abort STE (detach).
+  std::vector<std::string> seq;
+  bool in_update = false;
+  for (const Event &e : r.trace.events) {
+    if (e.kind == EventKind::UpdateBegin) seq.push_back("update");
+    in_update = e.kind == EventKind::UpdateBegin ? true : e.kind == EventKind::UpdateEnd ? false : in_update;
+    if (in_update) continue;
+    if (e.kind == EventKind::Note && e.text.find("pci_") == 0) seq.push_back(e.text.substr(0, e.text.find(' ')));
+    if (e.kind == EventKind::Barrier && e.barrier == BarrierKind::Wmb && e.loc.file == kDriver) seq.push_back("wmb");
+    if (e.kind == EventKind::Command) {
+      Command c = decode_command(e.cmd);
+      if (static_cast<CmdOp>(c.opcode) == CmdOp::AtcInv) {
+        EXPECT_EQ(c.sid, kSid);
+        EXPECT_EQ(c.atc_size, 52) << "the whole address space";
+      }
+      seq.push_back(command_name(c.opcode));
+    }
+  }
+  std::vector<std::string> expected = {"update", "ATC_INV", "CMD_SYNC", "pci_enable_ats",
+                                       "pci_disable_ats", "wmb", "ATC_INV", "CMD_SYNC", "update"};
+  // finalise's CD write comes first (a CD update with lone CMD_SYNCs).
+  ASSERT_GE(seq.size(), 1u);
+  ASSERT_EQ(seq.front(), "update");
+  seq.erase(seq.begin());
+  EXPECT_EQ(seq, expected);
 }
 
 TEST(Harness61, CdAsidChangeIsOneWriteOnceOfWord0) {
