@@ -17,5 +17,7 @@ int cmd_trace(const std::vector<std::string> &args);
 int cmd_list(const std::vector<std::string> &args);
 int cmd_sweep(const std::vector<std::string> &args);
 int cmd_models(const std::vector<std::string> &args);
+int cmd_pt(const std::vector<std::string> &args);
+int cmd_lint(const std::vector<std::string> &args);
 
 }  // namespace smmu::cli

@@ -18,6 +18,8 @@ const Subcommand kSubcommands[] = {
     {"sweep", "check every pair of STEs/CDs from parameter grids, through the real writer", smmu::cli::cmd_sweep},
     {"list", "list the KUnit cases and scenarios a tree provides", smmu::cli::cmd_list},
     {"models", "list the memory models, or show what one resolves to and why", smmu::cli::cmd_models},
+    {"pt", "check io-pgtable-arm map/unmap scenarios against a concurrent page-table walker", smmu::cli::cmd_pt},
+    {"lint", "list plain (not single-copy atomic) stores into live STE/CD/PTE memory", smmu::cli::cmd_lint},
 };
 
 void usage(std::ostream &out) {

@@ -114,6 +114,25 @@ void kshim_print(int level, const char *text);
 /* A note in the trace, e.g. the name of a scenario step. */
 void kshim_note(const char *text, const char *file, int line);
 
+/*
+ * Page-table walk context, as the tree's io-pgtable-arm configured it: where a
+ * device walker starts (TTBR/VTTBR table) and the IOVAs a scenario step
+ * touches. Each call marks an operation boundary: the tables' content there is
+ * a stable state (the caller's TLBI + CMD_SYNC would sit there).
+ */
+struct kshim_walk_geom {
+	kshim_u64 root;     /* physical address of the start-level table */
+	int start_level;    /* 0..3 */
+	int pgd_bits;       /* index bits at the start level (concatenated PGDs) */
+	int bits_per_level; /* granule = 8 << bits_per_level */
+	int ias, oas;
+	int stage;          /* 1 or 2 */
+	int fmt;            /* enum io_pgtable_fmt */
+	int coherent_walk;
+};
+void kshim_walk_context(const struct kshim_walk_geom *g, const kshim_u64 *iovas, int n,
+			const char *file, int line);
+
 /* KUnit: one expectation failed (the case goes on) or an assertion (it stops). */
 void kshim_kunit_failure(const char *message, const char *file, int line);
 
@@ -138,6 +157,16 @@ int kshim_slice_scenario_count(void);
 const char *kshim_slice_scenario_name(int index);
 const char *kshim_slice_scenario_help(int index);
 int kshim_slice_scenario_run(int index);
+
+/*
+ * Exported by slices with io-pgtable-arm (harness/kdrivers/io_pgtable_arm_glue.c):
+ * the tree's own ARM_LPAE_LVL_IDX, iopte_leaf/iopte_type and iopte_to_paddr.
+ * decode returns -1 for a fault, 0 for a table (*addr = next table), 1 for a
+ * leaf (*addr = output address of iova, *attrs = iopte_prot).
+ */
+unsigned long kshim_lpae_index(const struct kshim_walk_geom *g, kshim_u64 iova, int lvl);
+int kshim_lpae_decode(const struct kshim_walk_geom *g, kshim_u64 iova, int lvl, kshim_u64 pte,
+		      kshim_u64 *addr, kshim_u64 *attrs);
 
 #ifdef __cplusplus
 }

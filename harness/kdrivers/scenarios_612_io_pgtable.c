@@ -128,6 +128,20 @@ static void iopt_check_tables(unsigned long iova, int leaf_level)
 	}
 }
 
+/*
+ * Walk context for the checker's walker (io_pgtable_arm_glue.c): an operation
+ * boundary, with the IOVAs of [iova, iova + size) and their neighbours.
+ */
+void kshim_iopt_walk_context(struct io_pgtable_ops *ops, const kshim_u64 *iovas, int n,
+			     const char *file, int line);
+
+static void iopt_walk_context(unsigned long iova, size_t size)
+{
+	kshim_u64 iovas[] = { iova, iova + size - 1, iova + size, iova - 1 };
+
+	kshim_iopt_walk_context(iopt.ops, iovas, size ? (iova ? 4 : 3) : 0, __FILE__, __LINE__);
+}
+
 static void iopt_check_tlb(int i, enum iopt_tlb_op op, unsigned long iova, size_t size)
 {
 	KSHIM_CHECK(i < iopt.ntlb && iopt.tlb[i].op == op && iopt.tlb[i].iova == iova &&
@@ -138,7 +152,10 @@ static void iopt_check_tlb(int i, enum iopt_tlb_op op, unsigned long iova, size_
 static void iopt_map(unsigned long iova, phys_addr_t pa, size_t size)
 {
 	size_t mapped = 0;
-	int ret = iopt.ops->map_pages(iopt.ops, iova, pa, size, 1,
+	int ret;
+
+	iopt_walk_context(iova, size);
+	ret = iopt.ops->map_pages(iopt.ops, iova, pa, size, 1,
 				      IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE, GFP_KERNEL, &mapped);
 
 	KSHIM_CHECK(!ret && mapped == size, "map_pages(0x%lx, 0x%zx) returned %d, mapped 0x%zx", iova,
@@ -150,6 +167,7 @@ static void iopt_unmap(unsigned long iova, size_t size)
 	struct iommu_iotlb_gather gather;
 	size_t unmapped;
 
+	iopt_walk_context(iova, size);
 	iommu_iotlb_gather_init(&gather);
 	unmapped = iopt.ops->unmap_pages(iopt.ops, iova, size, 1, &gather);
 	KSHIM_CHECK(unmapped == size, "unmap_pages(0x%lx, 0x%zx) unmapped 0x%zx", iova, size, unmapped);
@@ -175,6 +193,7 @@ static void iopt_check_leaf(unsigned long iova, int level, phys_addr_t pa)
 
 static void iopt_finish(void)
 {
+	iopt_walk_context(0, 0); /* the last stable state */
 	KSHIM_NOTE("free_io_pgtable_ops");
 	free_io_pgtable_ops(iopt.ops);
 	iopt.ops = NULL;

@@ -22,6 +22,7 @@ enum class EventKind {
   Warn,
   Bug,
   Note,
+  WalkContext,   // kshim_walk_context: an io-pgtable operation boundary, walk geometry, IOVAs
 };
 
 enum class StoreKind { Once, Plain, Rmw };
@@ -50,6 +51,14 @@ struct Event {
   std::array<uint64_t, 2> cmd{};
   std::vector<uint64_t> before, after;  // UpdateBegin: initial and target qwords
   std::string text;          // Warn/Bug/Note
+
+  // WalkContext: the walker's geometry (kshim_walk_geom) and the step's IOVAs.
+  struct Walk {
+    uint64_t root = 0;
+    int start_level = 0, pgd_bits = 0, bits_per_level = 0, ias = 0, oas = 0, stage = 1, fmt = 0;
+    bool coherent_walk = true;
+  } walk;
+  std::vector<uint64_t> iovas;
 };
 
 struct DescRange {

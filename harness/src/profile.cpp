@@ -38,6 +38,7 @@ UnitSpec io_pgtable_units_arm() {
   u.name = "io-pgtable-arm";
   u.file = "drivers/iommu/io-pgtable-arm.c";
   u.tree_headers = {"drivers/iommu/io-pgtable-arm.h"};
+  u.glue = {"io_pgtable_arm_glue.c"};  // the walker's decoding, from the tree's own macros
   return u;
 }
 

@@ -279,6 +279,16 @@ void kshim_note(const char *text, const char *file, int line) {
   if (g_trace) push(EventKind::Note, file, line).text = text ? text : "";
 }
 
+void kshim_walk_context(const struct kshim_walk_geom *g, const kshim_u64 *iovas, int n,
+                        const char *file, int line) {
+  if (!g_trace || !g) return;
+  Event &e = push(EventKind::WalkContext, file, line);
+  e.walk = {g->root, g->start_level, g->pgd_bits, g->bits_per_level, g->ias, g->oas, g->stage,
+            g->fmt, g->coherent_walk != 0};
+  e.addr = g->root;
+  if (iovas && n > 0) e.iovas.assign(iovas, iovas + n);
+}
+
 void kshim_kunit_failure(const char *message, const char *file, int line) {
   if (g_trace)
     g_trace->kunit_failures.push_back(std::string(file ? file : "?") + ":" +

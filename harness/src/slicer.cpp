@@ -464,21 +464,40 @@ class CollectDiagnostics : public DiagnosticConsumer {
   std::vector<std::string> &out_;
 };
 
-// Hands the AST to a callback (parse_kernel_file).
-class VisitAction : public ASTFrontendAction {
+// Main-file lines the preprocessor skipped (inactive #if branches).
+class SkippedLines : public PPCallbacks {
  public:
-  explicit VisitAction(const std::function<void(ASTContext &)> &visit) : visit_(visit) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &, StringRef) override {
-    struct Consumer : ASTConsumer {
-      const std::function<void(ASTContext &)> &visit;
-      explicit Consumer(const std::function<void(ASTContext &)> &v) : visit(v) {}
-      void HandleTranslationUnit(ASTContext &ctx) override { visit(ctx); }
-    };
-    return std::make_unique<Consumer>(visit_);
+  SkippedLines(SourceManager &sm, ParsedFile &out) : sm_(sm), out_(out) {}
+  void SourceRangeSkipped(SourceRange range, SourceLocation) override {
+    if (!in_main_file(sm_, range.getBegin())) return;
+    out_.skipped_lines.emplace_back(sm_.getSpellingLineNumber(range.getBegin()),
+                                    sm_.getSpellingLineNumber(range.getEnd()));
   }
 
  private:
-  const std::function<void(ASTContext &)> &visit_;
+  SourceManager &sm_;
+  ParsedFile &out_;
+};
+
+// Hands the AST to a callback (parse_kernel_file).
+class VisitAction : public ASTFrontendAction {
+ public:
+  using Visit = std::function<void(ASTContext &, const ParsedFile &)>;
+  explicit VisitAction(const Visit &visit) : visit_(visit) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &ci, StringRef) override {
+    ci.getPreprocessor().addPPCallbacks(std::make_unique<SkippedLines>(ci.getSourceManager(), parsed_));
+    struct Consumer : ASTConsumer {
+      const Visit &visit;
+      const ParsedFile &parsed;
+      Consumer(const Visit &v, const ParsedFile &p) : visit(v), parsed(p) {}
+      void HandleTranslationUnit(ASTContext &ctx) override { visit(ctx, parsed); }
+    };
+    return std::make_unique<Consumer>(visit_, parsed_);
+  }
+
+ private:
+  const Visit &visit_;
+  ParsedFile parsed_;
 };
 
 // Runs `action` on req.file with its #include lines blanked and req.prelude forced in
@@ -531,8 +550,8 @@ SliceResult slice_file(const SliceRequest &req) {
   return result;
 }
 
-std::vector<std::string> parse_kernel_file(const SliceRequest &req,
-                                           const std::function<void(clang::ASTContext &)> &visit) {
+std::vector<std::string> parse_kernel_file(
+    const SliceRequest &req, const std::function<void(clang::ASTContext &, const ParsedFile &)> &visit) {
   std::vector<std::string> diagnostics;
   parse_blanked(req, std::make_unique<VisitAction>(visit), diagnostics);
   return diagnostics;

@@ -44,11 +44,18 @@ struct SliceResult {
 
 SliceResult slice_file(const SliceRequest &request);
 
+// What parse_kernel_file() tells its visitor besides the AST.
+struct ParsedFile {
+  // Main-file lines in inactive #if/#ifdef branches (1-based, inclusive ranges).
+  std::vector<std::pair<unsigned, unsigned>> skipped_lines;
+};
+
 // Parses request.file exactly as slice_file() does (includes blanked, prelude as a
 // forced include, clang_args, errors tolerated) and hands the AST to `visit`; roots,
 // wraps, replaces and the epilogue are ignored. For static checks (smmu-check lint).
 // Returns every error as "file:line:col: error: message"; an unreadable file is one.
-std::vector<std::string> parse_kernel_file(const SliceRequest &request,
-                                           const std::function<void(clang::ASTContext &)> &visit);
+std::vector<std::string> parse_kernel_file(
+    const SliceRequest &request,
+    const std::function<void(clang::ASTContext &, const ParsedFile &)> &visit);
 
 }  // namespace smmu::harness

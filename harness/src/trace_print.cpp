@@ -76,6 +76,15 @@ std::string describe(const Trace &t, const Event &e) {
       return "BUG " + e.text;
     case EventKind::Note:
       return "-- " + e.text;
+    case EventKind::WalkContext: {
+      std::string s = "walk context: root " + hex(e.walk.root, 0) + " stage " +
+                      std::to_string(e.walk.stage) + " start level " + std::to_string(e.walk.start_level) +
+                      " granule " + std::to_string(8u << e.walk.bits_per_level) + " ias/oas " +
+                      std::to_string(e.walk.ias) + "/" + std::to_string(e.walk.oas) +
+                      (e.walk.coherent_walk ? "" : " non-coherent") + ", iovas";
+      for (uint64_t v : e.iovas) s += " " + hex(v, 0);
+      return s;
+    }
   }
   return "?";
 }

@@ -65,6 +65,9 @@ struct Provenance {
   std::string what;   // "stream-table", "CD-table", "page-table"; empty if not descriptor
   std::string why;    // one sentence, e.g. "'ptep' has type 'arm_lpae_iopte *'"
   clang::SourceLocation where;  // where `why` is true
+  // When `why` only passes the memory on (a call, an assignment): the first reason.
+  std::string origin;
+  clang::SourceLocation origin_where;
 };
 
 class DescriptorMemory {
@@ -86,10 +89,18 @@ class DescriptorMemory {
   const clang::FunctionDecl *enclosing_function(clang::SourceLocation loc) const;
   // Defined functions of the main file (a parse with none did not work).
   size_t function_count() const { return functions_.size(); }
+  const std::vector<const clang::FunctionDecl *> &functions() const { return functions_; }
   const Vocabulary &vocabulary() const { return vocab_; }
 
  private:
-  struct FunctionFacts;
+  // What the fixed point reads from one function body.
+  struct FunctionFacts {
+    const clang::FunctionDecl *fn = nullptr;
+    std::vector<std::pair<const clang::VarDecl *, const clang::Expr *>> inits;
+    std::vector<const clang::BinaryOperator *> assigns;  // `=` to a pointer
+    std::vector<const clang::CallExpr *> calls;          // to functions defined in the file
+    std::vector<const clang::Expr *> returns;
+  };
   void collect();
   void solve();
   Provenance load(const clang::Expr *lvalue) const;

@@ -47,6 +47,9 @@ struct LintResult {
   std::vector<Finding> findings;           // sorted by file, line, column, check
   std::vector<std::string> files;          // files checked, relative to the tree root
   std::vector<std::string> parse_errors;   // against our shim; findings stay valid
+  // Function bodies (kernel style: "{" alone on a line) that the parse lost to
+  // errors, so nothing in them was checked; `file:line` of the "{" and the name.
+  std::vector<std::pair<SourcePoint, std::string>> unparsed;
 };
 
 struct CheckInfo {

@@ -114,12 +114,16 @@ void expect_commands_for_our_stream(const Update &u, std::optional<uint32_t> ssi
       case CmdOp::CfgiSte:
       case CmdOp::PrefetchCfg:
         EXPECT_EQ(c.sid, kSid);
-        if (static_cast<CmdOp>(c.opcode) == CmdOp::CfgiSte) EXPECT_TRUE(c.leaf);
+        if (static_cast<CmdOp>(c.opcode) == CmdOp::CfgiSte) {
+          EXPECT_TRUE(c.leaf);
+        }
         break;
       case CmdOp::CfgiCd:
         EXPECT_EQ(c.sid, kSid);
         EXPECT_TRUE(c.leaf);
-        if (ssid) EXPECT_EQ(c.ssid, *ssid);
+        if (ssid) {
+          EXPECT_EQ(c.ssid, *ssid);
+        }
         break;
       case CmdOp::Sync:
         EXPECT_EQ(c.cs, 2) << "CMD_SYNC completes with SEV (no MSI polling)";

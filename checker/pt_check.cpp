@@ -1,0 +1,600 @@
+// The walker model of docs/walker.md over one recorded io-pgtable run.
+//
+// Instants: "instant P" means the CPU has executed trace events [0, P). Every
+// read of a walk has its own instant, non-decreasing along the walk. For each
+// read we take the smallest instant at which the chosen value is readable:
+// later reads then have the most freedom, and the operations the walk
+// overlaps (hence the stable states it may match) are the fewest, so a
+// violation found this way is a real execution and a pass covers them all.
+//
+// Coherent / nc: the SMMU sees a set V of store parts that is closed under
+// (a) barrier order: a part after an ordering barrier (dma_wmb, dma_mb, wmb,
+// mb, a CMO's DSB) drags every part before that barrier into V; (b) per-byte
+// coherence; (c) completion: at instant P, every part before the last DSB
+// (wmb, mb, CMO) or operation boundary before P is in V. V only grows.
+//
+// Cacheable (non-coherent walker): each writeback granule of a descriptor
+// returns a value the CPU's line held since the last completed clean covering
+// it (eviction=anytime), granules independently.
+#include "pt_check.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <ostream>
+#include <set>
+
+#include "trace_print.h"
+
+namespace smmu::checker {
+
+using harness::Event;
+using harness::EventKind;
+
+namespace {
+
+// What recorder.cpp fills fresh memory with: bit 0 set, so it looks valid.
+constexpr uint64_t kOldBytes = 0xA5A5A5A5A5A5A5A5ull;
+
+std::string hex(uint64_t v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+uint64_t byte_mask(unsigned off, unsigned len) {
+  return len >= 8 ? ~0ull : ((1ull << (8 * len)) - 1) << (8 * off);
+}
+
+// One single-copy-atomic piece of a store as the SMMU may see it.
+struct Part {
+  int pos = 0;          // trace event index
+  uint64_t qaddr = 0;   // the 8-byte descriptor it lands in
+  uint64_t mask = 0;    // bytes of the descriptor it writes
+  uint64_t value = 0;   // positioned inside the descriptor
+  int event = -1;       // the store (or alloc) event
+  bool zeroing = false;
+  bool torn = false;    // one of several parts of one store
+};
+
+struct Range {
+  uint64_t base = 0, size = 0;
+  bool fresh = false;            // allocated during the run: old bytes before its alloc
+  std::vector<uint64_t> before;  // registered, not fresh: its content
+};
+
+struct Memory {
+  std::vector<Part> parts;                        // program order
+  std::vector<int> part_pos;                      // parts[i].pos
+  std::map<uint64_t, std::vector<int>> by_qword;  // descriptor -> part ids
+  std::vector<Range> ranges;
+  std::vector<int> order_pos, force_pos;          // ordering barriers; completions
+  std::map<uint64_t, std::vector<int>> cleans;    // 64-byte line -> clean positions
+  std::vector<int> ctx;                           // operation boundaries (WalkContext events)
+  WalkGeom geom;
+  std::vector<uint64_t> iovas;
+
+  const Range *range(uint64_t a) const {
+    for (const auto &r : ranges)
+      if (a >= r.base && a < r.base + r.size) return &r;
+    return nullptr;
+  }
+  uint64_t initial(uint64_t a) const {
+    const Range *r = range(a);
+    if (!r || r->fresh) return kOldBytes;
+    size_t i = (a - r->base) / 8;
+    return i < r->before.size() ? r->before[i] : kOldBytes;
+  }
+  // Parts with pos < p.
+  size_t parts_before(int p) const {
+    return std::lower_bound(part_pos.begin(), part_pos.end(), p) - part_pos.begin();
+  }
+  // Parts a part at `pos` is ordered after (those before the last ordering barrier).
+  size_t ordered_prefix(int pos) const {
+    auto it = std::lower_bound(order_pos.begin(), order_pos.end(), pos);
+    return it == order_pos.begin() ? 0 : parts_before(*(it - 1));
+  }
+  // Parts complete (visible) at instant P.
+  size_t forced_prefix(int P) const {
+    auto it = std::lower_bound(force_pos.begin(), force_pos.end(), P);
+    return it == force_pos.begin() ? 0 : parts_before(*(it - 1));
+  }
+  // The CPU's value of a descriptor at instant P (program order).
+  uint64_t cpu_value(uint64_t a, int P) const {
+    uint64_t v = initial(a);
+    auto it = by_qword.find(a);
+    if (it != by_qword.end())
+      for (int id : it->second)
+        if (parts[id].pos < P) v = (v & ~parts[id].mask) | parts[id].value;
+    return v;
+  }
+  // Every value the CPU held in a descriptor, whole stores applied (for "torn").
+  std::set<uint64_t> whole_values(uint64_t a) const {
+    std::set<uint64_t> out{initial(a)};
+    uint64_t v = initial(a);
+    auto it = by_qword.find(a);
+    if (it == by_qword.end()) return out;
+    for (size_t k = 0; k < it->second.size(); ++k) {
+      const Part &p = parts[it->second[k]];
+      v = (v & ~p.mask) | p.value;
+      bool last_of_store = k + 1 == it->second.size() || parts[it->second[k + 1]].event != p.event;
+      if (last_of_store) out.insert(v);
+    }
+    return out;
+  }
+  bool clean_between(uint64_t a, int from, int to) const {  // a clean at c, from <= c < to
+    auto it = cleans.find(a & ~63ull);
+    if (it == cleans.end()) return false;
+    for (int c : it->second)
+      if (c >= from && c < to) return true;
+    return false;
+  }
+};
+
+bool orders(harness::BarrierKind k) {
+  using B = harness::BarrierKind;
+  return k == B::DmaWmb || k == B::DmaMb || k == B::Wmb || k == B::Mb;
+}
+bool completes(harness::BarrierKind k) {
+  using B = harness::BarrierKind;
+  return k == B::Wmb || k == B::Mb;
+}
+
+Memory build_memory(const harness::Trace &t, const models::Model &m) {
+  Memory mem;
+  int last_ctx = -1;
+  for (size_t i = 0; i < t.events.size(); ++i)
+    if (t.events[i].kind == EventKind::WalkContext) last_ctx = static_cast<int>(i);
+  const unsigned part_bytes = static_cast<unsigned>(models::plain_store_part_bits(m) / 8);
+  for (int i = 0; i <= last_ctx; ++i) {
+    const Event &e = t.events[i];
+    auto pgtable = [&](int desc) {
+      return desc >= 0 && t.descs[desc].kind == harness::DescKind::PgTable;
+    };
+    switch (e.kind) {
+      case EventKind::Alloc:
+      case EventKind::DescRegister:
+        if (!pgtable(e.desc)) break;
+        mem.ranges.push_back({e.addr, e.size, e.kind == EventKind::Alloc, e.before});
+        if (e.kind == EventKind::Alloc && e.zeroed)
+          for (uint64_t a = e.addr; a < e.addr + e.size; a += 8) {
+            mem.by_qword[a].push_back(static_cast<int>(mem.parts.size()));
+            mem.parts.push_back({i, a, ~0ull, 0, i, true, false});
+          }
+        break;
+      case EventKind::Store: {
+        if (!pgtable(e.desc)) break;
+        uint64_t q = e.addr & ~7ull;
+        unsigned off = static_cast<unsigned>(e.addr & 7);
+        unsigned len = static_cast<unsigned>(e.size);
+        unsigned step = e.store == harness::StoreKind::Plain ? std::min(part_bytes, len) : len;
+        for (unsigned o = 0; o < len; o += step) {
+          uint64_t mask = byte_mask(off + o, step);
+          uint64_t value = (e.value << (8 * off)) & mask;
+          mem.by_qword[q].push_back(static_cast<int>(mem.parts.size()));
+          mem.parts.push_back({i, q, mask, value, i, false, step < len});
+        }
+        break;
+      }
+      case EventKind::Barrier:
+        if (orders(e.barrier)) mem.order_pos.push_back(i);
+        if (completes(e.barrier)) mem.force_pos.push_back(i);
+        break;
+      case EventKind::Cmo:
+        // DC CVAC/CIVAC per line then DSB SY: orders and completes earlier stores.
+        mem.order_pos.push_back(i);
+        mem.force_pos.push_back(i);
+        if (e.cmo != harness::CmoKind::Inval)
+          for (uint64_t l = e.addr & ~63ull; l < e.addr + e.size; l += 64) mem.cleans[l].push_back(i);
+        break;
+      case EventKind::WalkContext:
+        // The caller's TLBI + CMD_SYNC sits here (doorbell=dmb): earlier stores are visible.
+        mem.force_pos.push_back(i);
+        mem.ctx.push_back(i);
+        if (mem.ctx.size() == 1) mem.geom = e.walk;
+        for (uint64_t v : e.iovas)
+          if (std::find(mem.iovas.begin(), mem.iovas.end(), v) == mem.iovas.end()) mem.iovas.push_back(v);
+        break;
+      default:
+        break;
+    }
+  }
+  for (const Part &p : mem.parts) mem.part_pos.push_back(p.pos);
+  return mem;
+}
+
+// The walker's view so far.
+struct View {
+  int P = 0;                 // instant of the last read
+  size_t prefix = 0;         // coherent: parts [0, prefix) are visible
+  std::vector<int> extra;    // coherent: further visible parts (ids >= prefix), sorted
+  bool has(int id) const {
+    return static_cast<size_t>(id) < prefix || std::binary_search(extra.begin(), extra.end(), id);
+  }
+};
+
+struct Candidate {
+  uint64_t value = 0;
+  View view;
+  std::vector<PtSource> sources;
+  bool stale = false;
+};
+
+class Walker {
+ public:
+  Walker(const Memory &mem, const models::Model &m, const PtSemantics &sem)
+      : mem_(mem), model_(m), sem_(sem), cacheable_(m.coherency == models::Coherency::Cacheable) {}
+
+  // The walk of a stable state (the CPU's tables at instant P).
+  WalkOutcome stable(uint64_t iova, int P) const {
+    uint64_t table = mem_.geom.root;
+    for (int l = mem_.geom.start_level; l < 4; ++l) {
+      uint64_t a = table + 8 * sem_.index(mem_.geom, iova, l);
+      if (!mem_.range(a)) return {WalkOutcome::Kind::Wild, a, 0, l};
+      uint64_t addr = 0, attrs = 0;
+      int r = sem_.decode(mem_.geom, iova, l, mem_.cpu_value(a, P), &addr, &attrs);
+      if (r < 0) return {WalkOutcome::Kind::Fault, 0, 0, l};
+      if (r > 0) return {WalkOutcome::Kind::Translate, addr, attrs, l};
+      table = addr;
+    }
+    return {WalkOutcome::Kind::Fault, 0, 0, 3};
+  }
+
+  // Every value a read of descriptor `a` can return after `v`, at an instant <= maxP.
+  std::vector<Candidate> read(uint64_t a, const View &v, int maxP, int start_instant) {
+    return cacheable_ ? read_cacheable(a, v, maxP, start_instant) : read_coherent(a, v, maxP);
+  }
+
+  std::string unsupported;
+  uint64_t walks = 0;
+
+ private:
+  std::vector<Candidate> read_coherent(uint64_t a, const View &v, int maxP) {
+    std::vector<Candidate> out;
+    static const std::vector<int> none;
+    auto it = mem_.by_qword.find(a);
+    const std::vector<int> &L = it == mem_.by_qword.end() ? none : it->second;
+    if (L.size() > 22) {
+      unsupported = "descriptor " + hex(a) + " has " + std::to_string(L.size()) + " store parts (bound 22)";
+      return out;
+    }
+    std::vector<int> W;
+    // Subsets of L closed under per-byte coherence that contain what v has.
+    std::function<void(size_t, uint64_t)> rec = [&](size_t k, uint64_t excluded) {
+      if (k == L.size()) {
+        finish_coherent(a, v, maxP, L, W, out);
+        return;
+      }
+      const Part &p = mem_.parts[L[k]];
+      if (!(p.mask & excluded)) {
+        W.push_back(L[k]);
+        rec(k + 1, excluded);
+        W.pop_back();
+      }
+      if (!v.has(L[k])) rec(k + 1, excluded | p.mask);
+    };
+    rec(0, 0);
+    return out;
+  }
+
+  void finish_coherent(uint64_t a, const View &v, int maxP, const std::vector<int> &L,
+                       const std::vector<int> &W, std::vector<Candidate> &out) {
+    View n = v;
+    for (int id : W) n.P = std::max(n.P, mem_.parts[id].pos + 1);
+    if (n.P > maxP) return;
+    n.prefix = std::max(n.prefix, mem_.forced_prefix(n.P));
+    for (int id : W) n.prefix = std::max(n.prefix, mem_.ordered_prefix(mem_.parts[id].pos));
+    // Parts ordered before already-visible extras are covered by the prefix computed for them.
+    std::vector<int> extra;
+    for (int id : v.extra)
+      if (static_cast<size_t>(id) >= n.prefix) extra.push_back(id);
+    for (int id : W)
+      if (static_cast<size_t>(id) >= n.prefix) extra.push_back(id);
+    std::sort(extra.begin(), extra.end());
+    extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
+    n.extra = std::move(extra);
+    for (int id : L)
+      if (n.has(id) && std::find(W.begin(), W.end(), id) == W.end()) return;  // a newer part is forced
+    Candidate c;
+    c.view = std::move(n);
+    c.value = mem_.initial(a);
+    uint64_t from_initial = ~0ull;
+    std::map<int, uint64_t> last;  // event -> bytes it supplies
+    std::map<int, const Part *> part_of;
+    for (int id : W) {
+      const Part &p = mem_.parts[id];
+      c.value = (c.value & ~p.mask) | p.value;
+      from_initial &= ~p.mask;
+      for (auto &[ev, bytes] : last) bytes &= ~p.mask;
+      last[p.event] |= p.mask;
+      part_of[p.event] = &p;
+    }
+    for (const auto &[ev, bytes] : last)
+      if (bytes)
+        c.sources.push_back({ev, part_of[ev]->zeroing ? "zeroing at alloc"
+                                 : bytes != ~0ull     ? "part of a plain store (torn)"
+                                                      : "store"});
+    if (from_initial) c.sources.push_back({-1, initial_what(a)});
+    out.push_back(std::move(c));
+  }
+
+  std::string initial_what(uint64_t a) const {
+    const Range *r = mem_.range(a);
+    return r && r->fresh ? "old bytes of a fresh table page (its zeroing not visible)"
+                         : "content before the run";
+  }
+
+  // One CPU state of a descriptor: its value from position `pos` until `until`.
+  struct CpuState {
+    uint64_t value;
+    int pos, until, event;
+    bool torn;
+    bool zeroing = false;
+  };
+
+  std::vector<CpuState> cpu_states(uint64_t a) const {
+    std::vector<CpuState> s{{mem_.initial(a), -1, 0, -1, false}};
+    auto it = mem_.by_qword.find(a);
+    if (it != mem_.by_qword.end()) {
+      const std::vector<int> &L = it->second;
+      for (size_t k = 0; k < L.size();) {
+        size_t e = k;
+        while (e < L.size() && mem_.parts[L[e]].event == mem_.parts[L[k]].event) ++e;
+        uint64_t base = s.back().value;
+        int pos = mem_.parts[L[k]].pos;
+        s.back().until = pos;
+        // A store split into parts passes through every subset of them (any order).
+        size_t n = e - k;
+        for (uint64_t sub = 1; sub < (1ull << n); ++sub) {
+          uint64_t val = base;
+          for (size_t j = 0; j < n; ++j)
+            if (sub >> j & 1) val = (val & ~mem_.parts[L[k + j]].mask) | mem_.parts[L[k + j]].value;
+          bool whole = sub == (1ull << n) - 1;
+          s.push_back({val, pos, whole ? -1 : pos, mem_.parts[L[k]].event, !whole,
+                       mem_.parts[L[k]].zeroing});
+        }
+        // Keep the whole store's state last.
+        k = e;
+      }
+    }
+    s.back().until = -1;
+    for (auto &c : s)
+      if (c.until < 0) c.until = c.torn ? c.pos : 1 << 30;
+    return s;
+  }
+
+  std::vector<Candidate> read_cacheable(uint64_t a, const View &v, int maxP, int start_instant) {
+    std::vector<Candidate> out;
+    std::vector<CpuState> states = cpu_states(a);
+    int g = model_.writeback_atomicity_bits == 0 ? 64 : model_.writeback_atomicity_bits;
+    int ngran = 64 / g;
+    uint64_t gmask = g == 64 ? ~0ull : (1ull << g) - 1;
+    // Per granule and distinct bits: the states holding them. A state j is at
+    // PoC at instant P iff P > pos_j and no clean in [until_j, P) pushed a newer one.
+    auto valid = [&](size_t j, int P) {
+      return P >= states[j].pos + 1 && !mem_.clean_between(a, states[j].until, P);
+    };
+    std::vector<std::vector<std::vector<size_t>>> per(ngran);
+    for (int k = 0; k < ngran; ++k) {
+      std::map<uint64_t, std::vector<size_t>> seen;
+      for (size_t j = 0; j < states.size(); ++j) {
+        int P = std::max(v.P, states[j].pos + 1);
+        if (P > maxP || !valid(j, P)) continue;
+        seen[(states[j].value >> (k * g)) & gmask].push_back(j);
+      }
+      for (auto &[bits, js] : seen) per[k].push_back(js);
+    }
+    std::vector<size_t> pick(ngran), choice(ngran);
+    std::function<void(int)> rec = [&](int k) {
+      if (k == ngran) {
+        // The smallest instant at which every granule holds its chosen bits.
+        std::vector<int> instants{v.P};
+        for (int q = 0; q < ngran; ++q)
+          for (size_t j : per[q][pick[q]]) instants.push_back(std::max(v.P, states[j].pos + 1));
+        std::sort(instants.begin(), instants.end());
+        int P = -1;
+        for (int at : instants) {
+          if (at > maxP) break;
+          bool all = true;
+          for (int q = 0; q < ngran && all; ++q) {
+            all = false;
+            for (size_t j : per[q][pick[q]])
+              if (valid(j, at)) {
+                choice[q] = j;
+                all = true;
+                break;
+              }
+          }
+          if (all) {
+            P = at;
+            break;
+          }
+        }
+        if (P < 0) return;
+        Candidate c;
+        c.view.P = P;
+        std::set<std::pair<int, int>> srcs;
+        for (int q = 0; q < ngran; ++q) {
+          const CpuState &s = states[choice[q]];
+          c.value |= ((s.value >> (q * g)) & gmask) << (q * g);
+          srcs.insert({s.event, s.zeroing ? 2 : s.torn ? 1 : 0});
+          // Overwritten on the CPU before the walk began, and still at PoC: stale.
+          if (s.until < start_instant) c.stale = true;
+        }
+        static const char *what[] = {"store", "part of a plain store (torn)", "zeroing at alloc"};
+        for (auto [ev, k] : srcs)
+          c.sources.push_back({ev, ev < 0 ? initial_what(a) + ", at PoC"
+                                          : std::string(what[k]) + ", at PoC by a write-back or clean"});
+        out.push_back(std::move(c));
+        return;
+      }
+      for (size_t i = 0; i < per[k].size(); ++i) {
+        pick[k] = i;
+        rec(k + 1);
+      }
+    };
+    rec(0);
+    return out;
+  }
+
+  const Memory &mem_;
+  const models::Model &model_;
+  const PtSemantics &sem_;
+  bool cacheable_;
+};
+
+}  // namespace
+
+std::string describe(const WalkOutcome &o) {
+  switch (o.kind) {
+    case WalkOutcome::Kind::Fault: return "fault at level " + std::to_string(o.level);
+    case WalkOutcome::Kind::Wild:
+      return "reads " + hex(o.out) + " at level " + std::to_string(o.level) + ", outside every table";
+    case WalkOutcome::Kind::Translate:
+      return "output " + hex(o.out) + " attrs " + hex(o.attrs) + " (level " + std::to_string(o.level) + ")";
+  }
+  return "?";
+}
+
+PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model,
+                         const PtSemantics &sem) {
+  auto t0 = std::chrono::steady_clock::now();
+  PtVerdict verdict;
+  Memory mem = build_memory(trace, model);
+  if (mem.ctx.empty() || !sem.index || !sem.decode) {
+    verdict.outcome = Outcome::Unknown;
+    verdict.reason = mem.ctx.empty() ? "the run has no walk context (kshim_walk_context)"
+                                     : "no io-pgtable-arm decoding from the slice";
+    return verdict;
+  }
+  const int nops = static_cast<int>(mem.ctx.size()) - 1;  // stable states 0..nops
+  const int endP = mem.ctx.back() + 1;
+  verdict.iovas = mem.iovas.size();
+  verdict.ops = static_cast<size_t>(nops);
+  if (mem.geom.coherent_walk && model.coherency == models::Coherency::Cacheable)
+    verdict.notes.push_back(
+        "coherent_walk=true: the tables get no CMOs because io-pgtable-arm was told the walker is "
+        "coherent; a non-coherent walker is not what the driver would configure");
+  Walker w(mem, model, sem);
+  // Stable state k: the CPU's tables at instant ctx[k] + 1.
+  auto op_of = [&](int P) {
+    int k = 0;
+    while (k < nops && P > mem.ctx[k + 1]) ++k;
+    return P >= endP ? nops : k;
+  };
+  bool found = false;
+  for (uint64_t iova : mem.iovas) {
+    std::vector<WalkOutcome> stable;
+    for (int k = 0; k <= nops; ++k) stable.push_back(w.stable(iova, mem.ctx[k] + 1));
+    // Walks starting during operation o (o == nops: after the last one, publication).
+    for (int o = 0; o <= nops && !found; ++o) {
+      const bool publication = o == nops;
+      const int startP = mem.ctx[o] + 1;
+      View v0;
+      v0.P = startP;
+      v0.prefix = 0;
+      std::vector<PtRead> reads;
+      std::function<void(int, uint64_t, const View &)> walk = [&](int l, uint64_t table,
+                                                                     const View &v) {
+            if (found || !w.unsupported.empty()) return;
+            auto finish = [&](WalkOutcome out, int lastP) {
+              ++w.walks;
+              int first = o, last = publication ? nops : std::min(op_of(lastP), nops);
+              std::vector<WalkOutcome> allowed;
+              if (publication) allowed.push_back(stable[nops]);
+              else
+                for (int k = first; k <= std::min(last + 1, nops); ++k) allowed.push_back(stable[k]);
+              if (std::find(allowed.begin(), allowed.end(), out) != allowed.end()) return;
+              found = true;
+              bool torn = false, stale = false;
+              for (const PtRead &r : reads) {
+                torn |= r.torn;
+                stale |= r.stale;
+              }
+              verdict.outcome = Outcome::Violation;
+              verdict.kind = torn ? ViolationKind::Torn
+                             : (stale || publication) ? ViolationKind::Stale
+                                                      : ViolationKind::Misordered;
+              PtWitness &wt = verdict.witness;
+              wt.iova = iova;
+              wt.first_op = static_cast<size_t>(first);
+              wt.last_op = static_cast<size_t>(last);
+              wt.publication = publication;
+              wt.reads = reads;
+              wt.outcome = out;
+              wt.allowed = allowed;
+              verdict.reason = "a walk of IOVA " + hex(iova) + " gives " + describe(out) + "; " +
+                               (publication ? "after the last operation the target is "
+                                            : "the stable states it overlaps give ");
+              for (size_t i = 0; i < allowed.size(); ++i)
+                verdict.reason += (i ? " or " : "") + describe(allowed[i]);
+            };
+            uint64_t idx = sem.index(mem.geom, iova, l);
+            uint64_t a = table + 8 * idx;
+            if (!mem.range(a)) return finish({WalkOutcome::Kind::Wild, a, 0, l}, v.P);
+            int maxP = publication ? endP : (l == mem.geom.start_level ? mem.ctx[o + 1] : endP);
+            View from = v;
+            if (publication) from.P = endP;
+            if (!w.unsupported.empty()) return;
+            std::vector<Candidate> cands = w.read(a, from, maxP, startP);
+            std::set<uint64_t> whole = mem.whole_values(a);
+            for (Candidate &c : cands) {
+              uint64_t addr = 0, attrs = 0;
+              int r = sem.decode(mem.geom, iova, l, c.value, &addr, &attrs);
+              bool t = !whole.count(c.value);
+              reads.push_back({l, table, a, idx, c.value, c.view.P, c.sources, t, c.stale});
+              if (r < 0) finish({WalkOutcome::Kind::Fault, 0, 0, l}, c.view.P);
+              else if (r > 0) finish({WalkOutcome::Kind::Translate, addr, attrs, l}, c.view.P);
+              else if (l == 3) finish({WalkOutcome::Kind::Fault, 0, 0, l}, c.view.P);
+              else walk(l + 1, addr, c.view);
+              reads.pop_back();
+              if (found) return;
+            }
+          };
+      walk(mem.geom.start_level, mem.geom.root, v0);
+    }
+    if (found || !w.unsupported.empty()) break;
+  }
+  verdict.walks = w.walks;
+  if (!found && !w.unsupported.empty()) {
+    verdict.outcome = Outcome::Unknown;
+    verdict.reason = w.unsupported;
+  }
+  if (!found && verdict.outcome == Outcome::Pass)
+    verdict.reason = std::to_string(w.walks) + " walks of " + std::to_string(mem.iovas.size()) +
+                     " IOVAs over " + std::to_string(nops) + " operations";
+  verdict.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return verdict;
+}
+
+void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdict &v) {
+  const PtWitness &w = v.witness;
+  out << "  walk of IOVA " << hex(w.iova) << ", "
+      << (w.publication ? "after the last operation"
+                        : "during operations " + std::to_string(w.first_op + 1) + ".." +
+                              std::to_string(w.last_op + 1))
+      << "\n";
+  auto loc = [&](int ev) {
+    if (ev < 0 || static_cast<size_t>(ev) >= t.events.size()) return std::string();
+    const Event &e = t.events[ev];
+    return e.loc.line > 0 ? "  " + e.loc.file + ":" + std::to_string(e.loc.line) : std::string();
+  };
+  for (const PtRead &r : w.reads) {
+    out << "    level " << r.level << "  read " << hex(r.address) << " (table " << hex(r.table) << "["
+        << r.index << "]) after event " << r.instant << "  = " << hex(r.value)
+        << (r.torn ? "  TORN" : "") << (r.stale ? "  STALE" : "") << "\n";
+    for (const PtSource &s : r.sources) {
+      if (s.trace_index < 0) {
+        out << "        from " << s.what << "\n";
+        continue;
+      }
+      out << "        from event " << s.trace_index + 1 << " (" << s.what << "): "
+          << harness::describe(t, t.events[s.trace_index]) << loc(s.trace_index) << "\n";
+    }
+  }
+  out << "    outcome: " << describe(w.outcome) << "\n";
+  for (const WalkOutcome &a : w.allowed) out << "    allowed: " << describe(a) << "\n";
+}
+
+}  // namespace smmu::checker

@@ -1,0 +1,91 @@
+// Page-table walk check (MODEL.md §4.2, §4.3): a device walker model racing the
+// real io-pgtable-arm code of a recorded run. See docs/walker.md.
+//
+// The walker does one dependent 64-bit read per level, each at its own
+// instant, later than the previous one. What a read can return depends on the
+// model: coherent/nc = a value visible by then (barrier-ordered visibility);
+// cacheable = a value the line held at PoC since the last completed clean.
+// Decoding (index, table/leaf/fault, output address, attributes) is the
+// tree's own, handed over as values (PtSemantics).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model.h"
+#include "trace.h"
+#include "verdict.h"
+
+namespace smmu::checker {
+
+using WalkGeom = harness::Event::Walk;
+
+// The tree's io-pgtable-arm decoding, compiled in the slice (io_pgtable_arm_glue.c).
+struct PtSemantics {
+  std::function<uint64_t(const WalkGeom &, uint64_t iova, int lvl)> index;
+  // -1 fault, 0 table (*addr = next table), 1 leaf (*addr = output address, *attrs).
+  std::function<int(const WalkGeom &, uint64_t iova, int lvl, uint64_t pte, uint64_t *addr,
+                    uint64_t *attrs)>
+      decode;
+};
+
+// What a walk ends in.
+struct WalkOutcome {
+  enum class Kind { Fault, Translate, Wild } kind = Kind::Fault;
+  uint64_t out = 0;    // Translate: output address; Wild: the address read outside tables
+  uint64_t attrs = 0;  // Translate: iopte_prot of the leaf
+  int level = 0;       // the level the walk ended at
+  // A translation fault is the same to the device whatever level it came from.
+  bool operator==(const WalkOutcome &o) const {
+    if (kind == Kind::Fault) return o.kind == Kind::Fault;
+    return kind == o.kind && out == o.out && attrs == o.attrs && level == o.level;
+  }
+};
+std::string describe(const WalkOutcome &o);
+
+// Where (part of) a value read came from.
+struct PtSource {
+  int trace_index = -1;  // the store (or alloc, for zeroing) event; -1: memory before the run
+  std::string what;      // "store", "zeroing at alloc", "old bytes", "write-back of ..."
+};
+
+struct PtRead {
+  int level = 0;
+  uint64_t table = 0, address = 0;  // table base and the descriptor's address
+  uint64_t index = 0;
+  uint64_t value = 0;
+  int instant = 0;                  // the read happened after trace events [0, instant)
+  std::vector<PtSource> sources;
+  bool torn = false, stale = false;
+};
+
+struct PtWitness {
+  uint64_t iova = 0;
+  size_t first_op = 0, last_op = 0;  // the operations the walk overlapped
+  bool publication = false;          // read after the last operation
+  std::vector<PtRead> reads;
+  WalkOutcome outcome;
+  std::vector<WalkOutcome> allowed;  // the stable states' outcomes it had to match
+};
+
+struct PtVerdict {
+  Outcome outcome = Outcome::Pass;
+  ViolationKind kind = ViolationKind::None;
+  std::string reason;
+  PtWitness witness;
+  uint64_t walks = 0;     // complete walks explored
+  size_t iovas = 0, ops = 0;
+  double seconds = 0;
+  std::vector<std::string> notes;
+};
+
+PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model,
+                         const PtSemantics &semantics);
+
+// The violation's walk: levels, values, instants, and the event (kernel
+// file:line) each value came from.
+void print_pt_witness(std::ostream &out, const harness::Trace &trace, const PtVerdict &v);
+
+}  // namespace smmu::checker

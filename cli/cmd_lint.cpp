@@ -1,0 +1,129 @@
+// smmu-check lint: the static check for plain stores into live descriptor memory.
+#include <iostream>
+
+#include "commands.h"
+#include "json_writer.h"
+#include "lint.h"
+#include "options.h"
+
+namespace smmu::cli {
+
+namespace {
+
+const char *kHelp =
+    "usage: smmu-check lint (--debian SERIES | --src DIR) [--format text|json] [--checks LIST]\n\n"
+    "Lists every store into live SMMUv3 descriptor memory (STE, CD, page-table\n"
+    "entry) in the tree's arm-smmu-v3.c and io-pgtable-arm.c that is not single-copy\n"
+    "atomic by construction: plain or compound assignment of a 64-bit descriptor\n"
+    "word, memset/memcpy over a descriptor, struct copies onto one. Stores into a\n"
+    "descriptor being built (a local, fresh allocation, an arm_smmu_make_* target)\n"
+    "are not findings. Output is clang-tidy's format, paths relative to the tree\n"
+    "root; docs/lint.md explains the rules.\n\n"
+    "Kernel source (one of):\n"
+    "  --debian SERIES   Debian's linux-source-SERIES package, e.g. 6.12 or 6.1\n"
+    "  --src DIR         any kernel tree\n"
+    "Options:\n"
+    "  --cache DIR       where Debian trees are extracted (default $SMMU_CHECK_CACHE)\n"
+    "  --format FORMAT   text (default, clang-tidy style) or json\n"
+    "  --checks LIST     clang-tidy globs, e.g. '-*,smmu-descriptor-plain-store'\n"
+    "                    (default smmu-*)\n"
+    "  --list-checks     print the checks and whether LIST enables them\n"
+    "  --parse-errors    print the parse errors against the shim on stderr\n"
+    "  --quiet           nothing on stderr but errors\n\n"
+    "Exit status: 0 no findings, 1 findings, 2 bad input.\n";
+
+void print_json(std::ostream &out, const harness::KernelTree &tree, const lint::CheckFilter &filter,
+                const lint::LintResult &r) {
+  JsonWriter j(out);
+  auto point = [&](const lint::SourcePoint &p) {
+    j.key("file").value(p.file).key("line").value(static_cast<int64_t>(p.line));
+    j.key("column").value(static_cast<int64_t>(p.column));
+  };
+  j.begin_object();
+  j.key("tree").value(tree.origin).key("version").value(tree.version);
+  j.key("root").value(tree.root.string()).key("checks").value(filter.spec());
+  j.key("files").begin_array();
+  for (const auto &f : r.files) j.value(f);
+  j.end_array();
+  j.key("findings").begin_array();
+  for (const auto &f : r.findings) {
+    j.begin_object().key("check").value(f.check);
+    point(f.where);
+    j.key("function").value(f.function).key("message").value(f.message);
+    j.key("fixit");
+    if (f.fixit) {
+      j.begin_object();
+      point(f.fixit->begin);
+      j.key("end_line").value(static_cast<int64_t>(f.fixit->end.line));
+      j.key("end_column").value(static_cast<int64_t>(f.fixit->end.column));
+      j.key("replacement").value(f.fixit->replacement).end_object();
+    } else {
+      j.begin_object().end_object();
+    }
+    j.key("notes").begin_array();
+    for (const auto &n : f.notes) {
+      j.begin_object();
+      point(n.where);
+      j.key("message").value(n.message).end_object();
+    }
+    j.end_array().end_object();
+  }
+  j.end_array();
+  j.key("warnings").value(static_cast<int64_t>(r.findings.size()));
+  j.key("parse_errors").value(static_cast<int64_t>(r.parse_errors.size()));
+  j.key("summary").value(lint::summary_line(r));
+  j.end_object();
+  out << "\n";
+}
+
+}  // namespace
+
+int cmd_lint(const std::vector<std::string> &argv) {
+  OptionSpec spec;
+  spec.with_value = {"debian", "src", "cache", "format", "checks"};
+  spec.flags = {"quiet", "help", "list-checks", "parse-errors"};
+  Args a = parse(argv, spec, "lint");
+  if (a.has("help")) {
+    std::cout << kHelp;
+    return 0;
+  }
+  lint::CheckFilter filter(a.get("checks", "smmu-*"));
+  if (a.has("list-checks")) {
+    for (const auto &c : lint::available_checks())
+      std::cout << (filter.enabled(c.name) ? "  " : "- ") << c.name << "\n      " << c.summary << "\n";
+    return 0;
+  }
+  if (!a.positional.empty())
+    throw harness::UserError("lint: unexpected argument '" + a.positional[0] + "' (see smmu-check lint --help)");
+  std::string format = a.get("format", "text");
+  if (format != "text" && format != "json")
+    throw harness::UserError("lint: --format must be text or json, not '" + format + "'");
+  bool any = false;
+  for (const auto &c : lint::available_checks()) any |= filter.enabled(c.name);
+  if (!any)
+    throw harness::UserError("lint: --checks '" + filter.spec() + "' enables no check (see --list-checks)");
+  if (a.has("debian") == a.has("src"))
+    throw harness::UserError("name the kernel source with exactly one of --debian SERIES or --src DIR");
+
+  bool quiet = a.has("quiet");
+  std::filesystem::path cache = a.has("cache") ? std::filesystem::path(a.get("cache")) : harness::default_cache_dir();
+  harness::KernelTree tree = a.has("debian") ? harness::debian_tree(a.get("debian"), cache)
+                                             : harness::source_tree(a.get("src"));
+  if (!quiet) std::cerr << "smmu-check: linting " << tree.origin << " (" << tree.version << ")\n";
+  lint::LintResult r = lint::lint_tree(tree, filter);
+  if (a.has("parse-errors"))
+    for (const auto &e : r.parse_errors) std::cerr << e << "\n";
+  else if (!quiet && !r.parse_errors.empty())
+    std::cerr << "smmu-check: " << r.parse_errors.size()
+              << " parse errors against the shim, which covers the descriptor code and not "
+                 "all of the driver (--parse-errors lists them)\n";
+  for (const auto &[at, name] : r.unparsed)
+    if (!quiet)
+      std::cerr << "smmu-check: " << at.file << ":" << at.line << ": the body of " << name
+                << "() did not parse against the shim; it was not checked\n";
+  if (format == "json") print_json(std::cout, tree, filter, r);
+  else lint::print_text(std::cout, r);
+  return r.findings.empty() ? 0 : 1;
+}
+
+}  // namespace smmu::cli

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Included at the end of io-pgtable-arm.c: exposes the tree's own walk
+ * geometry and descriptor decoding (ARM_LPAE_LVL_IDX, iopte_leaf/iopte_type,
+ * iopte_to_paddr, iopte_prot) so the checker's walker decodes exactly as the
+ * kernel does, without re-implementing the format.
+ */
+
+/* A data struct carrying only what the macros read. */
+static void kshim_lpae_data(const struct kshim_walk_geom *g, struct arm_lpae_io_pgtable *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->start_level = g->start_level;
+	d->pgd_bits = g->pgd_bits;
+	d->bits_per_level = g->bits_per_level;
+	d->iop.fmt = g->fmt;
+	d->iop.cfg.ias = g->ias;
+	d->iop.cfg.oas = g->oas;
+}
+
+unsigned long kshim_lpae_index(const struct kshim_walk_geom *g, kshim_u64 iova, int lvl)
+{
+	struct arm_lpae_io_pgtable d;
+
+	kshim_lpae_data(g, &d);
+	return ARM_LPAE_LVL_IDX(iova, lvl, &d);
+}
+
+int kshim_lpae_decode(const struct kshim_walk_geom *g, kshim_u64 iova, int lvl, kshim_u64 pte,
+		      kshim_u64 *addr, kshim_u64 *attrs)
+{
+	struct arm_lpae_io_pgtable d;
+
+	kshim_lpae_data(g, &d);
+	if (iopte_leaf(pte, lvl, d.iop.fmt)) {
+		*addr = iopte_to_paddr(pte, &d) | (iova & (ARM_LPAE_BLOCK_SIZE(lvl, &d) - 1));
+		*attrs = iopte_prot(pte);
+		return 1;
+	}
+	/* iopte_table() of 6.12, spelled with what 6.1 has too. */
+	if (lvl < ARM_LPAE_MAX_LEVELS - 1 && iopte_type(pte) == ARM_LPAE_PTE_TYPE_TABLE) {
+		*addr = iopte_to_paddr(pte, &d);
+		*attrs = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* For scenario drivers: the walk context of ops as io-pgtable-arm set it up. */
+void kshim_iopt_walk_context(struct io_pgtable_ops *ops, const kshim_u64 *iovas, int n,
+			     const char *file, int line)
+{
+	struct arm_lpae_io_pgtable *data = io_pgtable_ops_to_data(ops);
+	struct io_pgtable_cfg *cfg = &data->iop.cfg;
+	struct kshim_walk_geom g = {
+		.root = virt_to_phys(data->pgd),
+		.start_level = data->start_level,
+		.pgd_bits = data->pgd_bits,
+		.bits_per_level = data->bits_per_level,
+		.ias = cfg->ias,
+		.oas = cfg->oas,
+		.stage = data->iop.fmt == ARM_64_LPAE_S2 || data->iop.fmt == ARM_32_LPAE_S2 ? 2 : 1,
+		.fmt = data->iop.fmt,
+		.coherent_walk = cfg->coherent_walk,
+	};
+
+	kshim_walk_context(&g, iovas, n, file, line);
+}

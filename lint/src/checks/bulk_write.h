@@ -1,0 +1,16 @@
+// smmu-descriptor-bulk-write: memset/memcpy/memmove whose destination is live
+// descriptor memory.
+#pragma once
+
+#include "check.h"
+
+namespace smmu::lint {
+
+class BulkWriteCheck : public Check {
+ public:
+  using Check::Check;
+  void register_matchers(clang::ast_matchers::MatchFinder &finder) override;
+  void run(const clang::ast_matchers::MatchFinder::MatchResult &result) override;
+};
+
+}  // namespace smmu::lint

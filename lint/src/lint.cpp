@@ -1,0 +1,171 @@
+#include "lint.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include "check.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "descriptor_memory.h"
+#include "slice_build.h"
+
+namespace fs = std::filesystem;
+
+namespace smmu::lint {
+
+using harness::UserError;
+
+std::vector<CheckInfo> available_checks() {
+  std::vector<CheckInfo> out;
+  for (const auto &f : check_factories()) out.push_back({f.name, f.summary});
+  return out;
+}
+
+CheckFilter::CheckFilter(std::string spec) : spec_(std::move(spec)) {}
+
+bool CheckFilter::enabled(const std::string &check) const {
+  bool on = false;
+  size_t start = 0;
+  while (start <= spec_.size()) {
+    size_t end = spec_.find(',', start);
+    if (end == std::string::npos) end = spec_.size();
+    std::string glob = spec_.substr(start, end - start);
+    glob.erase(0, glob.find_first_not_of(" \t"));
+    glob.erase(glob.find_last_not_of(" \t") + 1);
+    bool negative = !glob.empty() && glob[0] == '-';
+    if (negative) glob.erase(0, 1);
+    if (!glob.empty() && fnmatch(glob.c_str(), check.c_str(), 0) == 0) on = !negative;
+    start = end + 1;
+  }
+  return on;
+}
+
+const std::vector<std::string> &linted_files() {
+  static const std::vector<std::string> files = {
+      "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c",
+      "drivers/iommu/io-pgtable-arm.c",
+  };
+  return files;
+}
+
+namespace {
+
+void sort_findings(std::vector<Finding> &v) {
+  std::stable_sort(v.begin(), v.end(), [](const Finding &a, const Finding &b) {
+    return std::tie(a.where.file, a.where.line, a.where.column, a.check) <
+           std::tie(b.where.file, b.where.line, b.where.column, b.check);
+  });
+}
+
+// A private directory for the staged real headers, removed afterwards.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "smmu-check-lint-XXXXXX").string();
+    if (!mkdtemp(t.data())) throw UserError("cannot create a temporary directory under " + t);
+    path = t;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+// Kernel style opens every function body with "{" alone in column 1: one the AST has
+// no function for was lost to a parse error (typically an unknown return type).
+// Lines in inactive #if branches are not code.
+std::vector<std::pair<SourcePoint, std::string>> unparsed_bodies(clang::ASTContext &ast,
+                                                                 const harness::ParsedFile &file_info,
+                                                                 const DescriptorMemory &memory,
+                                                                 const std::string &file) {
+  const clang::SourceManager &sm = ast.getSourceManager();
+  std::set<unsigned> parsed;
+  for (const clang::FunctionDecl *fn : memory.functions())
+    parsed.insert(sm.getExpansionLineNumber(fn->getBody()->getBeginLoc()));
+  for (auto [first, last] : file_info.skipped_lines)
+    for (unsigned l = first; l <= last; ++l) parsed.insert(l);
+  std::vector<std::string> lines;
+  std::istringstream in(sm.getBufferData(sm.getMainFileID()).str());
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  std::vector<std::pair<SourcePoint, std::string>> out;
+  for (unsigned i = 0; i < lines.size(); ++i) {
+    if (lines[i].find_first_not_of(" \t\r", 1) != std::string::npos || lines[i].rfind("{", 0) != 0 ||
+        parsed.count(i + 1))
+      continue;
+    // The name: the identifier before the first '(' of the signature above.
+    std::string name = "?";
+    for (unsigned j = i; j-- > 0 && i - j <= 8;) {
+      const std::string &l = lines[j];
+      if (l.empty() || l[0] == ' ' || l[0] == '\t' || l[0] == '}') continue;
+      size_t paren = l.find('(');
+      if (paren == std::string::npos) continue;
+      size_t e = l.find_last_not_of(" \t", paren - 1);
+      size_t b = e == std::string::npos ? std::string::npos : l.find_last_not_of(
+                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", e);
+      if (e != std::string::npos) name = l.substr(b == std::string::npos ? 0 : b + 1, e - b);
+      break;
+    }
+    out.push_back({{file, i + 1, 1}, name});
+  }
+  return out;
+}
+
+}  // namespace
+
+void lint_request(const harness::SliceRequest &request, const CheckFilter &filter, LintResult &out) {
+  if (!fs::is_regular_file(request.tree_root / request.file))
+    throw UserError((request.tree_root / request.file).string() + ": not found");
+  std::vector<Finding> found;
+  std::vector<std::pair<SourcePoint, std::string>> unparsed;
+  size_t functions = 0;
+  std::vector<std::string> errors =
+      harness::parse_kernel_file(request, [&](clang::ASTContext &ast, const harness::ParsedFile &parsed) {
+        DescriptorMemory memory(ast);
+        functions = memory.function_count();
+        CheckContext context(ast, memory, request.file, found);
+        std::vector<std::unique_ptr<Check>> checks;
+        clang::ast_matchers::MatchFinder finder;
+        for (const auto &factory : check_factories()) {
+          if (!filter.enabled(factory.name)) continue;
+          checks.push_back(factory.make(factory.name, context));
+          checks.back()->register_matchers(finder);
+        }
+        finder.matchAST(ast);
+        unparsed = unparsed_bodies(ast, parsed, memory, request.file);
+      });
+  // Errors are expected (the shim does not cover the whole file), but a file
+  // that yields no function at all was not parsed in any useful sense.
+  if (functions == 0)
+    throw UserError(request.file + ": no function could be parsed" +
+                    (errors.empty() ? std::string() : " (first error: " + errors.front() + ")"));
+  out.files.push_back(request.file);
+  out.parse_errors.insert(out.parse_errors.end(), errors.begin(), errors.end());
+  out.findings.insert(out.findings.end(), found.begin(), found.end());
+  out.unparsed.insert(out.unparsed.end(), unparsed.begin(), unparsed.end());
+  sort_findings(out.findings);
+}
+
+LintResult lint_tree(const harness::KernelTree &tree, const CheckFilter &filter) {
+  harness::Profile profile = harness::profile_for(tree);
+  LintResult result;
+  TempDir realinc;
+  harness::stage_real_headers(tree, profile, realinc.path);
+  for (const auto &file : linted_files()) {
+    if (!fs::is_regular_file(tree.root / file))
+      throw UserError((tree.root / file).string() + ": not found in the kernel tree");
+    // Parse each file with the prelude of the harness unit that slices it.
+    auto unit = std::find_if(profile.units.begin(), profile.units.end(),
+                             [&](const harness::UnitSpec &u) { return u.file == file; });
+    if (unit == profile.units.end())
+      throw std::logic_error("profile " + profile.name + " has no unit for " + file);
+    lint_request(harness::unit_slice_request(tree, profile, *unit, realinc.path), filter, result);
+  }
+  return result;
+}
+
+}  // namespace smmu::lint
