@@ -65,7 +65,15 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
     space.unsupported = "fetch_order=ascending is not supported yet";
     return space;
   }
+  if (m.doorbell == models::Doorbell::Dsb) {
+    // The slice replaces the command queue insertion, so the barrier the
+    // driver puts before the doorbell is not in the trace to be judged.
+    space.unsupported = "doorbell=dsb: the command queue insertion is not part of the recorded run";
+    return space;
+  }
   const bool cacheable = m.coherency == Coherency::Cacheable;
+  // eviction=cmo-only: PoC changes only at cleans, never by a spontaneous write-back.
+  const bool cmo_only = cacheable && m.eviction == models::Eviction::CmoOnly;
 
   // The CPU's states of the entry from the update's start to the end of epoch k.
   State first{u.initial, -1, 0, {}};
@@ -74,10 +82,14 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
   // Per qword: index into `states` of the last state known to be at the floor.
   std::array<size_t, kEntryQwords> floor{};
   std::array<bool, kEntryQwords> plain{}, once{};
+  std::array<std::vector<size_t>, kEntryQwords> clean_points;  // states a clean wrote back
   for (size_t e = 0; e <= k && e < u.epochs.size(); ++e) {
     const Epoch &ep = u.epochs[e];
     // The sync that began this epoch published everything (or, cacheable, its clean did).
-    if ((!cacheable || clean_at_sync) && e > 0) floor.fill(states.size() - 1);
+    if ((!cacheable || clean_at_sync) && e > 0) {
+      floor.fill(states.size() - 1);
+      for (auto &c : clean_points) c.push_back(states.size() - 1);
+    }
     for (const EntryEvent &ev : ep.events) {
       if (ev.kind == EntryEvent::Kind::Store) {
         State s = states.back();
@@ -90,8 +102,11 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
         states.push_back(s);
       } else if (ev.kind == EntryEvent::Kind::Clean && cacheable) {
         // DC CVAC + DSB: the lines' current contents are at PoC.
-        for (unsigned q = ev.offset / 8; q < kEntryQwords && q * 8 < ev.offset + ev.size; ++q)
-          floor[q] = states.size() - 1;
+        // A clean inside epoch k does not help reads made before it.
+        for (unsigned q = ev.offset / 8; q < kEntryQwords && q * 8 < ev.offset + ev.size; ++q) {
+          if (e < k) floor[q] = states.size() - 1;
+          clean_points[q].push_back(states.size() - 1);
+        }
       }
     }
   }
@@ -124,6 +139,9 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
     for (unsigned shift = 0; shift < 64; shift += width) {
       Granule g{q, shift, width, {}};
       for (size_t i = floor[q]; i < states.size(); ++i) {
+        if (cmo_only && i != floor[q] &&
+            std::find(clean_points[q].begin(), clean_points[q].end(), i) == clean_points[q].end())
+          continue;
         uint64_t v = bits(states[i].entry[q], shift, width);
         // A value is stale only if the CPU no longer held it at the epoch start.
         bool stale = i < epoch_start;

@@ -50,15 +50,12 @@ void print_json(std::ostream &out, const harness::KernelTree &tree, const lint::
     j.begin_object().key("check").value(f.check);
     point(f.where);
     j.key("function").value(f.function).key("message").value(f.message);
-    j.key("fixit");
-    if (f.fixit) {
-      j.begin_object();
+    if (f.fixit) {  // absent when no automatic fix exists
+      j.key("fixit").begin_object();
       point(f.fixit->begin);
       j.key("end_line").value(static_cast<int64_t>(f.fixit->end.line));
       j.key("end_column").value(static_cast<int64_t>(f.fixit->end.column));
       j.key("replacement").value(f.fixit->replacement).end_object();
-    } else {
-      j.begin_object().end_object();
     }
     j.key("notes").begin_array();
     for (const auto &n : f.notes) {
@@ -90,23 +87,28 @@ int cmd_lint(const std::vector<std::string> &argv) {
   lint::CheckFilter filter(a.get("checks", "smmu-*"));
   if (a.has("list-checks")) {
     for (const auto &c : lint::available_checks())
-      std::cout << (filter.enabled(c.name) ? "  " : "- ") << c.name << "\n      " << c.summary << "\n";
+      std::cout << (filter.enabled(c.name) ? "  " : "- ") << c.name << "\n      " << c.summary
+                << "\n";
     return 0;
   }
   if (!a.positional.empty())
-    throw harness::UserError("lint: unexpected argument '" + a.positional[0] + "' (see smmu-check lint --help)");
+    throw harness::UserError("lint: unexpected argument '" + a.positional[0] +
+                             "' (see smmu-check lint --help)");
   std::string format = a.get("format", "text");
   if (format != "text" && format != "json")
     throw harness::UserError("lint: --format must be text or json, not '" + format + "'");
   bool any = false;
   for (const auto &c : lint::available_checks()) any |= filter.enabled(c.name);
   if (!any)
-    throw harness::UserError("lint: --checks '" + filter.spec() + "' enables no check (see --list-checks)");
+    throw harness::UserError("lint: --checks '" + filter.spec() +
+                             "' enables no check (see --list-checks)");
   if (a.has("debian") == a.has("src"))
-    throw harness::UserError("name the kernel source with exactly one of --debian SERIES or --src DIR");
+    throw harness::UserError(
+        "name the kernel source with exactly one of --debian SERIES or --src DIR");
 
   bool quiet = a.has("quiet");
-  std::filesystem::path cache = a.has("cache") ? std::filesystem::path(a.get("cache")) : harness::default_cache_dir();
+  std::filesystem::path cache =
+      a.has("cache") ? std::filesystem::path(a.get("cache")) : harness::default_cache_dir();
   harness::KernelTree tree = a.has("debian") ? harness::debian_tree(a.get("debian"), cache)
                                              : harness::source_tree(a.get("src"));
   if (!quiet) std::cerr << "smmu-check: linting " << tree.origin << " (" << tree.version << ")\n";
@@ -121,8 +123,10 @@ int cmd_lint(const std::vector<std::string> &argv) {
     if (!quiet)
       std::cerr << "smmu-check: " << at.file << ":" << at.line << ": the body of " << name
                 << "() did not parse against the shim; it was not checked\n";
-  if (format == "json") print_json(std::cout, tree, filter, r);
-  else lint::print_text(std::cout, r);
+  if (format == "json")
+    print_json(std::cout, tree, filter, r);
+  else
+    lint::print_text(std::cout, r);
   return r.findings.empty() ? 0 : 1;
 }
 

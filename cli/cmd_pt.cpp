@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "fault_injection.h"
 #include "model_registry.h"
 #include "options.h"
 #include "pt_check.h"
@@ -22,14 +23,26 @@ const char *kHelp =
     "overlaps, and after the last operation the target (docs/walker.md).\n"
     "Exit 0 only if every row passes.\n\n";
 
+// "drop-dma-wmb:2" -> (DropDmaWmb, 2)
+std::pair<harness::Fault, int> parse_pt_fault(const std::string &spec) {
+  size_t colon = spec.find(':');
+  std::string name = spec.substr(0, colon);
+  int k = colon == std::string::npos ? 1 : std::atoi(spec.c_str() + colon + 1);
+  for (auto f : {harness::Fault::DropDmaWmb, harness::Fault::DropCmo})
+    if (name == harness::to_string(f) && k >= 1) return {f, k};
+  throw harness::UserError("--inject expects drop-dma-wmb:K or drop-cmo:K with K >= 1, got '" + spec + "'");
+}
+
 }  // namespace
 
 int cmd_pt(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"model", "scenario"}, {}), "pt");
+  Args a = parse(argv, kernel_options({"model", "scenario", "inject"}, {}), "pt");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --model SPEC      models to check (default: all); see 'smmu-check models'\n"
                  "  --scenario NAME   one scenario (default: every iopt_* scenario)\n"
+                 "  --inject F:K      seed a bug first: drop-dma-wmb:K (the K-th dma_wmb) or\n"
+                 "                    drop-cmo:K (the K-th clean to PoC)\n"
                  "\nexample:\n  smmu-check pt --debian 6.12 --model coherent+plain-tear32\n";
     return 0;
   }
@@ -44,6 +57,8 @@ int cmd_pt(const std::vector<std::string> &argv) {
   } else {
     for (const auto &c : runner->scenarios())
       if (c.name.rfind("iopt_", 0) == 0) cases.push_back(c);
+    if (cases.empty())
+      throw harness::UserError(runner->tree().origin + ": this tree's slice has no io-pgtable scenarios (iopt_*)");
   }
   int not_pass = 0;
   std::vector<std::string> details;
@@ -52,6 +67,12 @@ int cmd_pt(const std::vector<std::string> &argv) {
             << std::setw(9) << "walks" << "time\n";
   for (const auto &c : cases) {
     harness::RunResult run = runner->run(c);
+    if (a.has("inject")) {
+      auto [fault, k] = parse_pt_fault(a.get("inject"));
+      if (!harness::inject(run.trace, fault, k))
+        std::cerr << "smmu-check pt: note: " << c.name << " has no " << harness::to_string(fault) << " " << k
+                  << " to inject; checked as recorded\n";
+    }
     for (const auto &m : models) {
       checker::PtVerdict v;
       if (run.status != harness::RunStatus::Pass) {

@@ -94,6 +94,8 @@ const char *to_string(Fault f) {
     case Fault::MergeSteps: return "merge-steps";
     case Fault::SwapSteps: return "swap-steps";
     case Fault::TearStore: return "tear-store";
+    case Fault::DropDmaWmb: return "drop-dma-wmb";
+    case Fault::DropCmo: return "drop-cmo";
   }
   return "?";
 }
@@ -109,6 +111,19 @@ bool inject(Trace &t, Fault f, int k) {
     }
     case Fault::SwapSteps: return swap_steps(t, k);
     case Fault::TearStore: return tear_store(t, k);
+    case Fault::DropDmaWmb:
+    case Fault::DropCmo: {
+      for (size_t i = 0; i < t.events.size(); ++i) {
+        const Event &e = t.events[i];
+        bool match = f == Fault::DropCmo ? e.kind == EventKind::Cmo
+                                         : e.kind == EventKind::Barrier && e.barrier == BarrierKind::DmaWmb;
+        if (match && --k == 0) {
+          t.events.erase(t.events.begin() + static_cast<long>(i));
+          return true;
+        }
+      }
+      return false;
+    }
   }
   return false;
 }

@@ -14,6 +14,8 @@ enum class Fault {
   MergeSteps,   // steps k and k+1 are written with no sync between them
   SwapSteps,    // the stores of step k+1 are made before those of step k
   TearStore,    // the k-th WRITE_ONCE into the entry becomes a plain store
+  DropDmaWmb,   // the k-th dma_wmb() never happens (e.g. before a table-pointer cmpxchg)
+  DropCmo,      // the k-th clean to PoC never happens (e.g. the dma_map_single of a new table)
 };
 
 const char *to_string(Fault f);

@@ -45,8 +45,8 @@ Finding &CheckContext::report(const std::string &check, SourceLocation at, Sourc
   f.message = std::move(message);
   f.source_line = line_text(at);
   if (const FunctionDecl *fn = memory_.enclosing_function(at)) f.function = fn->getName().str();
-  CharSourceRange r = Lexer::makeFileCharRange(CharSourceRange::getTokenRange(range), sm,
-                                               ast_.getLangOpts());
+  CharSourceRange r =
+      Lexer::makeFileCharRange(CharSourceRange::getTokenRange(range), sm, ast_.getLangOpts());
   if (r.isValid()) {
     SourcePoint b = point(r.getBegin()), e = point(r.getEnd());
     if (b.line == f.where.line) {
@@ -65,16 +65,16 @@ void CheckContext::note(Finding &f, SourceLocation at, std::string message) {
 
 std::string CheckContext::text(SourceRange range) const {
   const SourceManager &sm = ast_.getSourceManager();
-  CharSourceRange r = Lexer::makeFileCharRange(CharSourceRange::getTokenRange(range), sm,
-                                               ast_.getLangOpts());
+  CharSourceRange r =
+      Lexer::makeFileCharRange(CharSourceRange::getTokenRange(range), sm, ast_.getLangOpts());
   if (r.isInvalid()) return "";
   return Lexer::getSourceText(r, sm, ast_.getLangOpts()).str();
 }
 
 bool CheckContext::fixit(Finding &f, SourceRange range, std::string replacement) {
   const SourceManager &sm = ast_.getSourceManager();
-  CharSourceRange r = Lexer::makeFileCharRange(CharSourceRange::getTokenRange(range), sm,
-                                               ast_.getLangOpts());
+  CharSourceRange r =
+      Lexer::makeFileCharRange(CharSourceRange::getTokenRange(range), sm, ast_.getLangOpts());
   if (r.isInvalid()) return false;
   f.fixit = FixIt{point(r.getBegin()), point(r.getEnd()), std::move(replacement)};
   return true;

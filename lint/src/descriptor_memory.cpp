@@ -24,10 +24,13 @@ namespace {
 
 int rank(Memory m) { return m == Memory::None ? 0 : m == Memory::Live ? 2 : 1; }
 
-// Live wins over "not yet live", which wins over "not descriptor memory"; ties keep
+// Live wins over "not yet live", which wins over "not descriptor memory". Among
+// equals, a reason rooted in where the memory comes from (a table pointer, an
+// allocation) replaces one rooted only in a pointer's type, once; other ties keep
 // the first reason found, so notes are stable.
 bool join(Provenance &into, const Provenance &p) {
-  if (rank(p.memory) <= rank(into.memory)) return false;
+  int r = rank(p.memory), old = rank(into.memory);
+  if (r < old || (r == old && (r == 0 || !into.by_type || p.by_type))) return false;
   into = p;
   return true;
 }
@@ -55,6 +58,15 @@ Provenance derive(const Provenance &p, std::string why, SourceLocation where) {
   return q;
 }
 
+Provenance reason(Memory m, std::string what, std::string why, SourceLocation where) {
+  Provenance p;
+  p.memory = m;
+  p.what = std::move(what);
+  p.why = std::move(why);
+  p.where = where;
+  return p;
+}
+
 bool in_main_file(const SourceManager &sm, SourceLocation loc) {
   return loc.isValid() && sm.getFileID(sm.getExpansionLoc(loc)) == sm.getMainFileID();
 }
@@ -78,7 +90,6 @@ std::string typedef_in(QualType t, const Names &names) {
 }
 
 }  // namespace
-
 
 DescriptorMemory::DescriptorMemory(ASTContext &ctx, Vocabulary vocabulary)
     : ctx_(ctx), vocab_(std::move(vocabulary)) {
@@ -117,7 +128,8 @@ void DescriptorMemory::collect() {
   };
   for (const Decl *d : ctx_.getTranslationUnitDecl()->decls()) {
     auto *fn = dyn_cast<FunctionDecl>(d);
-    if (!fn || !fn->doesThisDeclarationHaveABody() || !in_main_file(sm, fn->getLocation())) continue;
+    if (!fn || !fn->doesThisDeclarationHaveABody() || !in_main_file(sm, fn->getLocation()))
+      continue;
     functions_.push_back(fn);
     FunctionFacts facts;
     facts.fn = fn;
@@ -134,10 +146,11 @@ void DescriptorMemory::solve() {
     for (const ParmVarDecl *p : fn->parameters()) {
       std::string what = pointee_memory(p->getType());
       if (what.empty()) continue;
-      vars_[p] = {Memory::Target, what,
-                  "'" + p->getName().str() + "' is the descriptor that " + fn->getName().str() +
-                      "() builds; callers publish it through the writer",
-                  p->getLocation()};
+      vars_[p] =
+          reason(Memory::Target, what,
+                 "'" + p->getName().str() + "' is the descriptor that " + fn->getName().str() +
+                     "() builds; callers publish it through the writer",
+                 p->getLocation());
       pinned_.insert(p);
     }
   }
@@ -148,8 +161,9 @@ void DescriptorMemory::solve() {
       auto assigned = [&](const VarDecl *v, const Expr *value) {
         Provenance p = pointer(value);
         if (p.memory == Memory::None) return false;
-        return join(vars_[v], derive(p, "'" + v->getName().str() + "' is set to " + describe(p) + " here",
-                                     value->getExprLoc()));
+        return join(vars_[v],
+                    derive(p, "'" + v->getName().str() + "' is set to " + describe(p) + " here",
+                           value->getExprLoc()));
       };
       for (auto [v, init] : f.inits) changed |= assigned(v, init);
       for (const BinaryOperator *bo : f.assigns) {
@@ -180,11 +194,11 @@ void DescriptorMemory::solve() {
           if (!p->getType()->isPointerType() || pinned_.count(p)) continue;
           Provenance arg = pointer(c->getArg(i));
           if (arg.memory == Memory::None) continue;
-          changed |= join(vars_[p], derive(arg,
-                                           f.fn->getName().str() + "() passes " + describe(arg) +
-                                               " as '" + p->getName().str() + "' to " +
-                                               def->getName().str() + "()",
-                                           c->getArg(i)->getExprLoc()));
+          changed |=
+              join(vars_[p], derive(arg,
+                                    f.fn->getName().str() + "() passes " + describe(arg) + " as '" +
+                                        p->getName().str() + "' to " + def->getName().str() + "()",
+                                    c->getArg(i)->getExprLoc()));
         }
       }
       for (const Expr *r : f.returns)
@@ -204,9 +218,12 @@ bool DescriptorMemory::is_builder(const FunctionDecl *f) const {
 
 std::string DescriptorMemory::pointee_memory(QualType t) const {
   QualType pointee;
-  if (t->isPointerType()) pointee = t->getPointeeType();
-  else if (const ArrayType *a = t->getAsArrayTypeUnsafe()) pointee = a->getElementType();
-  else return "";
+  if (t->isPointerType())
+    pointee = t->getPointeeType();
+  else if (const ArrayType *a = t->getAsArrayTypeUnsafe())
+    pointee = a->getElementType();
+  else
+    return "";
   std::string td = typedef_in(pointee, vocab_.descriptor_typedefs);
   if (!td.empty()) return vocab_.descriptor_typedefs.at(td);
   std::string s = descriptor_struct(pointee);
@@ -283,16 +300,20 @@ std::string DescriptorMemory::key(const Expr *e) const {
 Provenance DescriptorMemory::type_default(const Expr *e) const {
   std::string what = pointee_memory(e->getType());
   if (what.empty()) return {};
-  std::string type = e->getType().getAsString();
-  if (auto *dr = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts()))
-    if (dr->getType()->isPointerType())
-      return {Memory::Live, what,
-              "'" + dr->getDecl()->getName().str() + "' has type '" + dr->getType().getAsString() +
-                  "', a pointer to " + what + " memory",
-              dr->getDecl()->getLocation()};
-  return {Memory::Live, what,
-          "'" + spell(e) + "' is used as '" + type + "', a pointer to " + what + " memory",
-          e->getExprLoc()};
+  Provenance p;
+  auto *dr = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+  if (dr && dr->getType()->isPointerType())
+    p = reason(Memory::Live, what,
+               "'" + dr->getDecl()->getName().str() + "' has type '" +
+                   dr->getType().getAsString() + "', a pointer to " + what + " memory",
+               dr->getDecl()->getLocation());
+  else
+    p = reason(Memory::Live, what,
+               "'" + spell(e) + "' is used as '" + e->getType().getAsString() + "', a pointer to " +
+                   what + " memory",
+               e->getExprLoc());
+  p.by_type = true;
+  return p;
 }
 
 Provenance DescriptorMemory::pointer(const Expr *e) const {
@@ -307,8 +328,10 @@ Provenance DescriptorMemory::pointer(const Expr *e) const {
       default: p = pointer(c->getSubExpr()); break;
     }
   } else if (auto *u = dyn_cast<UnaryOperator>(e)) {
-    if (u->getOpcode() == UO_AddrOf) p = object(u->getSubExpr());
-    else if (u->isIncrementDecrementOp()) p = load(u->getSubExpr());
+    if (u->getOpcode() == UO_AddrOf)
+      p = object(u->getSubExpr());
+    else if (u->isIncrementDecrementOp())
+      p = load(u->getSubExpr());
   } else if (auto *b = dyn_cast<BinaryOperator>(e)) {
     switch (b->getOpcode()) {
       case BO_Add:
@@ -342,20 +365,23 @@ Provenance DescriptorMemory::object(const Expr *e) const {
     auto *v = dyn_cast<VarDecl>(dr->getDecl());
     if (!v) return {};
     if (v->hasLocalStorage())
-      return {Memory::Stack, "", "'" + v->getName().str() + "' is a local object", v->getLocation()};
+      return reason(Memory::Stack, "", "'" + v->getName().str() + "' is a local object",
+                    v->getLocation());
     // A global object of descriptor type: nothing says it is not fetched.
     QualType t = v->getType();
     std::string what = descriptor_struct(t);
     what = what.empty() ? pointee_memory(t) : vocab_.descriptor_structs.at(what);
     if (what.empty()) return {};
-    return {Memory::Live, what, "'" + v->getName().str() + "' is a global " + what + " object",
-            v->getLocation()};
+    return reason(Memory::Live, what,
+                  "'" + v->getName().str() + "' is a global " + what + " object", v->getLocation());
   }
   if (auto *s = dyn_cast<ArraySubscriptExpr>(e)) return pointer(s->getBase());
   if (auto *u = dyn_cast<UnaryOperator>(e))
     return u->getOpcode() == UO_Deref ? pointer(u->getSubExpr()) : Provenance{};
-  if (auto *m = dyn_cast<MemberExpr>(e)) return m->isArrow() ? pointer(m->getBase()) : object(m->getBase());
-  if (isa<CompoundLiteralExpr>(e)) return {Memory::Stack, "", "a compound literal", e->getExprLoc()};
+  if (auto *m = dyn_cast<MemberExpr>(e))
+    return m->isArrow() ? pointer(m->getBase()) : object(m->getBase());
+  if (isa<CompoundLiteralExpr>(e))
+    return reason(Memory::Stack, "", "a compound literal", e->getExprLoc());
   return {};
 }
 
@@ -375,9 +401,10 @@ Provenance DescriptorMemory::load(const Expr *e) const {
   std::string k = key(e);
   for (const auto &s : fresh_)
     if (s.function == fn && s.key == k && sm.isBeforeInTranslationUnit(s.at, at))
-      return {Memory::Fresh, "",
-              "'" + k + "' was set to newly allocated memory at line " + std::to_string(line(s.at)),
-              s.at};
+      return reason(
+          Memory::Fresh, "",
+          "'" + k + "' was set to newly allocated memory at line " + std::to_string(line(s.at)),
+          s.at);
   // An untyped table pointer kept in driver state.
   if (auto *m = dyn_cast<MemberExpr>(e)) {
     auto *field = dyn_cast<FieldDecl>(m->getMemberDecl());
@@ -388,9 +415,10 @@ Provenance DescriptorMemory::load(const Expr *e) const {
       if (t == vocab_.table_fields.end()) continue;
       auto f = t->second.find(field->getName().str());
       if (f == t->second.end()) continue;
-      return {Memory::Live, f->second,
-              "'" + k + "' is the " + f->second + " pointer kept in struct " + rd->getName().str(),
-              m->getMemberLoc()};
+      return reason(
+          Memory::Live, f->second,
+          "'" + k + "' is the " + f->second + " pointer kept in struct " + rd->getName().str(),
+          m->getMemberLoc());
     }
   }
   return {};
@@ -402,7 +430,7 @@ Provenance DescriptorMemory::call(const CallExpr *c) const {
   if (callee && callee->getIdentifier()) names.push_back(callee->getName().str());
   for (const auto &n : names) {
     if (vocab_.allocators.count(n))
-      return {Memory::Fresh, "", "allocated by " + n + "()", c->getExprLoc()};
+      return reason(Memory::Fresh, "", "allocated by " + n + "()", c->getExprLoc());
     if (vocab_.pass_through.count(n) && c->getNumArgs() > 0) return pointer(c->getArg(0));
   }
   if (callee)

@@ -17,36 +17,59 @@ namespace smmu::lint {
 struct Vocabulary {
   // Structs that are descriptors the SMMU fetches, and what their memory is called.
   std::map<std::string, std::string> descriptor_structs = {
-      {"arm_smmu_ste", "stream-table"},        {"arm_smmu_cd", "CD-table"},
-      {"arm_smmu_strtab_l1", "stream-table"},  {"arm_smmu_cdtab_l1", "CD-table"},
+      {"arm_smmu_ste", "stream-table"},
+      {"arm_smmu_cd", "CD-table"},
+      {"arm_smmu_strtab_l1", "stream-table"},
+      {"arm_smmu_cdtab_l1", "CD-table"},
   };
   // Typedefs whose pointers point into page tables.
   std::map<std::string, std::string> descriptor_typedefs = {{"arm_lpae_iopte", "page-table"}};
   // 64-bit descriptor words (the store type the checks look at).
   std::set<std::string> word_typedefs = {"__le64", "u64", "arm_lpae_iopte"};
-  // Untyped (__le64 *) table pointers kept in driver state (6.1): struct -> field -> memory.
+  // Untyped table pointers (__le64 *, void *) kept in driver state: struct -> field -> memory.
   std::map<std::string, std::map<std::string, std::string>> table_fields = {
       {"arm_smmu_strtab_cfg", {{"strtab", "stream-table"}}},
       {"arm_smmu_strtab_l1_desc", {{"l2ptr", "stream-table"}}},
       {"arm_smmu_ctx_desc_cfg", {{"cdtab", "CD-table"}}},
       {"arm_smmu_l1_ctx_desc", {{"l2ptr", "CD-table"}}},
+      {"arm_lpae_io_pgtable", {{"pgd", "page-table"}}},  // void *: the root table
   };
   // Functions that fill a caller's descriptor which is not yet live (6.9+ driver).
   std::vector<std::string> builder_prefixes = {"arm_smmu_make_"};
   // Calls (function or macro names) returning memory nobody else can see yet.
   std::set<std::string> allocators = {
-      "kmalloc", "kzalloc", "kcalloc", "kmalloc_array", "kzalloc_node", "devm_kzalloc",
-      "devm_kcalloc", "kvzalloc", "vzalloc", "dma_alloc_coherent", "dmam_alloc_coherent",
-      "iommu_alloc_pages_node", "iommu_alloc_pages", "iommu_alloc_page", "iommu_alloc_page_node",
-      "alloc_pages_node", "alloc_pages", "__get_free_pages", "get_zeroed_page",
+      "kmalloc",
+      "kzalloc",
+      "kcalloc",
+      "kmalloc_array",
+      "kzalloc_node",
+      "devm_kzalloc",
+      "devm_kcalloc",
+      "kvzalloc",
+      "vzalloc",
+      "dma_alloc_coherent",
+      "dmam_alloc_coherent",
+      "iommu_alloc_pages_node",
+      "iommu_alloc_pages",
+      "iommu_alloc_page",
+      "iommu_alloc_page_node",
+      "alloc_pages_node",
+      "alloc_pages",
+      "__get_free_pages",
+      "get_zeroed_page",
   };
   // Calls whose result is their first argument's memory seen another way.
   std::set<std::string> pass_through = {"page_address", "virt_to_page", "phys_to_virt", "__va"};
   // Macros whose own stores are the single-copy atomic primitives.
   std::set<std::string> atomic_store_macros = {
-      "WRITE_ONCE", "__WRITE_ONCE", "smp_store_release", "__smp_store_release",
-      "smp_store_mb", "xchg", "xchg_relaxed", "cmpxchg", "cmpxchg64", "cmpxchg64_relaxed",
-      "cmpxchg_relaxed", "try_cmpxchg", "set_bit", "clear_bit", "atomic64_set",
+      "WRITE_ONCE",        "__WRITE_ONCE",
+      "smp_store_release", "__smp_store_release",
+      "smp_store_mb",      "xchg",
+      "xchg_relaxed",      "cmpxchg",
+      "cmpxchg64",         "cmpxchg64_relaxed",
+      "cmpxchg_relaxed",   "try_cmpxchg",
+      "set_bit",           "clear_bit",
+      "atomic64_set",
   };
 };
 
@@ -62,12 +85,13 @@ const char *to_string(Memory m);
 // What an expression designates or points to, and why (for the diagnostic's note).
 struct Provenance {
   Memory memory = Memory::None;
-  std::string what;   // "stream-table", "CD-table", "page-table"; empty if not descriptor
-  std::string why;    // one sentence, e.g. "'ptep' has type 'arm_lpae_iopte *'"
+  std::string what;             // "stream-table", "CD-table", "page-table"; empty if not descriptor
+  std::string why;              // one sentence, e.g. "'ptep' has type 'arm_lpae_iopte *'"
   clang::SourceLocation where;  // where `why` is true
   // When `why` only passes the memory on (a call, an assignment): the first reason.
   std::string origin;
   clang::SourceLocation origin_where;
+  bool by_type = false;  // rooted only in a pointer's type (the weakest reason)
 };
 
 class DescriptorMemory {

@@ -79,10 +79,9 @@ struct TempDir {
 // Kernel style opens every function body with "{" alone in column 1: one the AST has
 // no function for was lost to a parse error (typically an unknown return type).
 // Lines in inactive #if branches are not code.
-std::vector<std::pair<SourcePoint, std::string>> unparsed_bodies(clang::ASTContext &ast,
-                                                                 const harness::ParsedFile &file_info,
-                                                                 const DescriptorMemory &memory,
-                                                                 const std::string &file) {
+std::vector<std::pair<SourcePoint, std::string>> unparsed_bodies(
+    clang::ASTContext &ast, const harness::ParsedFile &file_info, const DescriptorMemory &memory,
+    const std::string &file) {
   const clang::SourceManager &sm = ast.getSourceManager();
   std::set<unsigned> parsed;
   for (const clang::FunctionDecl *fn : memory.functions())
@@ -94,8 +93,8 @@ std::vector<std::pair<SourcePoint, std::string>> unparsed_bodies(clang::ASTConte
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   std::vector<std::pair<SourcePoint, std::string>> out;
   for (unsigned i = 0; i < lines.size(); ++i) {
-    if (lines[i].find_first_not_of(" \t\r", 1) != std::string::npos || lines[i].rfind("{", 0) != 0 ||
-        parsed.count(i + 1))
+    if (lines[i].find_first_not_of(" \t\r", 1) != std::string::npos ||
+        lines[i].rfind("{", 0) != 0 || parsed.count(i + 1))
       continue;
     // The name: the identifier before the first '(' of the signature above.
     std::string name = "?";
@@ -105,8 +104,10 @@ std::vector<std::pair<SourcePoint, std::string>> unparsed_bodies(clang::ASTConte
       size_t paren = l.find('(');
       if (paren == std::string::npos) continue;
       size_t e = l.find_last_not_of(" \t", paren - 1);
-      size_t b = e == std::string::npos ? std::string::npos : l.find_last_not_of(
-                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", e);
+      size_t b = e == std::string::npos
+                     ? std::string::npos
+                     : l.find_last_not_of(
+                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", e);
       if (e != std::string::npos) name = l.substr(b == std::string::npos ? 0 : b + 1, e - b);
       break;
     }
@@ -117,14 +118,15 @@ std::vector<std::pair<SourcePoint, std::string>> unparsed_bodies(clang::ASTConte
 
 }  // namespace
 
-void lint_request(const harness::SliceRequest &request, const CheckFilter &filter, LintResult &out) {
+void lint_request(const harness::SliceRequest &request, const CheckFilter &filter,
+                  LintResult &out) {
   if (!fs::is_regular_file(request.tree_root / request.file))
     throw UserError((request.tree_root / request.file).string() + ": not found");
   std::vector<Finding> found;
   std::vector<std::pair<SourcePoint, std::string>> unparsed;
   size_t functions = 0;
-  std::vector<std::string> errors =
-      harness::parse_kernel_file(request, [&](clang::ASTContext &ast, const harness::ParsedFile &parsed) {
+  std::vector<std::string> errors = harness::parse_kernel_file(
+      request, [&](clang::ASTContext &ast, const harness::ParsedFile &parsed) {
         DescriptorMemory memory(ast);
         functions = memory.function_count();
         CheckContext context(ast, memory, request.file, found);

@@ -15,7 +15,7 @@
 namespace smmu::lint {
 
 struct SourcePoint {
-  std::string file;  // relative to the tree root (SliceRequest::file)
+  std::string file;               // relative to the tree root (SliceRequest::file)
   unsigned line = 0, column = 0;  // 1-based; column in bytes, as clang counts
 };
 
@@ -32,7 +32,7 @@ struct Note {
 };
 
 struct Finding {
-  std::string check;     // e.g. "smmu-descriptor-plain-store"
+  std::string check;  // e.g. "smmu-descriptor-plain-store"
   SourcePoint where;
   std::string message;
   std::string function;  // enclosing function, "" at file scope
@@ -44,9 +44,9 @@ struct Finding {
 };
 
 struct LintResult {
-  std::vector<Finding> findings;           // sorted by file, line, column, check
-  std::vector<std::string> files;          // files checked, relative to the tree root
-  std::vector<std::string> parse_errors;   // against our shim; findings stay valid
+  std::vector<Finding> findings;          // sorted by file, line, column, check
+  std::vector<std::string> files;         // files checked, relative to the tree root
+  std::vector<std::string> parse_errors;  // against our shim; findings stay valid
   // Function bodies (kernel style: "{" alone on a line) that the parse lost to
   // errors, so nothing in them was checked; `file:line` of the "{" and the name.
   std::vector<std::pair<SourcePoint, std::string>> unparsed;

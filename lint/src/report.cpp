@@ -12,8 +12,10 @@ namespace {
 std::string expand_tabs(const std::string &line) {
   std::string out;
   for (char c : line) {
-    if (c == '\t') out.append(8 - out.size() % 8, ' ');
-    else out += c;
+    if (c == '\t')
+      out.append(8 - out.size() % 8, ' ');
+    else
+      out += c;
   }
   return out;
 }
@@ -21,17 +23,20 @@ std::string expand_tabs(const std::string &line) {
 // 0-based display column of the byte column `column` (1-based) of `line`.
 size_t display_column(const std::string &line, unsigned column) {
   size_t col = 0;
-  for (size_t i = 0; i + 1 < column && i < line.size(); ++i) col = line[i] == '\t' ? (col / 8 + 1) * 8 : col + 1;
+  for (size_t i = 0; i + 1 < column && i < line.size(); ++i)
+    col = line[i] == '\t' ? (col / 8 + 1) * 8 : col + 1;
   return col + (column > line.size() + 1 ? column - line.size() - 1 : 0);
 }
 
-void snippet(std::ostream &out, const std::string &line, unsigned caret, unsigned begin, unsigned end) {
+void snippet(std::ostream &out, const std::string &line, unsigned caret, unsigned begin,
+             unsigned end) {
   if (line.empty()) return;
   std::string shown = expand_tabs(line);
   out << shown << "\n";
   std::string marks(shown.size() + 1, ' ');
   if (begin && end > begin)
-    for (size_t c = display_column(line, begin); c < display_column(line, end) && c < marks.size(); ++c)
+    for (size_t c = display_column(line, begin); c < display_column(line, end) && c < marks.size();
+         ++c)
       marks[c] = '~';
   size_t at = display_column(line, caret);
   if (at >= marks.size()) marks.resize(at + 1, ' ');
@@ -52,8 +57,10 @@ std::string one_line(const std::string &s) {
       continue;
     }
     std::string ws = s.substr(i, j - i);
-    if (ws.find('\n') == std::string::npos) out += ws;
-    else if (!out.empty() && out.back() != '(' && j < s.size() && s[j] != ')') out += ' ';
+    if (ws.find('\n') == std::string::npos)
+      out += ws;
+    else if (!out.empty() && out.back() != '(' && j < s.size() && s[j] != ')')
+      out += ' ';
     i = j;
   }
   return out;
@@ -71,8 +78,9 @@ std::string summary_line(const LintResult &r) {
     if (i == 0 || r.findings[i].where.file != r.findings[i - 1].where.file) ++files;
   size_t n = r.findings.size(), checked = r.files.size();
   std::ostringstream s;
-  s << n << (n == 1 ? " warning" : " warnings") << " in " << files << (files == 1 ? " file" : " files")
-    << " (" << checked << (checked == 1 ? " file" : " files") << " checked)";
+  s << n << (n == 1 ? " warning" : " warnings") << " in " << files
+    << (files == 1 ? " file" : " files") << " (" << checked << (checked == 1 ? " file" : " files")
+    << " checked)";
   return s.str();
 }
 

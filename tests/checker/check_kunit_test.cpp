@@ -203,3 +203,27 @@ TEST(Z3Engine, WithoutIrItSaysUnknown) {
   EXPECT_EQ(v.outcome, Outcome::Unknown);
   EXPECT_NE(v.reason.find("get_used could not be translated"), std::string::npos) << v.reason;
 }
+
+TEST(ModelParameters, DoorbellDsbIsUnknownNeverPass) {
+  models::Model m = models::resolve_model("coherent");
+  m.doorbell = models::Doorbell::Dsb;
+  checker::ExplicitEngine e(semantics());
+  checker::Verdict v =
+      checker::check_trace(trace_of("arm_smmu_v3_write_ste_test_bypass_to_abort"), m, e, semantics());
+  EXPECT_EQ(v.outcome, Outcome::Unknown);
+  EXPECT_NE(v.reason.find("doorbell=dsb"), std::string::npos) << v.reason;
+}
+
+TEST(ModelParameters, CmoOnlyEvictionPublishesNothingWithoutAClean) {
+  models::Model m = models::resolve_model("cacheable-64");
+  m.eviction = models::Eviction::CmoOnly;
+  harness::Trace t = trace_of("arm_smmu_v3_write_ste_test_bypass_to_abort");
+  checker::ExplicitEngine e(semantics());
+  checker::Verdict v = checker::check_trace(t, m, e, semantics());
+  ASSERT_EQ(v.outcome, Outcome::Violation);
+  EXPECT_EQ(v.kind, ViolationKind::Stale);
+  for (const auto &p : v.witness.parts) EXPECT_EQ(p.trace_index, -1) << "only the entry before the update is at PoC";
+  // A clean at each sync publishes each step whole under 64-bit write-back.
+  checker::ExplicitEngine e2(semantics());
+  EXPECT_EQ(checker::check_trace(t, m, e2, semantics(), {true}).outcome, Outcome::Pass);
+}

@@ -16,10 +16,10 @@ bool needs_parens(const Expr *e) {
 }  // namespace
 
 void PlainRmwCheck::register_matchers(MatchFinder &finder) {
-  finder.addMatcher(binaryOperator(isAssignmentOperator(), unless(hasOperatorName("=")),
-                                   isExpansionInMainFile())
-                        .bind("rmw"),
-                    this);
+  finder.addMatcher(
+      binaryOperator(isAssignmentOperator(), unless(hasOperatorName("=")), isExpansionInMainFile())
+          .bind("rmw"),
+      this);
 }
 
 void PlainRmwCheck::run(const MatchFinder::MatchResult &result) {
@@ -36,11 +36,10 @@ void PlainRmwCheck::run(const MatchFinder::MatchResult &result) {
   std::string rhs = context().text(rmw->getRHS()->getSourceRange());
   // `lhs` appears twice in the replacement: not when evaluating it has side effects.
   if (!rmw->getOperatorLoc().isMacroID() && !lhs.empty() && !rhs.empty() &&
-      context().is_statement(rmw) &&
-      !rmw->getLHS()->HasSideEffects(context().ast())) {
-    std::string binop = BinaryOperator::getOpcodeStr(
-                            BinaryOperator::getOpForCompoundAssignment(rmw->getOpcode()))
-                            .str();
+      context().is_statement(rmw) && !rmw->getLHS()->HasSideEffects(context().ast())) {
+    std::string binop =
+        BinaryOperator::getOpcodeStr(BinaryOperator::getOpForCompoundAssignment(rmw->getOpcode()))
+            .str();
     if (needs_parens(rmw->getRHS())) rhs = "(" + rhs + ")";
     context().fixit(f, rmw->getSourceRange(),
                     "WRITE_ONCE(" + lhs + ", " + lhs + " " + binop + " " + rhs + ")");

@@ -6,7 +6,8 @@ using namespace clang;
 using namespace clang::ast_matchers;
 
 void PlainStoreCheck::register_matchers(MatchFinder &finder) {
-  finder.addMatcher(binaryOperator(hasOperatorName("="), isExpansionInMainFile()).bind("store"), this);
+  finder.addMatcher(binaryOperator(hasOperatorName("="), isExpansionInMainFile()).bind("store"),
+                    this);
 }
 
 void PlainStoreCheck::run(const MatchFinder::MatchResult &result) {

@@ -6,7 +6,8 @@ using namespace clang;
 using namespace clang::ast_matchers;
 
 void StructCopyCheck::register_matchers(MatchFinder &finder) {
-  finder.addMatcher(binaryOperator(hasOperatorName("="), isExpansionInMainFile()).bind("copy"), this);
+  finder.addMatcher(binaryOperator(hasOperatorName("="), isExpansionInMainFile()).bind("copy"),
+                    this);
 }
 
 void StructCopyCheck::run(const MatchFinder::MatchResult &result) {
