@@ -8,7 +8,7 @@
 
 #include "check_update.h"
 #include "explicit_engine.h"
-#include "function_ir.h"
+#include "kernel_semantics.h"
 #include "kernel_fixture.h"
 #include "model_registry.h"
 #include "z3_engine.h"
@@ -22,11 +22,8 @@ struct Fixture {
   std::vector<harness::Trace> traces;
   std::vector<models::Model> presets = models::resolve_models("all");
   Fixture() {
-    using UsedPtr = void(const uint64_t *, uint64_t *);
     const auto &k = smmu::testing::kernel("6.12");
-    sem.ste_used = k.slice().template function<UsedPtr>(sem.ste_used_symbol);
-    sem.cd_used = k.slice().template function<UsedPtr>(sem.cd_used_symbol);
-    sem.ir = harness::function_ir(k.build(), "arm-smmu-v3", {sem.ste_used_symbol, sem.cd_used_symbol});
+    sem = cli::kernel_semantics(k, true);
     for (const auto &c : k.kunit_cases()) traces.push_back(k.run(c).trace);
   }
 };

@@ -485,7 +485,8 @@ class VisitAction : public ASTFrontendAction {
   using Visit = std::function<void(ASTContext &, const ParsedFile &)>;
   explicit VisitAction(const Visit &visit) : visit_(visit) {}
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &ci, StringRef) override {
-    ci.getPreprocessor().addPPCallbacks(std::make_unique<SkippedLines>(ci.getSourceManager(), parsed_));
+    ci.getPreprocessor().addPPCallbacks(
+        std::make_unique<SkippedLines>(ci.getSourceManager(), parsed_));
     struct Consumer : ASTConsumer {
       const Visit &visit;
       const ParsedFile &parsed;
@@ -551,7 +552,8 @@ SliceResult slice_file(const SliceRequest &req) {
 }
 
 std::vector<std::string> parse_kernel_file(
-    const SliceRequest &req, const std::function<void(clang::ASTContext &, const ParsedFile &)> &visit) {
+    const SliceRequest &req,
+    const std::function<void(clang::ASTContext &, const ParsedFile &)> &visit) {
   std::vector<std::string> diagnostics;
   parse_blanked(req, std::make_unique<VisitAction>(visit), diagnostics);
   return diagnostics;

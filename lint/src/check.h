@@ -29,6 +29,7 @@ class CheckContext {
   std::optional<Provenance> live_word(const clang::Expr *lvalue, clang::SourceLocation op) const;
 
   // A warning at `at` (reported at its expansion in the file), highlighting `range`.
+  // The reference is valid until the next report().
   Finding &report(const std::string &check, clang::SourceLocation at, clang::SourceRange range,
                   std::string message);
   void note(Finding &f, clang::SourceLocation at, std::string message);

@@ -8,7 +8,7 @@
 #include "check_update.h"
 #include "explicit_engine.h"
 #include "fault_injection.h"
-#include "function_ir.h"
+#include "kernel_semantics.h"
 #include "kernel_fixture.h"
 #include "model_registry.h"
 #include "z3_engine.h"
@@ -20,15 +20,7 @@ using checker::ViolationKind;
 namespace {
 
 const checker::EntrySemantics &semantics() {
-  static checker::EntrySemantics s = [] {
-    using UsedPtr = void(const uint64_t *, uint64_t *);
-    const auto &k = smmu::testing::kernel("6.12");
-    checker::EntrySemantics s;
-    s.ste_used = k.slice().template function<UsedPtr>(s.ste_used_symbol);
-    s.cd_used = k.slice().template function<UsedPtr>(s.cd_used_symbol);
-    s.ir = harness::function_ir(k.build(), "arm-smmu-v3", {s.ste_used_symbol, s.cd_used_symbol});
-    return s;
-  }();
+  static checker::EntrySemantics s = smmu::cli::kernel_semantics(smmu::testing::kernel("6.12"), true);
   return s;
 }
 
