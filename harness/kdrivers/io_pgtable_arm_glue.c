@@ -64,5 +64,8 @@ void kshim_iopt_walk_context(struct io_pgtable_ops *ops, const kshim_u64 *iovas,
 		.coherent_walk = cfg->coherent_walk,
 	};
 
-	kshim_walk_context(&g, iovas, n, file, line);
+	/* Drivers are named from kdrivers/ on, as runtime.c names them in notes. */
+	const char *rel = file ? __builtin_strstr(file, "kdrivers/") : NULL;
+
+	kshim_walk_context(&g, iovas, n, rel ? rel : file, line);
 }
