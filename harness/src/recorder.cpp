@@ -85,6 +85,7 @@ RecordingScope::RecordingScope(Trace &trace) : previous_(g_trace) { g_trace = &t
 RecordingScope::~RecordingScope() {
   g_trace = previous_;
   g_update_registered.clear();
+  g_last_alloc = {};  // an allocation is only reported within the run that made it
 }
 
 void release_kernel_allocations() {
