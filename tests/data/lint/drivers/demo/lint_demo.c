@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: MIT
 /*
  * Written for smmu-check's lint test (not kernel code): for each check one
  * store it reports and one it must not, plus the provenance rules of docs/lint.md.
