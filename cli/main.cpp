@@ -35,6 +35,10 @@ void usage(std::ostream &out) {
   out << "\nexamples:\n"
          "  smmu-check kunit --debian 6.12\n"
          "  smmu-check trace --debian 6.12 arm_smmu_v3_write_ste_test_bypass_to_abort\n"
+         "  smmu-check kunit --debian 6.12 --model all --engine both\n"
+         "  smmu-check sweep --debian 6.12 --model coherent\n"
+         "  smmu-check pt --debian 6.12 --model coherent+plain-tear32\n"
+         "  smmu-check lint --debian 6.12\n"
          "\n'smmu-check <command> --help' explains each command.\n";
 }
 
