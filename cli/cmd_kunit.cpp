@@ -30,18 +30,6 @@ const char *kHelp =
     "Exit status 0 when every case (and every check) passes, 1 when one does\n"
     "not, 2 on bad input.\n\n";
 
-// "drop-sync:2" -> (DropSync, 2)
-std::pair<harness::Fault, int> parse_fault(const std::string &spec) {
-  size_t colon = spec.find(':');
-  std::string name = spec.substr(0, colon);
-  int k = colon == std::string::npos ? 1 : std::atoi(spec.c_str() + colon + 1);
-  for (auto f : {harness::Fault::DropSync, harness::Fault::MergeSteps, harness::Fault::SwapSteps,
-                 harness::Fault::TearStore})
-    if (name == harness::to_string(f) && k >= 1) return {f, k};
-  throw harness::UserError("--inject expects drop-sync:K, merge-steps:K, swap-steps:K or "
-                           "tear-store:K with K >= 1, got '" + spec + "'");
-}
-
 int check_cases(const harness::KernelRunner &runner, const std::vector<harness::RunnableCase> &cases,
                 const Args &a) {
   std::vector<models::Model> models = models::resolve_models(a.get("model"));
@@ -52,7 +40,8 @@ int check_cases(const harness::KernelRunner &runner, const std::vector<harness::
   std::vector<harness::RunResult> runs;
   for (const auto &c : cases) runs.push_back(runner.run(c));
   if (a.has("inject")) {
-    auto [fault, k] = parse_fault(a.get("inject"));
+    auto [fault, k] = harness::parse_fault(a.get("inject"), {harness::Fault::DropSync, harness::Fault::MergeSteps,
+                                                             harness::Fault::SwapSteps, harness::Fault::TearStore});
     for (auto &r : runs)
       if (!harness::inject(r.trace, fault, k))
         std::cerr << "smmu-check kunit: note: " << r.name << " has no " << harness::to_string(fault)

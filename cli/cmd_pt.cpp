@@ -23,16 +23,6 @@ const char *kHelp =
     "overlaps, and after the last operation the target (docs/walker.md).\n"
     "Exit 0 only if every row passes.\n\n";
 
-// "drop-dma-wmb:2" -> (DropDmaWmb, 2)
-std::pair<harness::Fault, int> parse_pt_fault(const std::string &spec) {
-  size_t colon = spec.find(':');
-  std::string name = spec.substr(0, colon);
-  int k = colon == std::string::npos ? 1 : std::atoi(spec.c_str() + colon + 1);
-  for (auto f : {harness::Fault::DropDmaWmb, harness::Fault::DropCmo})
-    if (name == harness::to_string(f) && k >= 1) return {f, k};
-  throw harness::UserError("--inject expects drop-dma-wmb:K or drop-cmo:K with K >= 1, got '" + spec + "'");
-}
-
 }  // namespace
 
 int cmd_pt(const std::vector<std::string> &argv) {
@@ -68,7 +58,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   for (const auto &c : cases) {
     harness::RunResult run = runner->run(c);
     if (a.has("inject")) {
-      auto [fault, k] = parse_pt_fault(a.get("inject"));
+      auto [fault, k] = harness::parse_fault(a.get("inject"), {harness::Fault::DropDmaWmb, harness::Fault::DropCmo});
       if (!harness::inject(run.trace, fault, k))
         std::cerr << "smmu-check pt: note: " << c.name << " has no " << harness::to_string(fault) << " " << k
                   << " to inject; checked as recorded\n";

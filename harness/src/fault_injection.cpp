@@ -1,7 +1,10 @@
 #include "fault_injection.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
+
+#include "kernel_tree.h"
 
 namespace smmu::harness {
 namespace {
@@ -98,6 +101,20 @@ const char *to_string(Fault f) {
     case Fault::DropCmo: return "drop-cmo";
   }
   return "?";
+}
+
+std::pair<Fault, int> parse_fault(const std::string &spec, std::initializer_list<Fault> allowed) {
+  size_t colon = spec.find(':');
+  std::string name = spec.substr(0, colon);
+  int k = colon == std::string::npos ? 1 : std::atoi(spec.c_str() + colon + 1);
+  std::string expected;
+  size_t i = 0;
+  for (Fault f : allowed) {
+    if (name == to_string(f) && k >= 1) return {f, k};
+    expected += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(to_string(f)) + ":K";
+    ++i;
+  }
+  throw UserError("--inject expects " + expected + " with K >= 1, got '" + spec + "'");
 }
 
 bool inject(Trace &t, Fault f, int k) {

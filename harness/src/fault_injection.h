@@ -3,7 +3,9 @@
 // is all the SMMU (and so the checker) can tell apart.
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include "trace.h"
 
@@ -19,6 +21,10 @@ enum class Fault {
 };
 
 const char *to_string(Fault f);
+
+// "drop-sync:2" -> (DropSync, 2), accepting only the faults in `allowed`;
+// throws UserError naming them otherwise.
+std::pair<Fault, int> parse_fault(const std::string &spec, std::initializer_list<Fault> allowed);
 
 // k counts from 1. Returns false (and leaves the trace alone) when the trace
 // has no such sync, step or store.
