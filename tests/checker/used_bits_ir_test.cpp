@@ -31,6 +31,25 @@ constexpr unsigned kSteEatsShift = 28;        // STRTAB_STE_1_EATS, 2 bits
 constexpr uint64_t kCdV = 1ull << 31;         // CTXDESC_CD_0_V
 constexpr uint64_t kCdEpd0 = 1ull << 14;      // CTXDESC_CD_0_TCR_EPD0
 
+// An STE or CD of 8 unconstrained qwords e0..e7.
+std::vector<z3::expr> symbolic_entry(z3::context &ctx) {
+  std::vector<z3::expr> in;
+  for (int i = 0; i < 8; ++i) in.push_back(ctx.bv_const(("e" + std::to_string(i)).c_str(), 64));
+  return in;
+}
+
+// The executor must refuse `ir` with a message that names `what`.
+void expect_unsupported(const char *ir, const std::string &what) {
+  IrModule m(ir);
+  z3::context ctx;
+  try {
+    symbolic_used_bits(m, ctx, "f", symbolic_entry(ctx));
+    FAIL() << "no UnsupportedIR";
+  } catch (const UnsupportedIR &e) {
+    EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+  }
+}
+
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -183,8 +202,7 @@ void expect_symbolic_equals_native(const std::string &fn, bool ste) {
 void prove_used_contains_v(const std::string &fn, uint64_t v_bit) {
   auto t0 = std::chrono::steady_clock::now();
   z3::context ctx;
-  std::vector<z3::expr> in;
-  for (int i = 0; i < 8; ++i) in.push_back(ctx.bv_const(("e" + std::to_string(i)).c_str(), 64));
+  std::vector<z3::expr> in = symbolic_entry(ctx);
   std::vector<z3::expr> used = symbolic_used_bits(module(), ctx, fn, in);
   double translate = ms_since(t0);
   z3::solver s(ctx);
@@ -280,27 +298,18 @@ declare void @llvm.memset.p0i8.i64(i8*, i8, i64, i1)
 }
 
 TEST(UsedBitsIr, UnknownExternalCallIsUnsupported) {
-  IrModule m(R"(
+  expect_unsupported(R"(
 declare void @kshim_store(i64*, i64)
 define void @f(i64* %in, i64* %out) {
   %a = load i64, i64* %in
   call void @kshim_store(i64* %out, i64 %a)
   ret void
 }
-)");
-  z3::context ctx;
-  std::vector<z3::expr> in;
-  for (int i = 0; i < 8; ++i) in.push_back(ctx.bv_const(("e" + std::to_string(i)).c_str(), 64));
-  try {
-    symbolic_used_bits(m, ctx, "f", in);
-    FAIL() << "no UnsupportedIR";
-  } catch (const UnsupportedIR &e) {
-    EXPECT_NE(std::string(e.what()).find("@kshim_store"), std::string::npos) << e.what();
-  }
+)", "@kshim_store");
 }
 
 TEST(UsedBitsIr, LoopIsUnsupported) {
-  IrModule m(R"(
+  expect_unsupported(R"(
 define void @f(i64* %in, i64* %out) {
 entry:
   br label %loop
@@ -314,16 +323,7 @@ loop:
 exit:
   ret void
 }
-)");
-  z3::context ctx;
-  std::vector<z3::expr> in;
-  for (int i = 0; i < 8; ++i) in.push_back(ctx.bv_const(("e" + std::to_string(i)).c_str(), 64));
-  try {
-    symbolic_used_bits(m, ctx, "f", in);
-    FAIL() << "no UnsupportedIR";
-  } catch (const UnsupportedIR &e) {
-    EXPECT_NE(std::string(e.what()).find("loop"), std::string::npos) << e.what();
-  }
+)", "loop");
 }
 
 TEST(UsedBitsIr, VariableIndexAndOutOfBoundsAreUnsupported) {
@@ -344,8 +344,7 @@ define void @f(i64* %in, i64* %out) {
 }
 )";
   z3::context ctx;
-  std::vector<z3::expr> in;
-  for (int i = 0; i < 8; ++i) in.push_back(ctx.bv_const(("e" + std::to_string(i)).c_str(), 64));
+  std::vector<z3::expr> in = symbolic_entry(ctx);
   IrModule a(variable), b(outside);
   EXPECT_THROW(symbolic_used_bits(a, ctx, "f", in), UnsupportedIR);
   EXPECT_THROW(symbolic_used_bits(b, ctx, "f", in), UnsupportedIR);
