@@ -22,9 +22,12 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
 
+#include "command.h"
+#include "tlbi_scope.h"
 #include "trace_print.h"
 
 namespace smmu::checker {
@@ -36,6 +39,10 @@ namespace {
 
 // What recorder.cpp fills fresh memory with: bit 0 set, so it looks valid.
 constexpr uint64_t kOldBytes = 0xA5A5A5A5A5A5A5A5ull;
+constexpr int kNever = 1 << 30;
+// CFGI_STE, CFGI_STE_RANGE (CFGI_ALL), CFGI_CD, CFGI_CD_ALL: the SMMU drops cached STEs/CDs.
+bool is_cfgi(uint8_t op) { return op >= 0x03 && op <= 0x06; }
+constexpr uint8_t kCmdSync = 0x46;
 
 std::string hex(uint64_t v) {
   char b[32];
@@ -62,6 +69,15 @@ struct Range {
   uint64_t base = 0, size = 0;
   bool fresh = false;            // allocated during the run: old bytes before its alloc
   std::vector<uint64_t> before;  // registered, not fresh: its content
+  bool table = true;             // a page-table page (else the STE/CD holding the table pointer)
+  int freed_at = kNever;         // the Free event; later reads see a reused page
+};
+
+// A command that drops cached entries once the CMD_SYNC after it completes.
+struct Invalidation {
+  int pos = 0;
+  int done = kNever;  // the completing CMD_SYNC's event index
+  TlbiScope scope;    // TLBIs; for a CFGI only pos/done matter
 };
 
 struct Memory {
@@ -74,11 +90,16 @@ struct Memory {
   std::vector<int> ctx;                           // operation boundaries (WalkContext events)
   WalkGeom geom;
   std::vector<uint64_t> iovas;
+  std::vector<Invalidation> tlbis, cfgis;  // program order
 
   const Range *range(uint64_t a) const {
     for (const auto &r : ranges)
       if (a >= r.base && a < r.base + r.size) return &r;
     return nullptr;
+  }
+  const Range *table_range(uint64_t a) const {
+    const Range *r = range(a);
+    return r && r->table ? r : nullptr;
   }
   uint64_t initial(uint64_t a) const {
     const Range *r = range(a);
@@ -144,19 +165,32 @@ bool completes(harness::BarrierKind k) {
 Memory build_memory(const harness::Trace &t, const models::Model &m) {
   Memory mem;
   int last_ctx = -1;
+  std::vector<uint64_t> root_descs;
   for (size_t i = 0; i < t.events.size(); ++i)
-    if (t.events[i].kind == EventKind::WalkContext) last_ctx = static_cast<int>(i);
+    if (t.events[i].kind == EventKind::WalkContext) {
+      last_ctx = static_cast<int>(i);
+      if (t.events[i].walk.root_desc) root_descs.push_back(t.events[i].walk.root_desc);
+    }
   const unsigned part_bytes = static_cast<unsigned>(models::plain_store_part_bits(m) / 8);
+  // The SMMU implements range invalidation and every granule (what the scenarios configure).
+  const SmmuCaps caps;
   for (int i = 0; i <= last_ctx; ++i) {
     const Event &e = t.events[i];
+    // Page tables, and the STE/CD holding a walk's table pointer.
     auto pgtable = [&](int desc) {
-      return desc >= 0 && t.descs[desc].kind == harness::DescKind::PgTable;
+      if (desc < 0) return false;
+      const harness::DescRange &d = t.descs[desc];
+      if (d.kind == harness::DescKind::PgTable) return true;
+      for (uint64_t r : root_descs)
+        if (r >= d.base && r < d.base + d.size) return true;
+      return false;
     };
     switch (e.kind) {
       case EventKind::Alloc:
       case EventKind::DescRegister:
         if (!pgtable(e.desc)) break;
-        mem.ranges.push_back({e.addr, e.size, e.kind == EventKind::Alloc, e.before});
+        mem.ranges.push_back({e.addr, e.size, e.kind == EventKind::Alloc, e.before,
+                              t.descs[e.desc].kind == harness::DescKind::PgTable});
         if (e.kind == EventKind::Alloc && e.zeroed)
           for (uint64_t a = e.addr; a < e.addr + e.size; a += 8) {
             mem.by_qword[a].push_back(static_cast<int>(mem.parts.size()));
@@ -188,8 +222,28 @@ Memory build_memory(const harness::Trace &t, const models::Model &m) {
         if (e.cmo != harness::CmoKind::Inval)
           for (uint64_t l = e.addr & ~63ull; l < e.addr + e.size; l += 64) mem.cleans[l].push_back(i);
         break;
+      case EventKind::Free:
+        for (Range &r : mem.ranges)
+          if (r.base >= e.addr && r.base < e.addr + e.size && r.freed_at == kNever) r.freed_at = i;
+        break;
+      case EventKind::Command: {
+        // doorbell=dmb: stores before a command are visible when the SMMU consumes it.
+        mem.force_pos.push_back(i);
+        uint8_t op = static_cast<uint8_t>(e.cmd[0] & 0xff);
+        if (op == kCmdSync) {
+          for (auto *list : {&mem.tlbis, &mem.cfgis})
+            for (auto it = list->rbegin(); it != list->rend() && it->done == kNever; ++it) it->done = i;
+        } else if (is_cfgi(op)) {
+          mem.cfgis.push_back({i, kNever, {}});
+        } else {
+          TlbiScope scope = tlbi_scope(e.cmd, caps);
+          if (scope.status != TlbiStatus::NotTlbi) mem.tlbis.push_back({i, kNever, scope});
+        }
+        break;
+      }
       case EventKind::WalkContext:
-        // The caller's TLBI + CMD_SYNC sits here (doorbell=dmb): earlier stores are visible.
+        // An operation boundary. Without TLBIs in the run it stands for the caller's
+        // TLBI + CMD_SYNC; either way (doorbell=dmb) earlier stores are visible here.
         mem.force_pos.push_back(i);
         mem.ctx.push_back(i);
         if (mem.ctx.size() == 1) mem.geom = e.walk;
@@ -229,9 +283,10 @@ class Walker {
   // The walk of a stable state (the CPU's tables at instant P).
   WalkOutcome stable(uint64_t iova, int P) const {
     uint64_t table = mem_.geom.root;
+    if (mem_.geom.root_desc) table = mem_.cpu_value(mem_.geom.root_desc, P) & mem_.geom.root_mask;
     for (int l = mem_.geom.start_level; l < 4; ++l) {
       uint64_t a = table + 8 * sem_.index(mem_.geom, iova, l);
-      if (!mem_.range(a)) return {WalkOutcome::Kind::Wild, a, 0, l};
+      if (!mem_.table_range(a)) return {WalkOutcome::Kind::Wild, a, 0, l};
       uint64_t addr = 0, attrs = 0;
       int r = sem_.decode(mem_.geom, iova, l, mem_.cpu_value(a, P), &addr, &attrs);
       if (r < 0) return {WalkOutcome::Kind::Fault, 0, 0, l};
@@ -450,12 +505,89 @@ std::string describe(const WalkOutcome &o) {
   switch (o.kind) {
     case WalkOutcome::Kind::Fault: return "fault at level " + std::to_string(o.level);
     case WalkOutcome::Kind::Wild:
+      if (o.freed_at >= 0)
+        return "reads " + hex(o.out) + " at level " + std::to_string(o.level) +
+               ", in a table page freed at event " + std::to_string(o.freed_at + 1);
       return "reads " + hex(o.out) + " at level " + std::to_string(o.level) + ", outside every table";
     case WalkOutcome::Kind::Translate:
       return "output " + hex(o.out) + " attrs " + hex(o.attrs) + " (level " + std::to_string(o.level) + ")";
   }
   return "?";
 }
+
+namespace {
+
+// When the entries a read puts in a TLB, walk cache or configuration cache
+// stop being usable: the first covering invalidation issued at or after the
+// read, once its CMD_SYNC completes.
+class Caches {
+ public:
+  Caches(const Memory &mem, const PtSemantics &sem) : mem_(mem), sem_(sem) {}
+
+  bool modelled() const { return mem_.geom.tlbi_recorded; }
+
+  // {instant from which the entry is gone, the invalidating command}, or {kNever, -1}.
+  std::pair<int, int> expiry(const TlbEntry &e, int P) const {
+    for (const Invalidation &t : mem_.tlbis)
+      if (t.pos >= P && t.done != kNever && t.scope.status == TlbiStatus::Legal &&
+          invalidates(t.scope, e))
+        return {t.done + 1, t.pos};
+    return {kNever, -1};
+  }
+  // Invalidations issued after P whose addresses and tags take in e but which
+  // do not remove it, with the reason: what a reader needs to see why it stayed.
+  std::vector<std::pair<int, std::string>> near_misses(const TlbEntry &e, int P) const {
+    std::vector<std::pair<int, std::string>> out;
+    for (const Invalidation &t : mem_.tlbis) {
+      if (t.pos < P) continue;
+      const TlbiScope &s = t.scope;
+      std::string why;
+      if (s.status != TlbiStatus::Legal) why = std::string(to_string(s.status)) + ": " + s.reason;
+      else if (invalidates(s, e)) why = t.done == kNever ? "no CMD_SYNC completes it" : "";
+      else {
+        bool stage = e.stage == 2 ? s.stage2 : s.stage1;
+        bool tags = stage && (!s.vmid || *s.vmid == e.vmid) && (e.stage == 2 || !s.asid || *s.asid == e.asid);
+        bool overlaps = !s.by_address || (s.first < e.base + e.size && s.last >= e.base);
+        if (!tags || !overlaps) continue;
+        if (s.leaf_only && !e.leaf) why = "leaf-only: a cached table descriptor may stay";
+        else if (s.ttl && e.leaf && s.ttl != e.level)
+          why = "TTL=" + std::to_string(s.ttl) + " names level " + std::to_string(s.ttl) +
+                " leaves; this entry is at level " + std::to_string(e.level);
+        else if (s.granule && s.granule != e.granule) why = "its granule differs from the table's";
+        else why = "not guaranteed by the architecture";
+      }
+      if (!why.empty()) out.push_back({t.pos, describe(s) + ": " + why});
+    }
+    return out;
+  }
+  std::pair<int, int> config_expiry(int P) const {
+    for (const Invalidation &c : mem_.cfgis)
+      if (c.pos >= P && c.done != kNever) return {c.done + 1, c.pos};
+    return {kNever, -1};
+  }
+  // The entry a descriptor read at `level` for `iova` caches (r: the decode result).
+  TlbEntry entry(uint64_t iova, int level, int r, uint64_t pte) const {
+    const WalkGeom &g = mem_.geom;
+    TlbEntry e;
+    e.stage = g.stage;
+    e.asid = static_cast<uint16_t>(g.asid);
+    e.vmid = static_cast<uint16_t>(g.vmid);
+    e.size = sem_.block_size ? sem_.block_size(g, level) : 0;
+    e.base = e.size ? iova & ~(e.size - 1) : iova;
+    e.level = level;
+    e.leaf = r > 0;
+    // Stage-1 nG is bit 11 of a leaf (DDI 0487 D8.3); io-pgtable-arm sets it for S1.
+    e.global = g.stage == 1 && r > 0 && !(pte >> 11 & 1);
+    e.granule = 8ull << g.bits_per_level;
+    return e;
+  }
+
+ private:
+  const Memory &mem_;
+  const PtSemantics &sem_;
+};
+
+}  // namespace
 
 PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model,
                          const PtSemantics &sem) {
@@ -476,6 +608,21 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
     verdict.notes.push_back(
         "coherent_walk=true: the tables get no CMOs because io-pgtable-arm was told the walker is "
         "coherent; a non-coherent walker is not what the driver would configure");
+  Caches caches(mem, sem);
+  verdict.tlb = caches.modelled();
+  if (verdict.tlb && !sem.block_size) {
+    verdict.outcome = Outcome::Unknown;
+    verdict.reason = "the run records its TLBIs but the slice has no kshim_lpae_block_size";
+    return verdict;
+  }
+  if (!verdict.tlb)
+    verdict.notes.push_back(
+        "the scenario's TLB callbacks issue no commands: each operation boundary stands for the "
+        "caller's TLBI + CMD_SYNC of everything (no TLB or walk cache modelled)");
+  for (const Invalidation &t : mem.tlbis)
+    if (t.scope.status != TlbiStatus::Legal)
+      verdict.notes.push_back("event " + std::to_string(t.pos + 1) + ": " + describe(t.scope) + " is " +
+                              to_string(t.scope.status) + " (" + t.scope.reason + "): it invalidates nothing");
   Walker w(mem, model, sem);
   // Stable state k: the CPU's tables at instant ctx[k] + 1.
   auto op_of = [&](int P) {
@@ -495,64 +642,168 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
       v0.P = startP;
       v0.prefix = 0;
       std::vector<PtRead> reads;
-      std::function<void(int, uint64_t, const View &)> walk = [&](int l, uint64_t table,
-                                                                     const View &v) {
-            if (found || !w.unsupported.empty()) return;
-            auto finish = [&](WalkOutcome out, int lastP) {
-              ++w.walks;
-              int first = o, last = publication ? nops : std::min(op_of(lastP), nops);
-              std::vector<WalkOutcome> allowed;
-              if (publication) allowed.push_back(stable[nops]);
-              else
-                for (int k = first; k <= std::min(last + 1, nops); ++k) allowed.push_back(stable[k]);
-              if (std::find(allowed.begin(), allowed.end(), out) != allowed.end()) return;
-              found = true;
-              bool torn = false, stale = false;
-              for (const PtRead &r : reads) {
-                torn |= r.torn;
-                stale |= r.stale;
-              }
-              verdict.outcome = Outcome::Violation;
-              verdict.kind = torn ? ViolationKind::Torn
-                             : (stale || publication) ? ViolationKind::Stale
-                                                      : ViolationKind::Misordered;
-              PtWitness &wt = verdict.witness;
-              wt.iova = iova;
-              wt.first_op = static_cast<size_t>(first);
-              wt.last_op = static_cast<size_t>(last);
-              wt.publication = publication;
-              wt.reads = reads;
-              wt.outcome = out;
-              wt.allowed = allowed;
-              verdict.reason = "a walk of IOVA " + hex(iova) + " gives " + describe(out) + "; " +
-                               (publication ? "after the last operation the target is "
-                                            : "the stable states it overlaps give ");
-              for (size_t i = 0; i < allowed.size(); ++i)
-                verdict.reason += (i ? " or " : "") + describe(allowed[i]);
-            };
-            uint64_t idx = sem.index(mem.geom, iova, l);
-            uint64_t a = table + 8 * idx;
-            if (!mem.range(a)) return finish({WalkOutcome::Kind::Wild, a, 0, l}, v.P);
-            int maxP = publication ? endP : (l == mem.geom.start_level ? mem.ctx[o + 1] : endP);
-            View from = v;
-            if (publication) from.P = endP;
-            if (!w.unsupported.empty()) return;
-            std::vector<Candidate> cands = w.read(a, from, maxP, startP);
-            std::set<uint64_t> whole = mem.whole_values(a);
-            for (Candidate &c : cands) {
-              uint64_t addr = 0, attrs = 0;
-              int r = sem.decode(mem.geom, iova, l, c.value, &addr, &attrs);
-              bool t = !whole.count(c.value);
-              reads.push_back({l, table, a, idx, c.value, c.view.P, c.sources, t, c.stale});
-              if (r < 0) finish({WalkOutcome::Kind::Fault, 0, 0, l}, c.view.P);
-              else if (r > 0) finish({WalkOutcome::Kind::Translate, addr, attrs, l}, c.view.P);
-              else if (l == 3) finish({WalkOutcome::Kind::Fault, 0, 0, l}, c.view.P);
-              else walk(l + 1, addr, c.view);
-              reads.pop_back();
-              if (found) return;
+      auto finish = [&](WalkOutcome out, int lastP) {
+        ++w.walks;
+        int first = o, last = publication ? nops : std::min(op_of(lastP), nops);
+        // Cached entries carry the walk across a boundary when every entry read
+        // before it was still valid there: the device may use them right after it.
+        // TLB and walk-cache entries are tagged by ASID/VMID, not by the table
+        // pointer, so a re-fetched STE/CD does not retire them (level -1 skipped).
+        if (verdict.tlb)
+          for (int k = o + 1; k <= nops; ++k) {
+            bool alive = !reads.empty() && reads.front().instant <= mem.ctx[k];
+            for (const PtRead &r : reads)
+              if (r.level >= 0 && r.instant <= mem.ctx[k] && r.expires != -1 && r.expires <= mem.ctx[k] + 1)
+                alive = false;
+            if (!alive) break;
+            first = k;
+          }
+        auto allowed_from = [&](int from) {
+          std::vector<WalkOutcome> a;
+          if (publication) a.push_back(stable[nops]);
+          else if (from > last) a.push_back(stable[from]);  // the whole result was cached
+          else
+            for (int k = from; k <= std::min(last + 1, nops); ++k) a.push_back(stable[k]);
+          return a;
+        };
+        auto matches = [&](const std::vector<WalkOutcome> &a) { return std::find(a.begin(), a.end(), out) != a.end(); };
+        std::vector<WalkOutcome> allowed = allowed_from(first);
+        if (matches(allowed)) return;
+        // The plainest cause: a walk already wrong while it ran is torn or
+        // misordered; one only wrong after a boundary its caches survived is stale.
+        if (first > o && !matches(allowed_from(o))) {
+          first = o;
+          allowed = allowed_from(o);
+        }
+        found = true;
+        bool torn = false, stale = first > o;
+        for (const PtRead &r : reads) {
+          torn |= r.torn;
+          stale |= r.stale;
+        }
+        verdict.outcome = Outcome::Violation;
+        verdict.kind = torn ? ViolationKind::Torn
+                       : (stale || publication) ? ViolationKind::Stale
+                                                : ViolationKind::Misordered;
+        PtWitness &wt = verdict.witness;
+        wt.iova = iova;
+        if (verdict.tlb)
+          for (PtRead &r : reads) {
+            uint64_t addr = 0, attrs = 0;
+            int d = r.level < 0 ? -1 : sem.decode(mem.geom, iova, r.level, r.value, &addr, &attrs);
+            if (r.level >= 0 && d >= 0 && !(d == 0 && r.level == 3))
+              r.not_invalidated_by = caches.near_misses(caches.entry(iova, r.level, d, r.value), r.instant);
+          }
+        wt.first_op = static_cast<size_t>(o);
+        wt.last_op = static_cast<size_t>(std::max(last, first));
+        wt.cached_through = static_cast<size_t>(first);
+        wt.publication = publication;
+        wt.reads = reads;
+        wt.outcome = out;
+        wt.allowed = allowed;
+        verdict.reason = "a walk of IOVA " + hex(iova) + " gives " + describe(out) + "; " +
+                         (publication ? "after the last operation the target is "
+                          : first > o ? "its cached entries were still valid after operation " +
+                                            std::to_string(first) + ", where the tables give "
+                                      : "the stable states it overlaps give ");
+        for (size_t i = 0; i < allowed.size(); ++i)
+          verdict.reason += (i ? " or " : "") + describe(allowed[i]);
+      };
+      // Every value a read of `a` can return (smallest instant first), and for
+      // a cacheable entry the same value read just after each invalidation that
+      // would otherwise drop it: a refill the invalidation does not cover.
+      auto reads_of = [&](uint64_t a, const View &from, int maxP, auto &&entry_of) {
+        std::vector<std::pair<Candidate, std::pair<int, int>>> out;
+        std::vector<Candidate> work = w.read(a, from, maxP, startP);
+        for (size_t i = 0; i < work.size(); ++i) {
+          Candidate c = work[i];
+          std::pair<int, int> exp{-1, -1};
+          if (verdict.tlb) {
+            std::optional<std::pair<int, int>> e = entry_of(c.value, c.view.P);
+            if (e) exp = *e;
+            if (e && e->first != kNever && e->second + 1 <= maxP && out.size() + work.size() < 64) {
+              View later = from;
+              later.P = std::max(from.P, e->second + 1);
+              for (Candidate &r : w.read(a, later, maxP, startP))
+                if (r.value == c.value && r.view.P > c.view.P) work.push_back(std::move(r));
             }
-          };
-      walk(mem.geom.start_level, mem.geom.root, v0);
+          }
+          out.push_back({std::move(c), exp});
+        }
+        return out;
+      };
+      // limit: reads must happen before this instant (an in-flight walk whose
+      // cached entries were invalidated has restarted).
+      std::function<void(int, uint64_t, const View &, int)> walk = [&](int l, uint64_t table,
+                                                                       const View &v, int limit) {
+        if (found || !w.unsupported.empty()) return;
+        uint64_t idx = sem.index(mem.geom, iova, l);
+        uint64_t a = table + 8 * idx;
+        const Range *range = mem.table_range(a);
+        if (!range) return finish({WalkOutcome::Kind::Wild, a, 0, l}, v.P);
+        const bool first_read = reads.empty();
+        int maxP = publication ? endP : (first_read ? mem.ctx[o + 1] : endP);
+        maxP = std::min(maxP, limit - 1);
+        View from = v;
+        if (publication) from.P = endP;
+        if (from.P > maxP) return;
+        // A page freed before the read may already hold somebody else's data.
+        if (range->freed_at != kNever && std::max(from.P, range->freed_at + 1) <= maxP) {
+          WalkOutcome wild{WalkOutcome::Kind::Wild, a, 0, l};
+          wild.freed_at = range->freed_at;
+          reads.push_back({l, table, a, idx, 0, std::max(from.P, range->freed_at + 1),
+                           {{range->freed_at, "a freed table page"}}, false, true});
+          finish(wild, reads.back().instant);
+          reads.pop_back();
+          if (found) return;
+        }
+        std::set<uint64_t> whole = mem.whole_values(a);
+        auto entry_of = [&](uint64_t value, int P) -> std::optional<std::pair<int, int>> {
+          uint64_t addr = 0, attrs = 0;
+          int r = sem.decode(mem.geom, iova, l, value, &addr, &attrs);
+          if (r < 0 || (r == 0 && l == 3)) return std::nullopt;  // invalid: never cached
+          return caches.expiry(caches.entry(iova, l, r, value), P);
+        };
+        for (auto &[c, exp] : reads_of(a, from, maxP, entry_of)) {
+          uint64_t addr = 0, attrs = 0;
+          int r = sem.decode(mem.geom, iova, l, c.value, &addr, &attrs);
+          bool t = !whole.count(c.value);
+          PtRead rd{l, table, a, idx, c.value, c.view.P, c.sources, t, c.stale};
+          rd.expires = r < 0 || (r == 0 && l == 3) ? c.view.P : exp.first == kNever ? -1 : exp.first;
+          rd.expired_by = exp.second;
+          reads.push_back(rd);
+          if (r < 0) finish({WalkOutcome::Kind::Fault, 0, 0, l}, c.view.P);
+          else if (r > 0) finish({WalkOutcome::Kind::Translate, addr, attrs, l}, c.view.P);
+          else if (l == 3) finish({WalkOutcome::Kind::Fault, 0, 0, l}, c.view.P);
+          else walk(l + 1, addr, c.view, exp.first == kNever || exp.first < 0 ? limit : std::min(limit, exp.first));
+          reads.pop_back();
+          if (found) return;
+        }
+      };
+      if (!mem.geom.root_desc) {
+        walk(mem.geom.start_level, mem.geom.root, v0, kNever);
+        continue;
+      }
+      // The walk starts at the STE/CD qword holding the table pointer (a
+      // configuration read, cached until a CFGI + CMD_SYNC).
+      const uint64_t a = mem.geom.root_desc;
+      View from = v0;
+      if (publication) from.P = endP;
+      int maxP = publication ? endP : mem.ctx[o + 1];
+      auto cfg_of = [&](uint64_t, int P) -> std::optional<std::pair<int, int>> {
+        return caches.config_expiry(P);
+      };
+      std::set<uint64_t> whole = mem.whole_values(a);
+      for (auto &[c, exp] : reads_of(a, from, maxP, cfg_of)) {
+        PtRead rd{-1, a & ~63ull, a, (a & 63) / 8, c.value, c.view.P, c.sources, !whole.count(c.value), c.stale};
+        rd.expires = exp.first == kNever ? -1 : exp.first;
+        rd.expired_by = exp.second;
+        reads.push_back(rd);
+        walk(mem.geom.start_level, c.value & mem.geom.root_mask, c.view,
+             exp.first == kNever || exp.first < 0 ? kNever : exp.first);
+        reads.pop_back();
+        if (found) break;
+      }
     }
     if (found || !w.unsupported.empty()) break;
   }
@@ -563,7 +814,9 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
   }
   if (!found && verdict.outcome == Outcome::Pass)
     verdict.reason = std::to_string(w.walks) + " walks of " + std::to_string(mem.iovas.size()) +
-                     " IOVAs over " + std::to_string(nops) + " operations";
+                     " IOVAs over " + std::to_string(nops) + " operations" +
+                     (verdict.tlb ? ", with TLB and walk caches (" + std::to_string(mem.tlbis.size()) + " TLBIs)"
+                                  : "");
   verdict.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return verdict;
 }
@@ -571,19 +824,36 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
 void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdict &v) {
   const PtWitness &w = v.witness;
   out << "  walk of IOVA " << hex(w.iova) << ", "
-      << (w.publication ? "after the last operation"
-                        : "during operations " + std::to_string(w.first_op + 1) + ".." +
-                              std::to_string(w.last_op + 1))
+      << (w.publication                        ? "after the last operation"
+          : w.cached_through > w.first_op ? "started during operation " + std::to_string(w.first_op + 1) +
+                                                ", its cached result used after operation " +
+                                                std::to_string(w.cached_through)
+                                          : "during operations " + std::to_string(w.first_op + 1) + ".." +
+                                                std::to_string(w.last_op + 1))
       << "\n";
   auto loc = [&](int ev) {
     if (ev < 0 || static_cast<size_t>(ev) >= t.events.size()) return std::string();
     const Event &e = t.events[ev];
     return e.loc.line > 0 ? "  " + e.loc.file + ":" + std::to_string(e.loc.line) : std::string();
   };
+  if (w.cached_through > w.first_op)
+    out << "  the entries it cached were still valid at the boundary after operation " << w.cached_through
+        << ": no TLBI covering them had completed\n";
   for (const PtRead &r : w.reads) {
-    out << "    level " << r.level << "  read " << hex(r.address) << " (table " << hex(r.table) << "["
-        << r.index << "]) after event " << r.instant << "  = " << hex(r.value)
-        << (r.torn ? "  TORN" : "") << (r.stale ? "  STALE" : "") << "\n";
+    if (r.level < 0)
+      out << "    config   read " << hex(r.address) << " (STE/CD qword " << r.index << ", the table pointer)";
+    else
+      out << "    level " << r.level << "  read " << hex(r.address) << " (table " << hex(r.table) << "["
+          << r.index << "])";
+    out << " after event " << r.instant << "  = " << hex(r.value) << (r.torn ? "  TORN" : "")
+        << (r.stale ? "  STALE" : "") << "\n";
+    if (v.tlb && r.expires >= 0 && r.expired_by >= 0)
+      out << "        cached until event " << r.expires << ": " << harness::describe(t, t.events[r.expired_by])
+          << loc(r.expired_by) << " and the CMD_SYNC after it\n";
+    else if (v.tlb && r.expires < 0)
+      out << "        cached: no completed invalidation in the run removes this entry\n";
+    for (const auto &[pos, why] : r.not_invalidated_by)
+      out << "        not removed by event " << pos + 1 << ", " << why << loc(pos) << "\n";
     for (const PtSource &s : r.sources) {
       if (s.trace_index < 0) {
         out << "        from " << s.what << "\n";

@@ -29,6 +29,8 @@ struct PtSemantics {
   std::function<int(const WalkGeom &, uint64_t iova, int lvl, uint64_t pte, uint64_t *addr,
                     uint64_t *attrs)>
       decode;
+  // ARM_LPAE_BLOCK_SIZE: the IOVA span of one descriptor at a level.
+  std::function<uint64_t(const WalkGeom &, int lvl)> block_size;
 };
 
 // What a walk ends in.
@@ -37,10 +39,14 @@ struct WalkOutcome {
   uint64_t out = 0;    // Translate: output address; Wild: the address read outside tables
   uint64_t attrs = 0;  // Translate: iopte_prot of the leaf
   int level = 0;       // the level the walk ended at
-  // A translation fault is the same to the device whatever level it came from.
+  int freed_at = -1;   // Wild: the table page was freed at this trace event
+  // A translation fault is the same to the device whatever level it came from,
+  // and so is a translation from a block or from a page of it (TLB conflicts
+  // from a missing break-before-make are not modelled).
   bool operator==(const WalkOutcome &o) const {
     if (kind == Kind::Fault) return o.kind == Kind::Fault;
-    return kind == o.kind && out == o.out && attrs == o.attrs && level == o.level;
+    if (kind == Kind::Translate) return kind == o.kind && out == o.out && attrs == o.attrs;
+    return kind == o.kind && out == o.out && level == o.level;
   }
 };
 std::string describe(const WalkOutcome &o);
@@ -52,13 +58,20 @@ struct PtSource {
 };
 
 struct PtRead {
-  int level = 0;
+  int level = 0;                    // -1: the STE/CD qword holding the table pointer
   uint64_t table = 0, address = 0;  // table base and the descriptor's address
   uint64_t index = 0;
   uint64_t value = 0;
   int instant = 0;                  // the read happened after trace events [0, instant)
   std::vector<PtSource> sources;
   bool torn = false, stale = false;
+  // The entry this read puts in a TLB or walk cache stays usable at instants
+  // before `expires` (-1: no invalidation covers it); `expired_by` is the
+  // invalidating command's trace index.
+  int expires = -1, expired_by = -1;
+  // Invalidations after the read that name its address but are not guaranteed
+  // to remove its entry, with why (filled for a violation's walk).
+  std::vector<std::pair<int, std::string>> not_invalidated_by;
 };
 
 struct PtWitness {
@@ -68,6 +81,9 @@ struct PtWitness {
   std::vector<PtRead> reads;
   WalkOutcome outcome;
   std::vector<WalkOutcome> allowed;  // the stable states' outcomes it had to match
+  // > first_op: cached entries of the walk were still valid at the boundary
+  // before operation `cached_through` (no covering TLBI + CMD_SYNC had completed).
+  size_t cached_through = 0;
 };
 
 struct PtVerdict {
@@ -76,6 +92,7 @@ struct PtVerdict {
   std::string reason;
   PtWitness witness;
   uint64_t walks = 0;     // complete walks explored
+  bool tlb = false;       // the run issued TLBIs: TLB and walk caches are modelled
   size_t iovas = 0, ops = 0;
   double seconds = 0;
   std::vector<std::string> notes;

@@ -20,6 +20,11 @@ inline kshim_walk_geom to_kshim(const WalkGeom &g) {
   k.stage = g.stage;
   k.fmt = g.fmt;
   k.coherent_walk = g.coherent_walk;
+  k.asid = g.asid;
+  k.vmid = g.vmid;
+  k.root_desc = g.root_desc;
+  k.root_mask = g.root_mask;
+  k.tlbi_recorded = g.tlbi_recorded;
   return k;
 }
 
@@ -27,6 +32,12 @@ inline PtSemantics pt_semantics(const harness::LoadedSlice &slice) {
   PtSemantics s;
   auto *index = slice.function<decltype(kshim_lpae_index)>("kshim_lpae_index");
   auto *decode = slice.function<decltype(kshim_lpae_decode)>("kshim_lpae_decode");
+  auto *block = slice.function<decltype(kshim_lpae_block_size)>("kshim_lpae_block_size");
+  if (block)
+    s.block_size = [block](const WalkGeom &g, int lvl) -> uint64_t {
+      kshim_walk_geom k = to_kshim(g);
+      return block(&k, lvl);
+    };
   if (index)
     s.index = [index](const WalkGeom &g, uint64_t iova, int lvl) -> uint64_t {
       kshim_walk_geom k = to_kshim(g);

@@ -1,92 +1,305 @@
-// smmu-check pt: the real io-pgtable-arm scenarios against the walker model,
-// one verdict per scenario x model; a violation prints the walk.
+// smmu-check pt: the real io-pgtable-arm scenarios, and proposed sequences
+// written as C (--case), against the walker model: one verdict per
+// (scenario or case) x model; a violation prints the walk.
 #include <iomanip>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include "commands.h"
 #include "fault_injection.h"
+#include "json_writer.h"
 #include "model_registry.h"
 #include "options.h"
 #include "pt_check.h"
 #include "pt_slice.h"
+#include "trace_print.h"
 
 namespace smmu::cli {
 
 namespace {
 
 const char *kHelp =
-    "usage: smmu-check pt (--debian SERIES | --src DIR) [--model SPEC] [--scenario NAME]\n\n"
-    "Runs the tree's io-pgtable-arm scenarios (map/unmap/split, coherent and\n"
-    "non-coherent walk) and checks every walk a device walker can make while\n"
-    "the tables change: each walk must give the outcome of a stable state it\n"
-    "overlaps, and after the last operation the target (docs/walker.md).\n"
-    "Exit 0 only if every row passes.\n\n";
+    "usage: smmu-check pt (--debian SERIES | --src DIR) [--model SPEC] [--scenario NAME]\n"
+    "                     [--case FILE.c ...] [--inject F:K] [--format text|json]\n\n"
+    "A device walker (the SMMU's table walk) reads one descriptor per level while\n"
+    "the CPU changes the tables. pt records the CPU's stores, barriers and cache\n"
+    "cleans, and checks every walk the memory model allows: a walk overlapping an\n"
+    "update must give the outcome (fault, or output address and attributes) of a\n"
+    "stable state it overlaps, and a walk after the last operation the final one.\n"
+    "A violation is torn (bytes of two stores in one descriptor), misordered (a\n"
+    "new pointer before what it points to), or stale (an old value still at PoC).\n"
+    "docs/walker.md explains the model and how to read a witness.\n\n"
+    "What is checked:\n"
+    "  - the tree's io-pgtable-arm scenarios (map/unmap/split, coherent and\n"
+    "    non-coherent walk): by default every scenario named iopt_* or pt_*;\n"
+    "  - proposed sequences (--case): a small C file that builds a table and\n"
+    "    performs one update through the hooks of harness/include/kshim_hooks.h\n"
+    "    (helpers in kshim_case.h). The harness compiles it (no kernel code),\n"
+    "    runs it, and checks it with the tree's own descriptor decoding, so the\n"
+    "    tree is still named. Without --scenario, --case checks only the cases.\n"
+    "    How to write one: docs/walker.md, \"Proposed sequences\".\n"
+    "Exit 0 only if every row passes, 1 otherwise, 2 for bad input (a case that\n"
+    "does not compile: the compiler's file:line:col).\n\n";
+
+struct PtRun {
+  std::string case_file;  // empty for the tree's scenarios
+  harness::RunResult run;
+};
+
+struct PtRow {
+  const PtRun *run;
+  std::string model;
+  checker::PtVerdict verdict;
+};
+
+const char *kind_name(checker::WalkOutcome::Kind k) {
+  switch (k) {
+    case checker::WalkOutcome::Kind::Fault: return "fault";
+    case checker::WalkOutcome::Kind::Translate: return "translate";
+    case checker::WalkOutcome::Kind::Wild: return "wild";
+  }
+  return "?";
+}
+
+// A trace event by its 0-based index (-1: none, or memory before the run).
+void write_event_ref(JsonWriter &j, const harness::Trace &t, int index) {
+  const bool event = index >= 0 && static_cast<size_t>(index) < t.events.size();
+  const bool located = event && t.events[index].loc.line > 0;
+  j.key("trace_index").value(index);
+  j.key("event").value(index + 1);  // as smmu-check trace numbers events; 0: none
+  j.key("text").value(event ? harness::describe(t, t.events[index]) : std::string());
+  j.key("file").value(located ? t.events[index].loc.file : std::string());
+  j.key("line").value(located ? t.events[index].loc.line : 0);
+}
+
+void write_outcome(JsonWriter &j, const harness::Trace &t, const checker::WalkOutcome &o) {
+  j.begin_object();
+  j.key("kind").value(kind_name(o.kind));
+  j.key("output").hex(o.out);  // translate: output address; wild: the address read outside every table
+  j.key("attrs").hex(o.attrs);
+  j.key("level").value(o.level);
+  j.key("freed_at").begin_object();  // wild: the event that freed the table page read
+  write_event_ref(j, t, o.freed_at);
+  j.end_object();
+  j.key("text").value(checker::describe(o));
+  j.end_object();
+}
+
+void write_pt_witness(JsonWriter &j, const harness::Trace &t, const checker::PtWitness &w) {
+  j.begin_object();
+  j.key("iova").hex(w.iova);
+  // Operations are numbered from 1, as the text witness numbers them.
+  j.key("operations").begin_object();
+  j.key("first").value(static_cast<uint64_t>(w.first_op + 1));
+  j.key("last").value(static_cast<uint64_t>(w.last_op + 1));
+  j.end_object();
+  j.key("publication").value(w.publication);
+  j.key("cached_through").value(static_cast<uint64_t>(w.cached_through));  // as the text witness prints it
+  j.key("reads").begin_array();
+  for (const checker::PtRead &r : w.reads) {
+    j.begin_object();
+    j.key("level").value(r.level);  // -1: the STE/CD qword holding the table pointer
+    j.key("table").hex(r.table);
+    j.key("address").hex(r.address);
+    j.key("index").value(r.index);
+    j.key("value").hex(r.value);
+    j.key("instant").value(r.instant);  // after trace events 1..instant (smmu-check trace numbering)
+    j.key("torn").value(r.torn);
+    j.key("stale").value(r.stale);
+    j.key("expires").value(r.expires);  // cached entry usable before this instant; -1: never invalidated
+    j.key("expired_by").begin_object();  // the invalidating command
+    write_event_ref(j, t, r.expired_by);
+    j.end_object();
+    // Invalidations after the read that name its address but need not remove its entry.
+    j.key("not_invalidated_by").begin_array();
+    for (const auto &[index, why] : r.not_invalidated_by) {
+      j.begin_object();
+      write_event_ref(j, t, index);
+      j.key("why").value(why);
+      j.end_object();
+    }
+    j.end_array();
+    j.key("sources").begin_array();
+    for (const checker::PtSource &s : r.sources) {
+      j.begin_object();
+      write_event_ref(j, t, s.trace_index);  // -1: memory before the run
+      j.key("what").value(s.what);
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
+  j.end_array();
+  j.key("outcome");
+  write_outcome(j, t, w.outcome);
+  j.key("allowed").begin_array();
+  for (const auto &a : w.allowed) write_outcome(j, t, a);
+  j.end_array();
+  j.end_object();
+}
+
+// Every field of every verdict, one object per row, then a summary.
+void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std::vector<PtRow> &rows) {
+  JsonWriter j(out);
+  size_t pass = 0, violation = 0, unknown = 0;
+  double seconds = 0;
+  j.begin_object();
+  j.key("tree").value(tree.origin);
+  j.key("version").value(tree.version);
+  j.key("results").begin_array();
+  for (const PtRow &r : rows) {
+    const checker::PtVerdict &v = r.verdict;
+    pass += v.outcome == checker::Outcome::Pass;
+    violation += v.outcome == checker::Outcome::Violation;
+    unknown += v.outcome == checker::Outcome::Unknown;
+    seconds += v.seconds;
+    j.begin_object();
+    j.key("scenario").value(r.run->run.name);
+    j.key("case_file").value(r.run->case_file);  // empty: a scenario of the tree
+    j.key("model").value(r.model);
+    j.key("verdict").value(to_string(v.outcome));
+    j.key("kind").value(v.outcome == checker::Outcome::Violation ? to_string(v.kind) : "");
+    j.key("reason").value(v.reason);
+    j.key("iovas").value(static_cast<uint64_t>(v.iovas));
+    j.key("ops").value(static_cast<uint64_t>(v.ops));
+    j.key("walks").value(v.walks);
+    j.key("tlb").value(v.tlb);  // TLB and walk caches modelled (the run issued TLBIs)
+    j.key("seconds").value(v.seconds);
+    j.key("notes").begin_array();
+    for (const auto &n : v.notes) j.value(n);
+    j.end_array();
+    if (v.outcome == checker::Outcome::Violation) {
+      j.key("witness");
+      write_pt_witness(j, r.run->run.trace, v.witness);
+    }
+    j.end_object();
+  }
+  j.end_array();
+  j.key("summary").begin_object();
+  j.key("rows").value(static_cast<uint64_t>(rows.size()));
+  j.key("passed").value(static_cast<uint64_t>(pass));
+  j.key("violations").value(static_cast<uint64_t>(violation));
+  j.key("unknown").value(static_cast<uint64_t>(unknown));
+  j.key("failed").value(static_cast<uint64_t>(rows.size() - pass));  // exit status 1 iff > 0
+  j.key("seconds").value(seconds);
+  j.end_object();
+  j.end_object();
+  out << "\n";
+}
 
 }  // namespace
 
 int cmd_pt(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"model", "scenario", "inject"}, {}), "pt");
+  Args a = parse(argv, kernel_options({"model", "scenario", "inject", "case", "format"}, {}), "pt");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
-              << "  --model SPEC      models to check (default: all); see 'smmu-check models'\n"
-                 "  --scenario NAME   one scenario (default: every iopt_* scenario)\n"
+              << "Check:\n"
+                 "  --model SPEC      models to check (default: all); see 'smmu-check models'\n"
+                 "  --scenario NAME   one scenario of the tree (default: every iopt_* and pt_*)\n"
+                 "  --case FILE.c     a proposed sequence (repeatable); cases/ has examples\n"
                  "  --inject F:K      seed a bug first: drop-dma-wmb:K (the K-th dma_wmb) or\n"
                  "                    drop-cmo:K (the K-th clean to PoC)\n"
-                 "\nexample:\n  smmu-check pt --debian 6.12 --model coherent+plain-tear32\n";
+                 "  --format F        text (default: a table, then each violation's walk) or\n"
+                 "                    json (every field of every verdict and witness)\n"
+                 "\nexamples:\n"
+                 "  smmu-check pt --debian 6.12 --model coherent+plain-tear32\n"
+                 "      the plain PTE store at io-pgtable-arm.c:318 tears: a walk reads the\n"
+                 "      valid bit with half of the output address\n"
+                 "  smmu-check pt --debian 6.12 --scenario iopt_map_page_noncoherent \\\n"
+                 "      --model cacheable-64 --inject drop-cmo:2\n"
+                 "      without the clean of a new table, the walker reads its old bytes\n"
+                 "  smmu-check pt --debian 6.12 --model cacheable-byte \\\n"
+                 "      --case cases/pte_valid_bit_last.c --case cases/pte_plain_one_store.c\n"
+                 "      a PTE written with V clear, cleaned, then its V byte: safe; one plain\n"
+                 "      store of the whole PTE: torn by a byte-granular write-back\n"
+                 "  smmu-check pt --debian 6.12 --format json > pt.json\n";
     return 0;
   }
-  auto runner = open_kernel(a);
+  const std::string format = a.get("format", "text");
+  if (format != "text" && format != "json")
+    throw harness::UserError("--format expects text or json, got '" + format + "'");
+  const bool json = format == "json";
   std::vector<models::Model> models = models::resolve_models(a.get("model", "all"));
+  std::optional<std::pair<harness::Fault, int>> injection;
+  if (a.has("inject"))
+    injection = harness::parse_fault(a.get("inject"), {harness::Fault::DropDmaWmb, harness::Fault::DropCmo,
+                                                        harness::Fault::DropTlbi, harness::Fault::LeafTlbi});
+
+  auto runner = open_kernel(a);
   checker::PtSemantics sem = checker::pt_semantics(runner->slice());
   if (!sem.index || !sem.decode)
     throw harness::UserError(runner->tree().origin + ": the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c)");
-  std::vector<harness::RunnableCase> cases;
+
+  // What to run: the named scenario, the cases, or by default every iopt_*/pt_* scenario.
+  std::vector<harness::RunnableCase> scenarios;
+  const std::vector<std::string> case_files = a.all("case");
   if (a.has("scenario")) {
-    cases.push_back(runner->find(a.get("scenario", "")));
-  } else {
+    scenarios.push_back(runner->find(a.get("scenario", "")));
+  } else if (case_files.empty()) {
     for (const auto &c : runner->scenarios())
-      if (c.name.rfind("iopt_", 0) == 0) cases.push_back(c);
-    if (cases.empty())
-      throw harness::UserError(runner->tree().origin + ": this tree's slice has no io-pgtable scenarios (iopt_*)");
+      if (c.name.rfind("iopt_", 0) == 0 || c.name.rfind("pt_", 0) == 0) scenarios.push_back(c);
+    if (scenarios.empty())
+      throw harness::UserError(runner->tree().origin +
+                               ": this tree's slice has no io-pgtable scenarios (iopt_*, pt_*)");
   }
+  // Every case is compiled before anything runs: a bad file is bad input (exit 2), not a row.
+  harness::BuildOptions case_options;
+  if (a.has("cache")) case_options.cache = a.get("cache");
+  case_options.force = a.has("rebuild");
+  if (!a.has("quiet")) case_options.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
+  std::vector<std::unique_ptr<harness::CaseRunner>> case_runners;
+  for (const auto &f : case_files) case_runners.push_back(std::make_unique<harness::CaseRunner>(f, case_options));
+
+  std::vector<std::unique_ptr<PtRun>> runs;
+  for (const auto &c : scenarios) runs.push_back(std::make_unique<PtRun>(PtRun{"", runner->run(c)}));
+  for (const auto &cr : case_runners)
+    for (const auto &c : cr->cases())
+      runs.push_back(std::make_unique<PtRun>(PtRun{cr->source().string(), cr->run(c)}));
+
   int not_pass = 0;
+  std::vector<PtRow> rows;
   std::vector<std::string> details;
-  std::cout << std::left << std::setw(30) << "scenario" << std::setw(28) << "model" << std::setw(11)
-            << "verdict" << std::setw(12) << "kind" << std::setw(7) << "iovas" << std::setw(5) << "ops"
-            << std::setw(9) << "walks" << "time\n";
-  for (const auto &c : cases) {
-    harness::RunResult run = runner->run(c);
-    if (a.has("inject")) {
-      auto [fault, k] = harness::parse_fault(a.get("inject"), {harness::Fault::DropDmaWmb, harness::Fault::DropCmo});
-      if (!harness::inject(run.trace, fault, k))
-        std::cerr << "smmu-check pt: note: " << c.name << " has no " << harness::to_string(fault) << " " << k
-                  << " to inject; checked as recorded\n";
-    }
+  if (!json)
+    std::cout << std::left << std::setw(30) << "scenario" << std::setw(28) << "model" << std::setw(11)
+              << "verdict" << std::setw(12) << "kind" << std::setw(7) << "iovas" << std::setw(5) << "ops"
+              << std::setw(9) << "walks" << "time\n";
+  for (auto &pr : runs) {
+    harness::RunResult &run = pr->run;
+    if (injection && !harness::inject(run.trace, injection->first, injection->second))
+      std::cerr << "smmu-check pt: note: " << run.name << " has no " << harness::to_string(injection->first)
+                << " " << injection->second << " to inject; checked as recorded\n";
     for (const auto &m : models) {
       checker::PtVerdict v;
       if (run.status != harness::RunStatus::Pass) {
         v.outcome = checker::Outcome::Unknown;
-        v.reason = std::string("the kernel code itself did not pass (") + harness::to_string(run.status) + ")";
+        v.reason = std::string(pr->case_file.empty() ? "the kernel code" : "the case") + " itself did not pass (" +
+                   harness::to_string(run.status) + ")";
       } else {
         v = checker::check_pt_trace(run.trace, m, sem);
       }
+      if (v.outcome != checker::Outcome::Pass) ++not_pass;
+      if (json) {
+        rows.push_back({pr.get(), m.name, std::move(v)});
+        continue;
+      }
       char time[32];
       std::snprintf(time, sizeof time, "%.1fms", v.seconds * 1e3);
-      std::cout << std::left << std::setw(30) << c.name << std::setw(28) << m.name << std::setw(11)
+      std::cout << std::left << std::setw(30) << run.name << std::setw(28) << m.name << std::setw(11)
                 << to_string(v.outcome) << std::setw(12) << to_string(v.kind) << std::setw(7) << v.iovas
                 << std::setw(5) << v.ops << std::setw(9) << v.walks << time << "\n";
       if (v.outcome == checker::Outcome::Pass) continue;
-      ++not_pass;
       std::ostringstream d;
       d << to_string(v.outcome)
         << (v.outcome == checker::Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "")
-        << ": " << c.name << " under " << m.name << "\n  " << v.reason << "\n";
+        << ": " << run.name << " under " << m.name << "\n  " << v.reason << "\n";
       for (const auto &n : v.notes) d << "  note: " << n << "\n";
       if (v.outcome == checker::Outcome::Violation) checker::print_pt_witness(d, run.trace, v);
       details.push_back(d.str());
     }
   }
+  if (json) print_pt_json(std::cout, runner->tree(), rows);
   for (const auto &d : details) std::cout << "\n" << d;
   return not_pass ? 1 : 0;
 }

@@ -42,6 +42,7 @@ Args parse(const std::vector<std::string> &argv, const OptionSpec &spec, const s
         value = argv[++i];
       }
       a.values[name] = value;
+      a.repeated[name].push_back(value);
     } else if (in(spec.flags, name) && !inline_value) {
       a.flags[name] = true;
     } else {

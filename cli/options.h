@@ -14,12 +14,17 @@ namespace smmu::cli {
 
 struct Args {
   std::vector<std::string> positional;
-  std::map<std::string, std::string> values;  // --name value
+  std::map<std::string, std::string> values;  // --name value (the last one given)
+  std::map<std::string, std::vector<std::string>> repeated;  // every value of --name, in order
   std::map<std::string, bool> flags;          // --name
   bool has(const std::string &k) const { return values.count(k) || flags.count(k); }
   std::string get(const std::string &k, const std::string &def = "") const {
     auto it = values.find(k);
     return it == values.end() ? def : it->second;
+  }
+  std::vector<std::string> all(const std::string &k) const {  // a repeatable --name value
+    auto it = repeated.find(k);
+    return it == repeated.end() ? std::vector<std::string>{} : it->second;
   }
 };
 

@@ -129,6 +129,20 @@ struct kshim_walk_geom {
 	int stage;          /* 1 or 2 */
 	int fmt;            /* enum io_pgtable_fmt */
 	int coherent_walk;
+	/* TLB tags of the translations (stage 1: ASID and VMID 0; stage 2: VMID). */
+	int asid, vmid;
+	/*
+	 * 0, or the address of the STE/CD qword that holds the table pointer: the
+	 * walk then starts by reading it (the pointer is that qword & root_mask),
+	 * so an update of the pointer is observed together with the walk.
+	 */
+	kshim_u64 root_desc, root_mask;
+	/*
+	 * 1: the caller's TLB invalidations are in the trace as real commands, so
+	 * TLB and walk caches are modelled; 0: each boundary stands for a
+	 * TLBI + CMD_SYNC of everything.
+	 */
+	int tlbi_recorded;
 };
 void kshim_walk_context(const struct kshim_walk_geom *g, const kshim_u64 *iovas, int n,
 			const char *file, int line);
@@ -167,6 +181,8 @@ int kshim_slice_scenario_run(int index);
 unsigned long kshim_lpae_index(const struct kshim_walk_geom *g, kshim_u64 iova, int lvl);
 int kshim_lpae_decode(const struct kshim_walk_geom *g, kshim_u64 iova, int lvl, kshim_u64 pte,
 		      kshim_u64 *addr, kshim_u64 *attrs);
+/* ARM_LPAE_BLOCK_SIZE: the IOVA span of one descriptor at lvl. */
+kshim_u64 kshim_lpae_block_size(const struct kshim_walk_geom *g, int lvl);
 
 #ifdef __cplusplus
 }

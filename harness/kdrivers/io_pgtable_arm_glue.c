@@ -46,9 +46,40 @@ int kshim_lpae_decode(const struct kshim_walk_geom *g, kshim_u64 iova, int lvl, 
 	return -1;
 }
 
-/* For scenario drivers: the walk context of ops as io-pgtable-arm set it up. */
-void kshim_iopt_walk_context(struct io_pgtable_ops *ops, const kshim_u64 *iovas, int n,
-			     const char *file, int line)
+kshim_u64 kshim_lpae_block_size(const struct kshim_walk_geom *g, int lvl)
+{
+	struct arm_lpae_io_pgtable d;
+
+	kshim_lpae_data(g, &d);
+	return ARM_LPAE_BLOCK_SIZE(lvl, &d);
+}
+
+/*
+ * For scenario drivers: the descriptor slot of iova at lvl, found by walking
+ * the live tables from the pgd (NULL when the walk ends above lvl).
+ */
+u64 *kshim_iopt_ptep(struct io_pgtable_ops *ops, kshim_u64 iova, int lvl)
+{
+	struct arm_lpae_io_pgtable *data = io_pgtable_ops_to_data(ops);
+	arm_lpae_iopte *table = data->pgd;
+
+	for (int l = data->start_level;; l++) {
+		arm_lpae_iopte *ptep = table + ARM_LPAE_LVL_IDX(iova, l, data);
+
+		if (l == lvl)
+			return (u64 *)ptep;
+		if (l == ARM_LPAE_MAX_LEVELS - 1 || iopte_type(*ptep) != ARM_LPAE_PTE_TYPE_TABLE)
+			return NULL;
+		table = iopte_deref(*ptep, data);
+	}
+}
+
+/*
+ * For scenario drivers: the walk context of ops as io-pgtable-arm set it up.
+ * tags (may be NULL) adds the TLB tags and the STE/CD qword holding the pointer.
+ */
+void kshim_iopt_walk_context_tagged(struct io_pgtable_ops *ops, const struct kshim_walk_geom *tags,
+				    const kshim_u64 *iovas, int n, const char *file, int line)
 {
 	struct arm_lpae_io_pgtable *data = io_pgtable_ops_to_data(ops);
 	struct io_pgtable_cfg *cfg = &data->iop.cfg;
@@ -64,8 +95,21 @@ void kshim_iopt_walk_context(struct io_pgtable_ops *ops, const kshim_u64 *iovas,
 		.coherent_walk = cfg->coherent_walk,
 	};
 
+	if (tags) {
+		g.asid = tags->asid;
+		g.vmid = tags->vmid;
+		g.root_desc = tags->root_desc;
+		g.root_mask = tags->root_mask;
+		g.tlbi_recorded = tags->tlbi_recorded;
+	}
 	/* Drivers are named from kdrivers/ on, as runtime.c names them in notes. */
 	const char *rel = file ? __builtin_strstr(file, "kdrivers/") : NULL;
 
 	kshim_walk_context(&g, iovas, n, rel ? rel : file, line);
+}
+
+void kshim_iopt_walk_context(struct io_pgtable_ops *ops, const kshim_u64 *iovas, int n,
+			     const char *file, int line)
+{
+	kshim_iopt_walk_context_tagged(ops, NULL, iovas, n, file, line);
 }

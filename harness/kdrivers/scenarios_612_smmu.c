@@ -181,8 +181,9 @@ static void sc_domain_init(struct arm_smmu_domain *d, enum arm_smmu_domain_stage
 {
 	struct io_pgtable_cfg cfg = {
 		.pgsize_bitmap = sc.smmu.pgsize_bitmap,
-		.ias = 48,
-		.oas = 48,
+		/* As arm_smmu_domain_finalise: S1 maps a 48-bit VA to the SMMU's IAS, S2 IAS to OAS. */
+		.ias = stage == ARM_SMMU_DOMAIN_S1 ? 48 : sc.smmu.ias,
+		.oas = stage == ARM_SMMU_DOMAIN_S1 ? sc.smmu.ias : sc.smmu.oas,
 		.coherent_walk = !!(sc.smmu.features & ARM_SMMU_FEAT_COHERENCY),
 		.tlb = &arm_smmu_flush_ops,
 		.iommu_dev = sc.smmu.dev,

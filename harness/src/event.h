@@ -57,6 +57,9 @@ struct Event {
     uint64_t root = 0;
     int start_level = 0, pgd_bits = 0, bits_per_level = 0, ias = 0, oas = 0, stage = 1, fmt = 0;
     bool coherent_walk = true;
+    int asid = 0, vmid = 0;                // TLB tags
+    uint64_t root_desc = 0, root_mask = 0;  // the STE/CD qword holding the table pointer, if any
+    bool tlbi_recorded = false;             // invalidations are real commands: caches modelled
   } walk;
   std::vector<uint64_t> iovas;
 };

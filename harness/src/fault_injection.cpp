@@ -1,5 +1,7 @@
 #include "fault_injection.h"
 
+#include "command.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -99,6 +101,8 @@ const char *to_string(Fault f) {
     case Fault::TearStore: return "tear-store";
     case Fault::DropDmaWmb: return "drop-dma-wmb";
     case Fault::DropCmo: return "drop-cmo";
+    case Fault::DropTlbi: return "drop-tlbi";
+    case Fault::LeafTlbi: return "leaf-tlbi";
   }
   return "?";
 }
@@ -138,6 +142,23 @@ bool inject(Trace &t, Fault f, int k) {
           t.events.erase(t.events.begin() + static_cast<long>(i));
           return true;
         }
+      }
+      return false;
+    }
+    case Fault::DropTlbi:
+    case Fault::LeafTlbi: {
+      // TLBI opcodes are 0x10-0x3f (IHI 0070 §4.4); the by-address forms carry Leaf in bit 0 of qword 1.
+      for (size_t i = 0; i < t.events.size(); ++i) {
+        Event &e = t.events[i];
+        uint8_t op = static_cast<uint8_t>(e.cmd[0] & 0xff);
+        if (e.kind != EventKind::Command || op < 0x10 || op > 0x3f) continue;
+        bool by_address = op == static_cast<uint8_t>(CmdOp::TlbiNhVa) || op == static_cast<uint8_t>(CmdOp::TlbiNhVaa) ||
+                          op == static_cast<uint8_t>(CmdOp::TlbiEl2Va) || op == static_cast<uint8_t>(CmdOp::TlbiS2Ipa);
+        if (f == Fault::LeafTlbi && (!by_address || (e.cmd[1] & 1))) continue;
+        if (--k) continue;
+        if (f == Fault::DropTlbi) t.events.erase(t.events.begin() + static_cast<long>(i));
+        else e.cmd[1] |= 1;
+        return true;
       }
       return false;
     }

@@ -18,6 +18,8 @@ enum class Fault {
   TearStore,    // the k-th WRITE_ONCE into the entry becomes a plain store
   DropDmaWmb,   // the k-th dma_wmb() never happens (e.g. before a table-pointer cmpxchg)
   DropCmo,      // the k-th clean to PoC never happens (e.g. the dma_map_single of a new table)
+  DropTlbi,     // the k-th TLB invalidation command is never issued
+  LeafTlbi,     // the k-th TLBI by address is issued leaf-only (walk caches may keep tables)
 };
 
 const char *to_string(Fault f);

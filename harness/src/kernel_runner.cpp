@@ -15,6 +15,37 @@ const char *to_string(RunStatus s) {
   return "?";
 }
 
+namespace {
+
+// The scenario drivers a loaded slice or case exports (kshim_slice_scenario_*).
+std::vector<RunnableCase> scenarios_of(const LoadedSlice &so, const std::string &suite) {
+  auto count = so.function<int()>("kshim_slice_scenario_count");
+  auto name = so.function<const char *(int)>("kshim_slice_scenario_name");
+  auto help = so.function<const char *(int)>("kshim_slice_scenario_help");
+  std::vector<RunnableCase> out;
+  if (!count) return out;
+  for (int i = 0, n = count(); i < n; ++i) out.push_back({suite, name(i), help(i), false, i});
+  return out;
+}
+
+// Runs one entry point under the recorder, then frees what the code allocated.
+RunResult run_entry(const LoadedSlice &so, const RunnableCase &c) {
+  RunResult r;
+  r.suite = c.suite;
+  r.name = c.name;
+  int status;
+  {
+    RecordingScope scope(r.trace);
+    auto fn = so.function<int(int)>(c.kunit ? "kshim_slice_kunit_run" : "kshim_slice_scenario_run");
+    status = fn(c.index);
+  }
+  release_kernel_allocations();
+  r.status = static_cast<RunStatus>(status);
+  return r;
+}
+
+}  // namespace
+
 KernelRunner::KernelRunner(const KernelTree &tree, const BuildOptions &options)
     : tree_(tree), build_(build_slice(tree, options)) {
   slice_ = std::make_unique<LoadedSlice>(build_.shared_object);
@@ -30,15 +61,7 @@ std::vector<RunnableCase> KernelRunner::kunit_cases() const {
   return out;
 }
 
-std::vector<RunnableCase> KernelRunner::scenarios() const {
-  auto count = slice_->function<int()>("kshim_slice_scenario_count");
-  auto name = slice_->function<const char *(int)>("kshim_slice_scenario_name");
-  auto help = slice_->function<const char *(int)>("kshim_slice_scenario_help");
-  std::vector<RunnableCase> out;
-  if (!count) return out;
-  for (int i = 0, n = count(); i < n; ++i) out.push_back({"scenario", name(i), help(i), false, i});
-  return out;
-}
+std::vector<RunnableCase> KernelRunner::scenarios() const { return scenarios_of(*slice_, "scenario"); }
 
 RunnableCase KernelRunner::find(const std::string &wanted) const {
   std::string names;
@@ -51,19 +74,18 @@ RunnableCase KernelRunner::find(const std::string &wanted) const {
                   "; available:" + names);
 }
 
-RunResult KernelRunner::run(const RunnableCase &c) const {
-  RunResult r;
-  r.suite = c.suite;
-  r.name = c.name;
-  int status;
-  {
-    RecordingScope scope(r.trace);
-    auto fn = slice_->function<int(int)>(c.kunit ? "kshim_slice_kunit_run" : "kshim_slice_scenario_run");
-    status = fn(c.index);
-  }
-  release_kernel_allocations();
-  r.status = static_cast<RunStatus>(status);
-  return r;
+RunResult KernelRunner::run(const RunnableCase &c) const { return run_entry(*slice_, c); }
+
+CaseRunner::CaseRunner(const std::filesystem::path &source, const BuildOptions &options)
+    : source_(source), build_(build_case(source, options)) {
+  so_ = std::make_unique<LoadedSlice>(build_.shared_object);
+  if (cases().empty())
+    throw UserError(source.string() + ": defines no entry point (KSHIM_CASE(name, help) { ... } "
+                    "from kshim_case.h)");
 }
+
+std::vector<RunnableCase> CaseRunner::cases() const { return scenarios_of(*so_, source_.string()); }
+
+RunResult CaseRunner::run(const RunnableCase &c) const { return run_entry(*so_, c); }
 
 }  // namespace smmu::harness

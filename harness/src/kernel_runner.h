@@ -48,4 +48,21 @@ class KernelRunner {
   std::unique_ptr<LoadedSlice> slice_;
 };
 
+// A proposed sequence (smmu-check pt --case FILE.c): the file's KSHIM_CASE entry
+// points, built by build_case() and run like scenarios, under the same recorder.
+class CaseRunner {
+ public:
+  CaseRunner(const std::filesystem::path &source, const BuildOptions &options);
+
+  const std::filesystem::path &source() const { return source_; }
+  const SliceBuild &build() const { return build_; }
+  std::vector<RunnableCase> cases() const;  // suite is the file as given
+  RunResult run(const RunnableCase &c) const;
+
+ private:
+  std::filesystem::path source_;
+  SliceBuild build_;
+  std::unique_ptr<LoadedSlice> so_;
+};
+
 }  // namespace smmu::harness

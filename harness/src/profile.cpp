@@ -77,7 +77,7 @@ Profile writer_entry_profile() {
   drv.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
   drv.prelude_headers = {"arm_smmu_v3_glue.h", "scenarios_612_smmu.h"};
   // The scenarios are glue: they call the driver's static functions.
-  drv.glue = {"arm_smmu_v3_glue.c", "scenarios_612_smmu.c", "sweep_612.c"};
+  drv.glue = {"arm_smmu_v3_glue.c", "scenarios_612_smmu.c", "scenarios_612_walk.c", "sweep_612.c"};
   p.units.push_back(drv);
 
   UnitSpec sva;
@@ -95,7 +95,9 @@ Profile writer_entry_profile() {
   test.prelude_headers = {"kunit/test.h"};
   test.optional = true;
   p.units.push_back(test);
-  p.units.push_back(io_pgtable_units_arm());
+  UnitSpec io = io_pgtable_units_arm();
+  io.glue.push_back("io_pgtable_arm_foreign_612.c");  // the SW_SYNC scenario's other CPU
+  p.units.push_back(io);
   p.units.push_back(io_pgtable_unit());
   p.drivers = {"runtime.c", "scenarios_612_io_pgtable.c"};
   return p;

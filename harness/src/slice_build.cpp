@@ -18,6 +18,8 @@ namespace {
 
 // Bumped when the slicer's output format changes, so old cache entries are not reused.
 constexpr const char *kSlicerVersion = "slicer-2";
+// The same for proposed-sequence cases' build (flags, runtime, layout).
+constexpr const char *kCaseVersion = "case-1";
 
 std::string read_file(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
@@ -70,6 +72,17 @@ std::vector<std::string> common_flags(const fs::path &realinc, const Profile &p)
 
 void say(const BuildOptions &o, const std::string &s) {
   if (o.progress) o.progress(s);
+}
+
+// Links objects into a shared object against this library (which defines the
+// kshim_* hooks) with -z defs, so a symbol nothing provides fails here, by name.
+ProcessResult link_shared(const std::vector<fs::path> &objects, const fs::path &out) {
+  Dl_info self{};
+  dladdr(reinterpret_cast<void *>(&harness_data_dir), &self);
+  std::vector<std::string> link = {compiler(), "-shared", "-Wl,-z,defs", "-o", out.string()};
+  for (auto &o : objects) link.push_back(o.string());
+  if (self.dli_fname) link.push_back(fs::canonical(self.dli_fname).string());
+  return run_process(link);
 }
 
 }  // namespace
@@ -203,21 +216,80 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
   }
   for (const auto &d : p.drivers) compile(harness_data_dir() / "kdrivers" / d, "harness driver " + d);
 
-  // Linked against this library (which defines the kshim_* hooks) with -z defs,
-  // so a symbol neither the slice nor the shim provides fails here, by name.
-  Dl_info self{};
-  dladdr(reinterpret_cast<void *>(&harness_data_dir), &self);
-  std::vector<std::string> link = {compiler(), "-shared", "-Wl,-z,defs", "-o",
-                                   (b.dir / "slice.so.tmp").string()};
-  for (auto &o : objects) link.push_back(o.string());
-  if (self.dli_fname) link.push_back(fs::canonical(self.dli_fname).string());
-  ProcessResult r = run_process(link);
+  // A symbol neither the slice nor the shim provides fails the link, by name.
+  ProcessResult r = link_shared(objects, b.dir / "slice.so.tmp");
   log << "$ link\n" << r.output << "\n";
   if (r.status != 0)
     throw UserError("linking the slice failed (a function the kernel code calls is neither in "
                     "the slice nor in the shim):\n" + r.output.substr(0, 2000) +
                     "  compiler log: " + (b.dir / "build.log").string());
   fs::rename(b.dir / "slice.so.tmp", b.shared_object);
+  return b;
+}
+
+SliceBuild build_case(const fs::path &source, const BuildOptions &options) {
+  std::error_code ec;
+  if (!fs::is_regular_file(source, ec))
+    throw UserError(source.string() + ": no such case file (a C file using kshim_case.h)");
+  SliceBuild b;
+  fs::path cache = options.cache.empty() ? default_cache_dir() : options.cache;
+  fs::path data = harness_data_dir();
+  fs::path runtime = data / "kdrivers" / "case_runtime.c";
+  std::vector<std::string> flags = {
+      "-std=gnu11", "-nostdinc", "-isystem", std::string(SMMU_CLANG_RESOURCE_DIR) + "/include",
+      "-I" + (data / "include").string(), "-D__KSHIM__", "-D__KSHIM_CASE__",
+      "-fno-strict-aliasing", "-fno-common",
+      // A call to an undeclared function (a kernel API the case cannot have) is
+      // an error at its line, not a link failure without one.
+      "-Werror=implicit-function-declaration", "-Werror=int-conversion",
+      "-fno-color-diagnostics",
+  };
+  Hasher h;
+  h.add(kCaseVersion);
+  h.add(compiler());
+  for (const auto &f : flags) h.add(f);
+  h.add(source.string());  // it is __FILE__ in every event
+  h.add(read_file(source));
+  h.add_tree(data / "include");
+  h.add(read_file(runtime));
+  b.key = h.hex();
+  b.dir = cache / "cases" / b.key;
+  b.shared_object = b.dir / "case.so";
+  fs::create_directories(cache / "cases");
+  FileLock lock(cache / "cases" / (".lock-" + b.key));
+  if (!options.force && fs::exists(b.shared_object)) {
+    b.cached = true;
+    return b;
+  }
+  say(options, "compiling case " + source.string());
+  fs::remove_all(b.dir);
+  fs::create_directories(b.dir);
+  std::ofstream log(b.dir / "build.log");
+  std::vector<fs::path> objects;
+  const std::vector<std::pair<fs::path, fs::path>> units = {{source, b.dir / "case.o"},
+                                                             {runtime, b.dir / "runtime.o"}};
+  for (const auto &[c_file, obj] : units) {
+    std::vector<std::string> cmd = {compiler(), "-c", "-O1", "-g", "-fPIC"};
+    cmd.insert(cmd.end(), flags.begin(), flags.end());
+    cmd.insert(cmd.end(), {c_file.string(), "-o", obj.string()});
+    ProcessResult r = run_process(cmd);
+    log << "$";
+    for (auto &a : cmd) log << " " << a;
+    log << "\n" << r.output << "\n";
+    log.flush();
+    if (r.status != 0)
+      throw UserError("compiling " + c_file.string() + " failed:\n" + r.output.substr(0, 4000) +
+                      (r.output.size() > 4000 ? "...\n" : "") +
+                      "  (a case sees only kshim_hooks.h and kshim_case.h; see docs/walker.md)");
+    objects.push_back(obj);
+  }
+  ProcessResult r = link_shared(objects, b.dir / "case.so.tmp");
+  log << "$ link\n" << r.output << "\n";
+  if (r.status != 0)
+    throw UserError("linking " + source.string() + " failed (it calls a function that is not a " +
+                    "kshim_* hook):\n" + r.output.substr(0, 2000) +
+                    "  compiler log: " + (b.dir / "build.log").string());
+  fs::rename(b.dir / "case.so.tmp", b.shared_object);
   return b;
 }
 

@@ -32,7 +32,16 @@ struct SliceBuild {
 // Throws UserError with a file:line or the compiler log's path on failure.
 SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options);
 
-// A dlopen'ed slice. Kernel functions and kshim_slice_* exports are looked up by name.
+// A proposed sequence (smmu-check pt --case FILE.c), built like a slice's driver:
+// the same compiler, -nostdinc and base flags, but against harness/include only
+// (kshim_hooks.h and its helper header kshim_case.h; no kernel code, no shim),
+// with the case runtime (kdrivers/case_runtime.c), linked -z defs against the
+// hooks and cached by a hash of every input. `source` goes to the compiler as
+// given, so events and diagnostics name it as the user wrote it. Throws
+// UserError carrying the compiler's file:line:col diagnostics.
+SliceBuild build_case(const std::filesystem::path &source, const BuildOptions &options);
+
+// A dlopen'ed slice (or case). Kernel functions and kshim_slice_* exports are looked up by name.
 class LoadedSlice {
  public:
   explicit LoadedSlice(const std::filesystem::path &shared_object);

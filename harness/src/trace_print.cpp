@@ -81,7 +81,11 @@ std::string describe(const Trace &t, const Event &e) {
                       std::to_string(e.walk.stage) + " start level " + std::to_string(e.walk.start_level) +
                       " granule " + std::to_string(8u << e.walk.bits_per_level) + " ias/oas " +
                       std::to_string(e.walk.ias) + "/" + std::to_string(e.walk.oas) +
-                      (e.walk.coherent_walk ? "" : " non-coherent") + ", iovas";
+                      (e.walk.coherent_walk ? "" : " non-coherent") +
+                      (e.walk.stage == 1 ? " asid " + std::to_string(e.walk.asid) : std::string()) +
+                      " vmid " + std::to_string(e.walk.vmid) +
+                      (e.walk.root_desc ? " table pointer from " + hex(e.walk.root_desc, 0) : std::string()) +
+                      ", iovas";
       for (uint64_t v : e.iovas) s += " " + hex(v, 0);
       return s;
     }
