@@ -58,7 +58,7 @@ void judge_update(const EntryUpdate &u, size_t ui, const models::Model &model, E
   if (options.clean_at_sync && model.coherency == models::Coherency::Cacheable)
     v.notes.push_back("each sync is assumed to clean the entry to PoC first (--clean-at-sync)");
   if (u.abstract_syncs)
-    v.notes.push_back("the writer's sync op issued no command (KUnit's record_syncs): each is "
+    v.notes.push_back("the writer's sync op issued no command (KUnit's record_syncs, a bare .seq sync): each is "
                       "taken as CFGI + CMD_SYNC of the entry");
   if (!u.problem.empty()) {
     unknown(u.descriptor + ": " + u.problem);

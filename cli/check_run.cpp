@@ -1,5 +1,6 @@
 #include "check_run.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 
@@ -74,14 +75,17 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
 
 int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, bool witnesses) {
   int not_pass = 0;
-  out << std::left << std::setw(40) << "check" << std::setw(24) << "model" << std::setw(11)
+  // Wide enough for the longest model name (cacheable-byte+plain-tear32) plus a gap.
+  int model_width = 24;
+  for (const auto &r : rows) model_width = std::max(model_width, static_cast<int>(r.model.size()) + 2);
+  out << std::left << std::setw(40) << "check" << std::setw(model_width) << "model" << std::setw(11)
       << "verdict" << std::setw(12) << "kind" << std::setw(7) << "syncs" << std::setw(10)
       << "update" << std::setw(10) << "explored" << std::setw(8) << "unique" << "time\n";
   for (const auto &r : rows) {
     const checker::Verdict &v = r.verdict;
     char time[32];
     std::snprintf(time, sizeof time, "%.1fms", v.seconds * 1e3);
-    out << std::left << std::setw(40) << short_case(r.check) << std::setw(24) << r.model
+    out << std::left << std::setw(40) << short_case(r.check) << std::setw(model_width) << r.model
         << std::setw(11) << to_string(v.outcome) << std::setw(12) << to_string(v.kind)
         << std::setw(7) << v.syncs << std::setw(10) << (v.hitless ? "hitless" : "breaking")
         << std::setw(10) << v.explored << std::setw(8) << v.unique << time << "\n";

@@ -19,5 +19,7 @@ int cmd_sweep(const std::vector<std::string> &args);
 int cmd_models(const std::vector<std::string> &args);
 int cmd_pt(const std::vector<std::string> &args);
 int cmd_lint(const std::vector<std::string> &args);
+int cmd_explain(const std::vector<std::string> &args);
+int cmd_seq(const std::vector<std::string> &args);
 
 }  // namespace smmu::cli

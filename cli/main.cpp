@@ -19,7 +19,9 @@ const Subcommand kSubcommands[] = {
     {"list", "list the KUnit cases and scenarios a tree provides", smmu::cli::cmd_list},
     {"models", "list the memory models, or show what one resolves to and why", smmu::cli::cmd_models},
     {"pt", "check io-pgtable-arm map/unmap scenarios against a concurrent page-table walker", smmu::cli::cmd_pt},
+    {"explain", "draw one case under one model as a timeline (text, SVG, HTML)", smmu::cli::cmd_explain},
     {"lint", "list plain (not single-copy atomic) stores into live STE/CD/PTE memory", smmu::cli::cmd_lint},
+    {"seq", "check a proposed update sequence written as text (.seq) against its expectations", smmu::cli::cmd_seq},
 };
 
 void usage(std::ostream &out) {
@@ -39,6 +41,7 @@ void usage(std::ostream &out) {
          "  smmu-check sweep --debian 6.12 --model coherent\n"
          "  smmu-check pt --debian 6.12 --model coherent+plain-tear32\n"
          "  smmu-check lint --debian 6.12\n"
+         "  smmu-check seq cases/ste_hitless_abort_to_bypass.seq\n"
          "\n'smmu-check <command> --help' explains each command.\n";
 }
 
