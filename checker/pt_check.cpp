@@ -617,8 +617,9 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
   }
   if (!verdict.tlb)
     verdict.notes.push_back(
-        "the scenario's TLB callbacks issue no commands: each operation boundary stands for the "
-        "caller's TLBI + CMD_SYNC of everything (no TLB or walk cache modelled)");
+        "the run's invalidations are not recorded as commands (walk context tlbi_recorded=0): each "
+        "operation boundary stands for the caller's TLBI + CMD_SYNC of everything (no TLB or walk "
+        "cache modelled)");
   for (const Invalidation &t : mem.tlbis)
     if (t.scope.status != TlbiStatus::Legal)
       verdict.notes.push_back("event " + std::to_string(t.pos + 1) + ": " + describe(t.scope) + " is " +
