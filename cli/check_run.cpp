@@ -73,6 +73,30 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
   return rows;
 }
 
+std::vector<checker::Verdict> check_each(const harness::Trace &trace, const models::Model &m,
+                                         const checker::EntrySemantics &sem, EngineChoice engine,
+                                         const checker::CheckOptions &options) {
+  checker::ExplicitEngine ex(sem);
+  std::unique_ptr<checker::Z3Engine> z3;
+  if (engine != EngineChoice::Explicit) z3 = std::make_unique<checker::Z3Engine>(sem);
+  checker::Engine &primary = engine == EngineChoice::Z3 ? static_cast<checker::Engine &>(*z3) : ex;
+  std::vector<checker::Verdict> each = checker::check_each_update(trace, m, primary, sem, options);
+  if (engine == EngineChoice::Both) {
+    std::vector<checker::Verdict> other = checker::check_each_update(trace, m, *z3, sem, options);
+    for (size_t i = 0; i < each.size(); ++i) each[i] = cross_check(each[i], other[i]);
+  }
+  return each;
+}
+
+std::vector<checker::PointerLayout> pointer_layouts(const harness::KernelRunner &runner) {
+  std::vector<checker::PointerLayout> layouts;
+  if (auto *m = runner.slice().function<const uint64_t>("kshim_l1std_l2ptr_mask"))
+    layouts.push_back({harness::DescKind::L1Std, *m});
+  if (auto *m = runner.slice().function<const uint64_t>("kshim_l1cd_l2ptr_mask"))
+    layouts.push_back({harness::DescKind::L1Cd, *m});
+  return layouts;
+}
+
 int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, bool witnesses) {
   int not_pass = 0;
   // Wide enough for the longest model name (cacheable-byte+plain-tear32) plus a gap.
@@ -115,9 +139,9 @@ void write_entry(JsonWriter &j, const checker::Entry &e) {
   j.end_array();
 }
 
-void write_witness(JsonWriter &j, const CheckRow &r) {
-  const checker::Witness &w = r.verdict.witness;
-  j.begin_object();
+}  // namespace
+
+void write_witness_fields(JsonWriter &j, const checker::Witness &w) {
   j.key("update").value(static_cast<uint64_t>(w.update + 1));
   j.key("epoch").value(static_cast<uint64_t>(w.epoch));
   j.key("observed");
@@ -140,6 +164,13 @@ void write_witness(JsonWriter &j, const CheckRow &r) {
     j.end_object();
   }
   j.end_array();
+}
+
+namespace {
+
+void write_witness(JsonWriter &j, const CheckRow &r) {
+  j.begin_object();
+  write_witness_fields(j, r.verdict.witness);
   // The CPU events, numbered as the trace is (1-based), with kernel file:line.
   j.key("trace").begin_array();
   if (r.trace)

@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "check_update.h"
+#include "json_writer.h"
 #include "kernel_runner.h"
 #include "model.h"
+#include "publication.h"
 
 namespace smmu::cli {
 
@@ -29,6 +31,18 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
                                  const std::vector<models::Model> &models,
                                  const checker::EntrySemantics &semantics, EngineChoice engine,
                                  const checker::CheckOptions &options);
+
+// One verdict per STE/CD update of a trace (a sweep driver writes hundreds),
+// with the chosen engine(s), cross-checked when both run.
+std::vector<checker::Verdict> check_each(const harness::Trace &trace, const models::Model &model,
+                                         const checker::EntrySemantics &semantics, EngineChoice engine,
+                                         const checker::CheckOptions &options);
+
+// The tree's level-1 pointer descriptor layouts (publication of level-2 tables).
+std::vector<checker::PointerLayout> pointer_layouts(const harness::KernelRunner &runner);
+
+// A witness's fields (update, epoch, observed entry, meanings, parts) into an open JSON object.
+void write_witness_fields(JsonWriter &j, const checker::Witness &w);
 
 // The verdict table, then each violation with its replayable witness.
 // Returns the number of rows that are not `pass`.

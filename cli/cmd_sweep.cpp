@@ -9,14 +9,12 @@
 #include "check_run.h"
 #include "commands.h"
 #include "entry_update.h"
-#include "explicit_engine.h"
 #include "kernel_semantics.h"
 #include "model_registry.h"
 #include "options.h"
 #include "publication.h"
 #include "trace_print.h"
 #include "witness_report.h"
-#include "z3_engine.h"
 
 namespace smmu::cli {
 
@@ -74,15 +72,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
       if (!a.has("quiet"))
         std::cerr << "smmu-check: checking " << updates.size() << " transitions of " << name
                   << " under " << m.name << "\n";
-      checker::ExplicitEngine ex(sem);
-      std::unique_ptr<checker::Z3Engine> z3;
-      if (engine != EngineChoice::Explicit) z3 = std::make_unique<checker::Z3Engine>(sem);
-      checker::Engine &primary = engine == EngineChoice::Z3 ? static_cast<checker::Engine &>(*z3) : ex;
-      std::vector<checker::Verdict> each = checker::check_each_update(run.trace, m, primary, sem, options);
-      if (engine == EngineChoice::Both) {
-        std::vector<checker::Verdict> other = checker::check_each_update(run.trace, m, *z3, sem, options);
-        for (size_t i = 0; i < each.size(); ++i) each[i] = cross_check(each[i], other[i]);
-      }
+      std::vector<checker::Verdict> each = check_each(run.trace, m, sem, engine, options);
       Tally t;
       for (size_t i = 0; i < each.size(); ++i) {
         const checker::Verdict &v = each[i];
@@ -110,11 +100,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
     }
   }
   // Level-1 descriptors that install a new level-2 table (issue: publication).
-  std::vector<checker::PointerLayout> layouts;
-  if (auto *m = runner->slice().function<const uint64_t>("kshim_l1std_l2ptr_mask"))
-    layouts.push_back({harness::DescKind::L1Std, *m});
-  if (auto *m = runner->slice().function<const uint64_t>("kshim_l1cd_l2ptr_mask"))
-    layouts.push_back({harness::DescKind::L1Cd, *m});
+  std::vector<checker::PointerLayout> layouts = pointer_layouts(*runner);
   for (const char *name : {"strtab_l2_install", "cd_write_2lvl"}) {
     harness::RunnableCase c;
     try {

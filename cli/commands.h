@@ -21,5 +21,7 @@ int cmd_pt(const std::vector<std::string> &args);
 int cmd_lint(const std::vector<std::string> &args);
 int cmd_explain(const std::vector<std::string> &args);
 int cmd_seq(const std::vector<std::string> &args);
+int cmd_kernel(const std::vector<std::string> &args);
+int cmd_merge(const std::vector<std::string> &args);
 
 }  // namespace smmu::cli

@@ -108,4 +108,16 @@ JsonWriter &JsonWriter::hex(uint64_t n) {
   return value(std::string(buf));
 }
 
+JsonWriter &JsonWriter::null() {
+  separate();
+  out_ << "null";
+  return *this;
+}
+
+JsonWriter &JsonWriter::raw(const std::string &json) {
+  separate();
+  out_ << json;
+  return *this;
+}
+
 }  // namespace smmu::cli

@@ -24,6 +24,8 @@ class JsonWriter {
   JsonWriter &value(double d);
   JsonWriter &value(bool b);
   JsonWriter &hex(uint64_t n);  // "0x..." string: 64-bit values exceed JSON's safe integers
+  JsonWriter &null();
+  JsonWriter &raw(const std::string &json);  // an already written JSON value, as is
 
  private:
   void separate();

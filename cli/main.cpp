@@ -13,6 +13,7 @@ namespace {
 using smmu::cli::Subcommand;
 
 const Subcommand kSubcommands[] = {
+    {"kernel", "run every check a tree supports under a set of models: one table, a CI gate", smmu::cli::cmd_kernel},
     {"kunit", "run the tree's own arm-smmu-v3 KUnit test in user space (TAP output)", smmu::cli::cmd_kunit},
     {"trace", "print the recorded CPU events of one KUnit case or scenario", smmu::cli::cmd_trace},
     {"sweep", "check every pair of STEs/CDs from parameter grids, through the real writer", smmu::cli::cmd_sweep},
@@ -22,6 +23,7 @@ const Subcommand kSubcommands[] = {
     {"explain", "draw one case under one model as a timeline (text, SVG, HTML)", smmu::cli::cmd_explain},
     {"lint", "list plain (not single-copy atomic) stores into live STE/CD/PTE memory", smmu::cli::cmd_lint},
     {"seq", "check a proposed update sequence written as text (.seq) against its expectations", smmu::cli::cmd_seq},
+    {"merge", "join the JSON reports of 'kernel --shard K/N' into one report, in any format", smmu::cli::cmd_merge},
 };
 
 void usage(std::ostream &out) {
@@ -35,6 +37,7 @@ void usage(std::ostream &out) {
     out << "  " << n << std::string(10 - n.size(), ' ') << s.summary << "\n";
   }
   out << "\nexamples:\n"
+         "  smmu-check kernel --debian 6.12\n"
          "  smmu-check kunit --debian 6.12\n"
          "  smmu-check trace --debian 6.12 arm_smmu_v3_write_ste_test_bypass_to_abort\n"
          "  smmu-check kunit --debian 6.12 --model all --engine both\n"

@@ -166,6 +166,10 @@ Timeline timeline_of_walk(const harness::Trace &t, const checker::PtVerdict &v, 
                 (e.kind == EventKind::Command && (e.cmd[0] & 0xff) == 0x46 && i > 0 && cited.count(i - 1));
     if (glyph_of(e) && (touches || e.kind != EventKind::Store) && keep) tl.cpu.push_back(cpu_event(t, i));
   }
+  for (const checker::PtRead &r : w.reads)
+    for (const auto &[pos, why] : r.not_invalidated_by)
+      tl.details.push_back((r.level < 0 ? std::string("table pointer") : "level " + std::to_string(r.level)) +
+                           " entry not removed by event " + std::to_string(pos + 1) + ", " + why);
   bool any_marked = false;
   for (const checker::PtRead &r : w.reads) any_marked |= r.torn || r.stale;
   // A result served from the caches after a boundary: the use, at that boundary.

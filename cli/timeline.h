@@ -19,6 +19,7 @@ namespace smmu::cli {
 struct Timeline {
   std::string title;    // "pt_split_block_4k under coherent"
   std::string verdict;  // "violation (stale): a walk of IOVA ..."
+  std::vector<std::string> details;  // lines that explain the verdict (why a cached entry stayed)
 
   struct CpuEvent {
     int index = 0;         // trace event index

@@ -70,7 +70,9 @@ std::string sources(const Timeline::Read &r) {
 }  // namespace
 
 void render_text(std::ostream &out, const Timeline &tl) {
-  out << tl.title << "\n" << tl.verdict << "\n\n";
+  out << tl.title << "\n" << tl.verdict << "\n";
+  for (const auto &d : tl.details) out << "  " << d << "\n";
+  out << "\n";
   out << "   event  CPU / SMMU\n";
   for (const Column &c : columns(tl)) {
     if (c.cpu >= 0) {
@@ -97,7 +99,9 @@ void render_svg(std::ostream &out, const Timeline &tl) {
   const int lanes = static_cast<int>(tl.units.size()) + 2;  // CPU, units..., SMMU
   const int width = std::max(760, left + colw * static_cast<int>(cols.size() + 1) + 40);
   const size_t chars = static_cast<size_t>(width - 20) / 7;
-  const std::vector<std::string> verdict = wrap(tl.verdict, chars);
+  std::vector<std::string> verdict = wrap(tl.verdict, chars);
+  for (const auto &d : tl.details)
+    for (const auto &line : wrap(d, chars - 2)) verdict.push_back("  " + line);
   const std::vector<std::string> legend =
       wrap("blue dot: store; bar: barrier; green square: CMO; orange diamond: command; grey dot: allocation; "
            "dashed line: sync or operation boundary; red: the reads that make the violation; dashed arcs: where a "

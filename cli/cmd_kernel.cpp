@@ -1,0 +1,481 @@
+// smmu-check kernel: everything a tree supports in one command (KUnit
+// transitions, the STE/CD sweep, the page-table scenarios, lint) under a set
+// of models, one table, and an exit status a CI gate can rely on.
+// smmu-check merge: shard reports of one run into one report.
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fnmatch.h>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "commands.h"
+#include "kernel_checks.h"
+#include "kernel_report.h"
+#include "model_registry.h"
+#include "options.h"
+
+namespace smmu::cli {
+
+namespace {
+
+using harness::UserError;
+using Clock = std::chrono::steady_clock;
+
+const char *kDefaultModels = "coherent,nc,cacheable-64,cacheable-byte,coherent+plain-tear32";
+
+const char *kHelp =
+    "usage: smmu-check kernel (--debian SERIES | --src DIR) [--model LIST] [--only LIST]\n"
+    "                         [--expect FILE] [--format text|json|junit|sarif] [--output FILE]\n"
+    "                         [--jobs N] [--shard K/N]\n\n"
+    "Builds the slice of the tree and runs every check it supports, under each\n"
+    "model, into one table (rows: checks; columns: models):\n"
+    "  kunit/CASE    each update of the tree's KUnit test (as 'kunit --model')\n"
+    "  sweep/ste     every pair of the STE grid written by the real writer, one\n"
+    "  sweep/cd      row per family ('sweep'); sweep/l1: level-2 table publication\n"
+    "  pt/SCENARIO   each io-pgtable-arm scenario against the walker ('pt')\n"
+    "  lint          plain stores into live descriptors ('lint'); no model changes it\n"
+    "A cell is pass, the violation kind (torn, misordered, stale), unknown, or for\n"
+    "a row of many pairs the kinds and how many pairs fail ('torn+stale 147/272').\n"
+    "Then one line for each cell that does not pass, with the reason and the\n"
+    "kernel file:line it points at.\n\n"
+    "Exit status: with --expect, 0 when every cell the file requires passes (the\n"
+    "others are reported, not gated); without, 0 when every cell passes; 1\n"
+    "otherwise; 2 for bad input.\n\n";
+
+const char *kOptionsHelp =
+    "Check:\n"
+    "  --model LIST      comma-separated model specs (default coherent, nc,\n"
+    "                    cacheable-64, cacheable-byte, coherent+plain-tear32); see\n"
+    "                    'smmu-check models'\n"
+    "  --only LIST       comma-separated families (kunit, sweep, pt, lint) or check\n"
+    "                    globs (pt/iopt_*, kunit/write_cd_*)\n"
+    "  --engine E        STE/CD checks: explicit (default), z3, or both (cross-checked)\n"
+    "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
+    "                    (as 'kunit' and 'sweep'; off by default, as there)\n"
+    "Gate:\n"
+    "  --expect FILE     lines 'pass CHECK-GLOB MODEL-GLOB[,MODEL-GLOB...]', '#'\n"
+    "                    comments: the cells that must pass (cases/expect-6.12.txt)\n"
+    "Output:\n"
+    "  --format F        text (default), json (every verdict with its witness),\n"
+    "                    junit (a testcase per cell; failures only for required\n"
+    "                    cells), sarif 2.1.0 (a result per cell that does not pass,\n"
+    "                    at its kernel file:line relative to the tree root)\n"
+    "  --output FILE     write the report there; a summary line goes to stderr\n"
+    "Scale:\n"
+    "  --jobs N          check rows in N worker processes (0: one per core)\n"
+    "  --shard K/N       check only rows K, K+N, K+2N, ... (1-based) of the plan,\n"
+    "                    for a CI matrix; join the JSON reports with 'smmu-check merge'\n";
+
+// A progress bar on stderr once the work takes longer than a second: redrawn
+// in place on a terminal, else a line every five seconds. It counts cells
+// (a check under a model) and names those being checked.
+class Progress {
+ public:
+  Progress(size_t total, bool enabled) : total_(total), enabled_(enabled), tty_(isatty(2)) {}
+
+  void start(size_t unit, const std::string &what) {
+    running_[unit] = what;
+    draw();
+  }
+  void done(size_t unit) {
+    running_.erase(unit);
+    ++done_;
+    draw();
+  }
+  void tick() { draw(); }
+  void finish() {
+    if (!shown_) return;
+    if (tty_) std::cerr << "\r\033[K" << std::flush;
+    else if (printed_ != done_) std::cerr << "smmu-check: " << done_ << "/" << total_ << " cells checked\n";
+  }
+
+ private:
+  void draw() {
+    if (!enabled_) return;
+    auto now = Clock::now();
+    if (now - t0_ < std::chrono::seconds(1)) return;
+    if (now - last_ < (tty_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000))) return;
+    last_ = now;
+    shown_ = true;
+    std::string what;
+    for (const auto &[unit, name] : running_) what += (what.empty() ? "" : ", ") + name;
+    if (tty_) {
+      const size_t width = 30;
+      size_t fill = total_ ? done_ * width / total_ : width;
+      std::string line = "[" + std::string(fill, '#') + std::string(width - fill, '.') + "] " +
+                         std::to_string(done_) + "/" + std::to_string(total_) + " cells  " + what;
+      winsize ws{};
+      size_t cols = ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+      if (line.size() >= cols) line = line.substr(0, cols - 4) + "...";  // one line, or \r cannot redraw it
+      std::cerr << "\r" << line << "\033[K" << std::flush;
+    } else {
+      std::cerr << "smmu-check: " << done_ << "/" << total_ << " cells checked" << (what.empty() ? "" : "; checking " + what)
+                << "\n";
+      printed_ = done_;
+    }
+  }
+
+  size_t total_, done_ = 0, printed_ = 0;
+  bool enabled_, tty_, shown_ = false;
+  std::map<size_t, std::string> running_;
+  Clock::time_point t0_ = Clock::now(), last_{};
+};
+
+std::vector<std::string> split(const std::string &s, char sep) {
+  std::vector<std::string> out;
+  for (size_t start = 0;;) {
+    size_t p = s.find(sep, start);
+    out.push_back(s.substr(start, p == std::string::npos ? std::string::npos : p - start));
+    if (p == std::string::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+int parse_count(const std::string &s, const std::string &what) {
+  if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos)
+    throw UserError(what);
+  return std::stoi(s);
+}
+
+bool write_all(int fd, const std::string &s) {
+  for (size_t off = 0; off < s.size();) {
+    ssize_t n = write(fd, s.data() + off, s.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string describe_status(int status) {
+  if (WIFSIGNALED(status)) return std::string("killed by signal ") + strsignal(WTERMSIG(status));
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  return "stopped";
+}
+
+// One piece of work: a row under one model, or a model-independent row (lint).
+struct Unit {
+  size_t pos;  // into the rows being checked
+  int model;   // into KernelChecks::models; -1: every model at once
+  std::string name;
+};
+
+std::vector<models::Model> unit_models(const KernelChecks &k, const Unit &u) {
+  return u.model < 0 ? k.models : std::vector<models::Model>{k.models[u.model]};
+}
+
+// Checks `rows` in `jobs` worker processes forked after the slice is loaded
+// (the kernel code is global state inside the slice, so workers are processes,
+// not threads). Workers take the next unit from a counter they share, report
+// "S <unit>" when they start it and "R <unit> <json items>" when done. A
+// worker that dies leaves its unit `unknown`; the others finish the rest.
+std::vector<ReportItem> run_rows(const KernelChecks &k, const std::vector<std::pair<size_t, PlannedCheck>> &rows,
+                                 int jobs, bool quiet) {
+  std::vector<Unit> units;
+  for (size_t n = 0; n < rows.size(); ++n) {
+    if (rows[n].second.family == "lint") {
+      units.push_back({n, -1, rows[n].second.check});
+      continue;
+    }
+    for (size_t m = 0; m < k.models.size(); ++m)
+      units.push_back({n, static_cast<int>(m), rows[n].second.check + " [" + k.models[m].name + "]"});
+  }
+  Progress progress(units.size(), !quiet);
+  std::vector<std::vector<ReportItem>> results(units.size());
+  std::vector<bool> have(units.size(), false);
+  jobs = std::max(1, std::min<int>(jobs, static_cast<int>(units.size())));
+  if (jobs == 1) {
+    for (size_t u = 0; u < units.size(); ++u) {
+      progress.start(u, units[u].name);
+      const auto &[row, check] = rows[units[u].pos];
+      results[u] = run_check(k, check, row, unit_models(k, units[u]));
+      have[u] = true;
+      progress.done(u);
+    }
+  } else {
+    auto *next = static_cast<size_t *>(
+        mmap(nullptr, sizeof(size_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    if (next == MAP_FAILED) throw std::runtime_error(std::string("mmap: ") + strerror(errno));
+    *next = 0;
+    // Lint is one long unit that no model splits: start it first, not last.
+    std::vector<size_t> order;
+    for (bool lint : {true, false})
+      for (size_t u = 0; u < units.size(); ++u)
+        if (lint == (units[u].model < 0)) order.push_back(u);
+    struct Worker {
+      pid_t pid;
+      int fd;
+      std::string buffer;
+      bool open = true;
+      int status = 0;
+      long current = -1;  // the unit it last started
+    };
+    std::vector<Worker> workers;
+    std::cout.flush();
+    std::cerr.flush();
+    std::signal(SIGPIPE, SIG_IGN);
+    for (int w = 0; w < jobs; ++w) {
+      int p[2];
+      if (pipe(p) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
+      pid_t pid = fork();
+      if (pid < 0) throw std::runtime_error(std::string("fork: ") + strerror(errno));
+      if (pid == 0) {
+        close(p[0]);
+        for (auto &o : workers) close(o.fd);
+        try {
+          for (;;) {
+            size_t taken = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
+            if (taken >= order.size()) break;
+            size_t u = order[taken];
+            if (!write_all(p[1], "S " + std::to_string(u) + "\n")) _exit(1);
+            const auto &[row, check] = rows[units[u].pos];
+            std::vector<ReportItem> items = run_check(k, check, row, unit_models(k, units[u]));
+            if (!write_all(p[1], "R " + std::to_string(u) + " " + items_json(items) + "\n")) _exit(1);
+          }
+        } catch (...) {
+          _exit(3);  // never back into main(): the parent owns the report
+        }
+        _exit(0);
+      }
+      close(p[1]);
+      workers.push_back({pid, p[0], "", true, 0, -1});
+    }
+    for (;;) {
+      std::vector<pollfd> fds;
+      std::vector<Worker *> who;
+      for (auto &w : workers)
+        if (w.open) {
+          fds.push_back({w.fd, POLLIN, 0});
+          who.push_back(&w);
+        }
+      if (fds.empty()) break;
+      int ready = poll(fds.data(), fds.size(), 200);
+      if (ready < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + strerror(errno));
+      progress.tick();
+      for (size_t i = 0; i < fds.size(); ++i) {
+        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        Worker &w = *who[i];
+        char buf[65536];
+        ssize_t n = read(w.fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          close(w.fd);
+          w.open = false;
+          waitpid(w.pid, &w.status, 0);
+          if (w.current >= 0 && !have[w.current]) {
+            const Unit &u = units[w.current];
+            results[w.current] = unknown_items(
+                rows[u.pos].second, rows[u.pos].first, unit_models(k, u),
+                "the worker process checking it " + describe_status(w.status) + " (run with --jobs 1 --only '" +
+                    rows[u.pos].second.check + "' to see why)");
+            have[w.current] = true;
+            progress.done(w.current);
+          }
+          continue;
+        }
+        w.buffer.append(buf, static_cast<size_t>(n));
+        size_t nl;
+        while ((nl = w.buffer.find('\n')) != std::string::npos) {
+          std::string line = w.buffer.substr(0, nl);
+          w.buffer.erase(0, nl + 1);
+          size_t sp = line.find(' ', 2);
+          size_t u = std::stoul(line.substr(2, sp == std::string::npos ? std::string::npos : sp - 2));
+          if (u >= units.size()) continue;
+          if (line[0] == 'S') {
+            w.current = static_cast<long>(u);
+            progress.start(u, units[u].name);
+          } else if (line[0] == 'R' && sp != std::string::npos) {
+            results[u] = parse_items_json(line.substr(sp + 1), "the worker report of " + units[u].name);
+            have[u] = true;
+            progress.done(u);
+          }
+        }
+      }
+    }
+    munmap(next, sizeof(size_t));
+    for (size_t u = 0; u < units.size(); ++u)
+      if (!have[u])  // every worker died before reaching it
+        results[u] = unknown_items(rows[units[u].pos].second, rows[units[u].pos].first, unit_models(k, units[u]),
+                                   "no worker process was left to check it");
+  }
+  progress.finish();
+  std::vector<ReportItem> items;
+  for (auto &r : results)
+    for (auto &it : r) items.push_back(std::move(it));
+  return items;
+}
+
+// Writes the report to --output or stdout; the exit status of the gate.
+int emit(const Args &a, const Report &r, const Expectations *expect) {
+  std::string format = a.get("format", "text");
+  if (a.has("output")) {
+    std::ofstream out(a.get("output"));
+    if (!out) throw UserError("--output: cannot write '" + a.get("output") + "'");
+    write_report(out, format, r, expect);
+    if (!out.flush()) throw UserError("--output: cannot write '" + a.get("output") + "'");
+    if (!a.has("quiet")) std::cerr << "smmu-check: " << summary_line(r, expect) << "; report in " << a.get("output") << "\n";
+  } else {
+    write_report(std::cout, format, r, expect);
+  }
+  return report_status(r, expect);
+}
+
+bool selected(const std::string &only, const PlannedCheck &c) {
+  if (only.empty()) return true;
+  for (const auto &o : split(only, ',')) {
+    if (o == c.family || o == c.check) return true;
+    if (fnmatch(o.c_str(), c.check.c_str(), 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int cmd_kernel(const std::vector<std::string> &argv) {
+  auto t0 = Clock::now();
+  Args a = parse(argv, kernel_options({"model", "engine", "only", "expect", "format", "output", "jobs", "shard"},
+                                      {"clean-at-sync"}),
+                 "kernel");
+  if (a.has("help")) {
+    std::cout << kHelp << kKernelOptionsHelp << kOptionsHelp
+              << "\nexamples:\n"
+                 "  smmu-check kernel --debian 6.12\n"
+                 "  smmu-check kernel --src ~/linux --expect cases/expect-6.12.txt --format junit --output r.xml\n"
+                 "  smmu-check kernel --debian 6.12 --model coherent --only kunit,pt\n"
+                 "  smmu-check kernel --debian 6.12 --shard 2/4 --format json --output shard2.json\n";
+    return 0;
+  }
+  if (!a.positional.empty())
+    throw UserError("unexpected argument '" + a.positional[0] + "' (see smmu-check kernel --help)");
+  check_format(a.get("format", "text"));
+  std::optional<Expectations> expect;
+  if (a.has("expect")) expect = read_expectations(a.get("expect"));
+  int shard = 1, shards = 1;
+  if (a.has("shard")) {
+    const std::string s = a.get("shard");
+    const std::string what = "--shard expects K/N with 1 <= K <= N, e.g. 2/4, got '" + s + "'";
+    auto slash = s.find('/');
+    if (slash == std::string::npos) throw UserError(what);
+    shard = parse_count(s.substr(0, slash), what);
+    shards = parse_count(s.substr(slash + 1), what);
+    if (shard < 1 || shard > shards) throw UserError(what);
+  }
+  int jobs = 1;
+  if (a.has("jobs")) {
+    jobs = parse_count(a.get("jobs"), "--jobs expects a number of worker processes, e.g. 4, got '" + a.get("jobs") + "'");
+    if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+  }
+  const std::string only = a.get("only");
+  if (a.has("only"))
+    for (const auto &o : split(only, ','))
+      if (o.empty() || (o.find_first_of("/*?[") == std::string::npos && o != "kunit" && o != "sweep" &&
+                        o != "pt" && o != "lint"))
+        throw UserError("--only expects families (kunit, sweep, pt, lint) or check globs (pt/iopt_*), got '" + o + "'");
+
+  KernelChecks k;
+  std::set<std::string> names;
+  for (const auto &spec : split(a.get("model", kDefaultModels), ','))
+    for (auto &m : models::resolve_models(spec))
+      if (names.insert(m.name).second) k.models.push_back(std::move(m));
+  k.engine = parse_engine(a.get("engine", "explicit"));
+  k.options.clean_at_sync = a.has("clean-at-sync");
+
+  auto runner = open_kernel(a);
+  k.runner = runner.get();
+  Report r;
+  r.tree = runner->tree().origin;
+  r.version = runner->tree().version;
+  r.root = std::filesystem::absolute(runner->tree().root).string();
+  for (const auto &m : k.models) r.models.push_back(m.name);
+  r.engine = a.get("engine", "explicit");
+  r.clean_at_sync = k.options.clean_at_sync;
+  r.only = only;
+  r.shard = shard;
+  r.shards = shards;
+
+  std::vector<PlannedCheck> plan;
+  for (auto &c : plan_checks(k, r.skipped))
+    if (selected(only, c)) plan.push_back(std::move(c));
+  if (plan.empty()) throw UserError("--only '" + only + "' selects no check of " + r.tree);
+  r.plan_rows = plan.size();
+  std::vector<std::pair<size_t, PlannedCheck>> mine;
+  for (size_t i = shard - 1; i < plan.size(); i += shards) {
+    mine.emplace_back(i, plan[i]);
+    r.rows.push_back({i, plan[i].check});
+  }
+  if (!a.has("quiet"))
+    std::cerr << "smmu-check: " << mine.size() << " checks x " << k.models.size() << " models"
+              << (shards > 1 ? " (shard " + std::to_string(shard) + "/" + std::to_string(shards) + " of " +
+                                   std::to_string(plan.size()) + ")"
+                             : "")
+              << (jobs > 1 ? ", " + std::to_string(jobs) + " workers" : "") << "\n";
+  r.items = run_rows(k, mine, jobs, a.has("quiet"));
+  r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (expect) {
+    // A line that matches nothing gates nothing: most likely a typo.
+    auto cells = report_cells(r, nullptr);
+    for (const auto &l : expect->lines) {
+      Expectations one{expect->file, {l}};
+      bool any = std::any_of(cells.begin(), cells.end(),
+                             [&](const Cell &c) { return one.requires_pass(c.check, c.model); });
+      if (!any && shards == 1 && !a.has("quiet"))
+        std::cerr << "smmu-check: warning: " << expect->file << ":" << l.line
+                  << ": matches no check under the models run\n";
+    }
+  }
+  return emit(a, r, expect ? &*expect : nullptr);
+}
+
+int cmd_merge(const std::vector<std::string> &argv) {
+  OptionSpec spec;
+  spec.with_value = {"format", "output", "expect"};
+  spec.flags = {"quiet", "help"};
+  Args a = parse(argv, spec, "merge");
+  if (a.has("help")) {
+    std::cout << "usage: smmu-check merge REPORT.json... [--expect FILE] [--format text|json|junit|sarif]\n"
+                 "                        [--output FILE]\n\n"
+                 "Joins the JSON reports of 'smmu-check kernel --shard K/N --format json' (every\n"
+                 "shard of one run, on any machines) into the report one run would have printed,\n"
+                 "in any format; with one report, converts it. The expectations are those of\n"
+                 "--expect, else those the shards were run with. Exit status as 'kernel': 0\n"
+                 "when every required cell passes, 1 otherwise, 2 for bad input (reports of\n"
+                 "different runs, a shard missing or given twice).\n\n"
+                 "example:\n"
+                 "  smmu-check merge shard1.json shard2.json --format junit --output smmu-check.junit.xml\n";
+    return 0;
+  }
+  check_format(a.get("format", "text"));
+  if (a.positional.empty()) throw UserError("expected the JSON reports to merge (see smmu-check merge --help)");
+  std::optional<Expectations> expect;
+  if (a.has("expect")) expect = read_expectations(a.get("expect"));
+  std::vector<Report> shards;
+  Expectations recorded;
+  for (const auto &file : a.positional) {
+    std::ifstream in(file);
+    if (!in) throw UserError("cannot read '" + file + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    Expectations e;
+    shards.push_back(read_report(ss.str(), file, &e));
+    if (&file == &a.positional[0]) recorded = e;
+  }
+  Report r = merge_reports(shards, a.positional);
+  if (!expect && !recorded.file.empty()) expect = recorded;
+  return emit(a, r, expect ? &*expect : nullptr);
+}
+
+}  // namespace smmu::cli

@@ -1,0 +1,428 @@
+#include "kernel_checks.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "entry_update.h"
+#include "json_writer.h"
+#include "kernel_semantics.h"
+#include "lint.h"
+#include "pt_slice.h"
+#include "trace_print.h"
+#include "witness_report.h"
+
+namespace smmu::cli {
+
+namespace {
+
+using checker::Outcome;
+using Clock = std::chrono::steady_clock;
+
+std::string short_case(const std::string &name) {
+  const std::string prefix = "arm_smmu_v3_";
+  return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+}
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Trace events as report references; only events at a file of the tree
+// become locations (scenario drivers and cases live outside it).
+class Refs {
+ public:
+  Refs(const harness::Trace &t, const std::filesystem::path &root) : t_(t), root_(root) {}
+
+  SourceRef event(int index) const {
+    SourceRef s;
+    if (index < 0 || static_cast<size_t>(index) >= t_.events.size()) return s;
+    const harness::Event &e = t_.events[index];
+    s.event = index + 1;
+    s.text = harness::describe(t_, e);
+    if (e.loc.line > 0) {
+      s.file = e.loc.file;
+      s.line = e.loc.line;
+    }
+    return s;
+  }
+
+  bool in_tree(int index) const {
+    if (index < 0 || static_cast<size_t>(index) >= t_.events.size()) return false;
+    const harness::SourceLoc &l = t_.events[index].loc;
+    if (l.line <= 0 || l.file.empty() || l.file[0] == '/') return false;
+    auto it = known_.find(l.file);
+    if (it == known_.end()) {
+      std::error_code ec;
+      it = known_.emplace(l.file, std::filesystem::is_regular_file(root_ / l.file, ec)).first;
+    }
+    return it->second;
+  }
+
+  // Locations: the events in order of relevance, those in the tree, each once.
+  std::vector<SourceRef> locations(const std::vector<int> &ranked) const {
+    std::vector<SourceRef> out;
+    std::set<int> seen;
+    for (int i : ranked)
+      if (in_tree(i) && seen.insert(i).second && out.size() < 12) out.push_back(event(i));
+    return out;
+  }
+
+  std::vector<SourceRef> events(std::vector<int> indices) const {
+    std::sort(indices.begin(), indices.end());
+    indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+    std::vector<SourceRef> out;
+    for (int i : indices)
+      if (i >= 0 && static_cast<size_t>(i) < t_.events.size()) out.push_back(event(i));
+    return out;
+  }
+
+ private:
+  const harness::Trace &t_;
+  std::filesystem::path root_;
+  mutable std::map<std::string, bool> known_;
+};
+
+ReportItem base_item(const PlannedCheck &c, size_t row, const std::string &model) {
+  ReportItem it;
+  it.row = row;
+  it.check = c.check;
+  it.model = model;
+  return it;
+}
+
+void set_outcome(ReportItem &it, Outcome o, checker::ViolationKind kind, const std::string &reason) {
+  it.verdict = to_string(o);
+  it.kind = o == Outcome::Violation ? to_string(kind) : "";
+  it.reason = reason;
+}
+
+// An STE/CD update verdict: the figures, and for a violation the update's
+// events, the stores the observed entry came from, and the witness.
+ReportItem entry_item(const PlannedCheck &c, size_t row, const std::string &model, const checker::Verdict &v,
+                      const harness::Trace &t, const std::vector<checker::EntryUpdate> &updates, const Refs &refs) {
+  ReportItem it = base_item(c, row, model);
+  set_outcome(it, v.outcome, v.kind, v.reason);
+  it.engine = v.engine;
+  it.seconds = v.seconds;
+  it.notes = v.notes;
+  it.entry = true;
+  it.syncs = v.syncs;
+  it.updates = v.updates;
+  it.hitless = v.hitless;
+  it.explored = v.explored;
+  it.unique = v.unique;
+  if (v.outcome != Outcome::Violation || v.witness.update >= updates.size()) return it;
+  const checker::Witness &w = v.witness;
+  const checker::EntryUpdate &u = updates[w.update];
+  // The update's events: from its arm_smmu_write_entry entry to its return.
+  int lo = -1, hi = -1;
+  for (const auto &ep : u.epochs) {
+    for (const auto &e : ep.events) {
+      lo = lo < 0 ? e.trace_index : std::min(lo, e.trace_index);
+      hi = std::max(hi, e.trace_index);
+    }
+    if (ep.sync_trace_index >= 0) {
+      lo = lo < 0 ? ep.sync_trace_index : std::min(lo, ep.sync_trace_index);
+      hi = std::max(hi, ep.sync_trace_index);
+    }
+  }
+  if (lo >= 0) {
+    while (lo > 0 && t.events[lo].kind != harness::EventKind::UpdateBegin) --lo;
+    while (static_cast<size_t>(hi + 1) < t.events.size() && t.events[hi].kind != harness::EventKind::UpdateEnd) ++hi;
+    std::vector<int> range;
+    for (int i = lo; i <= hi; ++i) range.push_back(i);
+    it.trace = refs.events(range);
+  }
+  // Where it points: the stores the observed entry took its parts from, in
+  // trace order, then the sync that ends the epoch of the fetch.
+  std::vector<int> ranked;
+  for (const auto &p : w.parts)
+    if (p.trace_index >= 0) ranked.push_back(p.trace_index);
+  std::sort(ranked.begin(), ranked.end());
+  // An entry seen whole from before the update (stale): the stores it missed.
+  for (size_t k = 0; k <= w.epoch && k < u.epochs.size(); ++k)
+    for (const auto &e : u.epochs[k].events)
+      if (e.kind == checker::EntryEvent::Kind::Store) ranked.push_back(e.trace_index);
+  if (w.epoch < u.epochs.size()) ranked.push_back(u.epochs[w.epoch].sync_trace_index);
+  if (lo >= 0) ranked.push_back(lo);
+  it.locations = refs.locations(ranked);
+  std::ostringstream js;
+  JsonWriter j(js);
+  j.begin_object();
+  write_witness_fields(j, w);
+  j.end_object();
+  it.witness_json = js.str();
+  std::ostringstream text;
+  checker::print_witness(text, t, v);
+  it.witness_text = text.str();
+  return it;
+}
+
+// A walk verdict; a violation points first at what made the walk go wrong:
+// a torn read's stores, a stale read's, an invalidation that did not remove a
+// cached entry, the free of a table still walked, else the stores the walk read.
+ReportItem pt_item(const PlannedCheck &c, size_t row, const std::string &model, const checker::PtVerdict &v,
+                   const harness::Trace &t, const Refs &refs) {
+  ReportItem it = base_item(c, row, model);
+  set_outcome(it, v.outcome, v.kind, v.reason);
+  it.engine = "walker";
+  it.seconds = v.seconds;
+  it.notes = v.notes;
+  it.pt = true;
+  it.iovas = v.iovas;
+  it.ops = v.ops;
+  it.walks = v.walks;
+  it.explored = v.walks;
+  it.tlb = v.tlb;
+  if (v.outcome != Outcome::Violation) return it;
+  const checker::PtWitness &w = v.witness;
+  std::vector<int> ranked, all;
+  auto sources = [&](const checker::PtRead &r) {  // the stores first, then zeroing and old bytes
+    for (bool store : {true, false})
+      for (const auto &s : r.sources)
+        if (store == (s.trace_index >= 0 && static_cast<size_t>(s.trace_index) < t.events.size() &&
+                      t.events[s.trace_index].kind == harness::EventKind::Store))
+          ranked.push_back(s.trace_index);
+  };
+  for (const auto &r : w.reads)
+    if (r.torn) sources(r);
+  for (const auto &r : w.reads)
+    if (r.stale) sources(r);
+  for (const auto &r : w.reads)
+    for (const auto &[index, why] : r.not_invalidated_by) ranked.push_back(index);
+  ranked.push_back(w.outcome.freed_at);
+  for (auto r = w.reads.rbegin(); r != w.reads.rend(); ++r) sources(*r);
+  for (const auto &r : w.reads) {
+    for (const auto &s : r.sources) all.push_back(s.trace_index);
+    for (const auto &n : r.not_invalidated_by) all.push_back(n.first);
+    all.push_back(r.expired_by);
+  }
+  all.push_back(w.outcome.freed_at);
+  it.locations = refs.locations(ranked);
+  it.trace = refs.events(all);
+  std::ostringstream text;
+  checker::print_pt_witness(text, t, v);
+  it.witness_text = text.str();
+  return it;
+}
+
+std::vector<ReportItem> check_kunit(const KernelChecks &k, const PlannedCheck &c, size_t row,
+                                    const std::vector<models::Model> &models) {
+  const harness::KernelRunner &runner = *k.runner;
+  std::vector<harness::RunResult> runs{runner.run(runner.find(c.targets[0]))};
+  std::vector<CheckRow> rows = check_runs(runs, models, *k.entry, k.engine, k.options);
+  std::vector<checker::EntryUpdate> updates = checker::extract_entry_updates(runs[0].trace);
+  Refs refs(runs[0].trace, runner.tree().root);
+  std::vector<ReportItem> items;
+  for (const auto &r : rows) items.push_back(entry_item(c, row, r.model, r.verdict, runs[0].trace, updates, refs));
+  return items;
+}
+
+std::vector<ReportItem> check_sweep_pairs(const KernelChecks &k, const PlannedCheck &c, size_t row,
+                                          const std::vector<models::Model> &models) {
+  const harness::KernelRunner &runner = *k.runner;
+  harness::RunResult run = runner.run(runner.find(c.targets[0]));
+  if (run.status != harness::RunStatus::Pass)
+    return unknown_items(c, row, models,
+                         c.targets[0] + ": the sweep driver failed (" + harness::to_string(run.status) +
+                             "); see 'smmu-check trace " + c.targets[0] + "'");
+  std::vector<checker::EntryUpdate> updates = checker::extract_entry_updates(run.trace);
+  Refs refs(run.trace, runner.tree().root);
+  std::vector<ReportItem> items;
+  for (const auto &m : models) {
+    std::vector<checker::Verdict> each = check_each(run.trace, m, *k.entry, k.engine, k.options);
+    for (size_t i = 0; i < each.size(); ++i) {
+      ReportItem it = entry_item(c, row, m.name, each[i], run.trace, updates, refs);
+      it.item = i < updates.size() && !updates[i].label.empty() ? updates[i].label : "update " + std::to_string(i + 1);
+      items.push_back(std::move(it));
+    }
+  }
+  return items;
+}
+
+std::vector<ReportItem> check_l1(const KernelChecks &k, const PlannedCheck &c, size_t row,
+                                 const std::vector<models::Model> &models) {
+  const harness::KernelRunner &runner = *k.runner;
+  std::vector<ReportItem> items;
+  std::vector<harness::RunResult> runs;
+  for (const auto &name : c.targets) runs.push_back(runner.run(runner.find(name)));
+  for (const auto &m : models)
+    for (const auto &run : runs) {
+      Refs refs(run.trace, runner.tree().root);
+      auto t0 = Clock::now();
+      std::vector<checker::Publication> pubs = checker::check_publications(run.trace, m, k.layouts);
+      double seconds = pubs.empty() ? 0 : since(t0) / pubs.size();
+      for (const auto &p : pubs) {
+        ReportItem it = base_item(c, row, m.name);
+        it.item = run.name + ": " + p.pointer + " -> " + p.table + " (event " + std::to_string(p.pointer_event + 1) + ")";
+        set_outcome(it, p.outcome, p.kind, p.reason);
+        it.engine = "publication";
+        it.seconds = seconds;
+        if (p.outcome == Outcome::Violation) {
+          // The pointer store is where the missing barrier or clean belongs.
+          it.locations = refs.locations({p.pointer_event, p.unordered_event});
+          it.trace = refs.events({p.pointer_event, p.unordered_event});
+          std::ostringstream js;
+          JsonWriter j(js);
+          j.begin_object().key("pointer").value(p.pointer).key("table").value(p.table);
+          j.key("pointer_event").value(p.pointer_event + 1).key("unordered_event").value(p.unordered_event + 1);
+          j.key("seen_value").hex(p.seen_value).key("intended_value").hex(p.intended_value);
+          j.key("table_stores").value(static_cast<uint64_t>(p.table_stores)).end_object();
+          it.witness_json = js.str();
+          SourceRef ptr = refs.event(p.pointer_event), un = refs.event(p.unordered_event);
+          it.witness_text = "  pointer store (event " + std::to_string(ptr.event) + ") " + ptr.text + "   " +
+                            ptr.file + ":" + std::to_string(ptr.line) + "\n  not yet visible (event " +
+                            std::to_string(un.event) + ") " + un.text + "   " + un.file + ":" +
+                            std::to_string(un.line) + "\n";
+        }
+        items.push_back(std::move(it));
+      }
+    }
+  return items;
+}
+
+std::vector<ReportItem> check_pt(const KernelChecks &k, const PlannedCheck &c, size_t row,
+                                 const std::vector<models::Model> &models) {
+  const harness::KernelRunner &runner = *k.runner;
+  harness::RunResult run = runner.run(runner.find(c.targets[0]));
+  Refs refs(run.trace, runner.tree().root);
+  std::vector<ReportItem> items;
+  for (const auto &m : models) {
+    checker::PtVerdict v;
+    if (run.status != harness::RunStatus::Pass) {
+      v.outcome = Outcome::Unknown;
+      v.reason = std::string("the kernel code itself did not pass (") + harness::to_string(run.status) + ")";
+    } else {
+      v = checker::check_pt_trace(run.trace, m, k.pt);
+    }
+    items.push_back(pt_item(c, row, m.name, v, run.trace, refs));
+  }
+  return items;
+}
+
+std::vector<ReportItem> check_lint(const KernelChecks &k, const PlannedCheck &c, size_t row) {
+  auto t0 = Clock::now();
+  lint::LintResult r = lint::lint_tree(k.runner->tree(), lint::CheckFilter("smmu-*"));
+  std::vector<std::string> notes;
+  for (const auto &[at, name] : r.unparsed)
+    notes.push_back(at.file + ":" + std::to_string(at.line) + ": the body of " + name +
+                    "() did not parse against the shim; it was not checked");
+  if (!r.parse_errors.empty())
+    notes.push_back(std::to_string(r.parse_errors.size()) +
+                    " parse errors against the shim ('smmu-check lint --parse-errors' lists them)");
+  std::vector<ReportItem> items;
+  if (r.findings.empty()) {
+    ReportItem it = base_item(c, row, "any");
+    it.verdict = "pass";
+    it.reason = lint::summary_line(r);
+    items.push_back(std::move(it));
+  }
+  for (const auto &f : r.findings) {
+    ReportItem it = base_item(c, row, "any");
+    it.verdict = "warning";
+    it.kind = f.check;
+    it.item = f.where.file + ":" + std::to_string(f.where.line) + ":" + std::to_string(f.where.column);
+    it.reason = f.message;
+    SourceRef s;
+    s.file = f.where.file;
+    s.line = static_cast<int>(f.where.line);
+    s.column = static_cast<int>(f.where.column);
+    s.text = (f.function.empty() ? "" : "in " + f.function + "(): ") + f.source_line;
+    it.locations.push_back(s);
+    for (const auto &n : f.notes)
+      it.locations.push_back({n.where.file, static_cast<int>(n.where.line), static_cast<int>(n.where.column), 0, n.message});
+    it.witness_text = f.source_line;
+    items.push_back(std::move(it));
+  }
+  for (auto &it : items) {
+    it.engine = "lint";
+    it.notes = notes;
+  }
+  items[0].seconds = since(t0);
+  return items;
+}
+
+}  // namespace
+
+std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> &skipped) {
+  const harness::KernelRunner &runner = *k.runner;
+  std::vector<PlannedCheck> plan;
+  std::set<std::string> scenarios;
+  std::vector<std::string> scenario_order;
+  for (const auto &s : runner.scenarios()) {
+    scenarios.insert(s.name);
+    scenario_order.push_back(s.name);
+  }
+  std::string no_entry;
+  try {
+    k.entry = kernel_semantics(runner, k.engine != EngineChoice::Explicit);
+  } catch (const harness::UserError &e) {
+    no_entry = e.what();
+  }
+
+  auto cases = runner.kunit_cases();
+  if (cases.empty()) skipped.push_back("kunit: the tree has no arm-smmu-v3-test.c");
+  else if (!k.entry) skipped.push_back("kunit: " + no_entry);
+  else
+    for (const auto &c : cases) plan.push_back({"kunit/" + short_case(c.name), "kunit", {c.name}});
+
+  for (const auto &[row, scenario] : {std::pair<const char *, const char *>{"sweep/ste", "sweep_ste_pairs"},
+                                      {"sweep/cd", "sweep_cd_pairs"}}) {
+    if (!scenarios.count(scenario)) skipped.push_back(std::string(row) + ": the slice has no " + scenario + " driver");
+    else if (!k.entry) skipped.push_back(std::string(row) + ": " + no_entry);
+    else plan.push_back({row, "sweep", {scenario}});
+  }
+  k.layouts = pointer_layouts(runner);
+  std::vector<std::string> l1;
+  for (const char *s : {"strtab_l2_install", "cd_write_2lvl"})
+    if (scenarios.count(s)) l1.push_back(s);
+  if (l1.empty() || k.layouts.empty())
+    skipped.push_back("sweep/l1: the slice has no level-2 table install driver or pointer layout");
+  else
+    plan.push_back({"sweep/l1", "sweep", l1});
+
+  k.pt = checker::pt_semantics(runner.slice());
+  std::vector<std::string> pt;
+  for (const auto &s : scenario_order)
+    if (s.rfind("iopt_", 0) == 0 || s.rfind("pt_", 0) == 0) pt.push_back(s);
+  if (!k.pt.index || !k.pt.decode) skipped.push_back("pt: the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c)");
+  else if (pt.empty()) skipped.push_back("pt: the slice has no io-pgtable scenarios (iopt_*, pt_*)");
+  else
+    for (const auto &s : pt) plan.push_back({"pt/" + s, "pt", {s}});
+
+  plan.push_back({"lint", "lint", {}});
+  return plan;
+}
+
+std::vector<ReportItem> unknown_items(const PlannedCheck &c, size_t row, const std::vector<models::Model> &models,
+                                      const std::string &reason) {
+  std::vector<ReportItem> items;
+  std::vector<std::string> names;
+  if (c.family == "lint") names = {"any"};
+  else
+    for (const auto &m : models) names.push_back(m.name);
+  for (const auto &m : names) {
+    ReportItem it = base_item(c, row, m);
+    it.verdict = "unknown";
+    it.reason = reason;
+    items.push_back(std::move(it));
+  }
+  return items;
+}
+
+std::vector<ReportItem> run_check(const KernelChecks &k, const PlannedCheck &c, size_t row,
+                                  const std::vector<models::Model> &models) {
+  try {
+    if (c.family == "kunit") return check_kunit(k, c, row, models);
+    if (c.check == "sweep/l1") return check_l1(k, c, row, models);
+    if (c.family == "sweep") return check_sweep_pairs(k, c, row, models);
+    if (c.family == "pt") return check_pt(k, c, row, models);
+    if (c.family == "lint") return check_lint(k, c, row);
+  } catch (const std::exception &e) {
+    return unknown_items(c, row, models, std::string("could not be checked: ") + e.what());
+  }
+  return unknown_items(c, row, models, "no such check");
+}
+
+}  // namespace smmu::cli

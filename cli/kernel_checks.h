@@ -1,0 +1,48 @@
+// The checks `smmu-check kernel` runs: what a tree supports, planned as the
+// rows of one table, and how one row is checked, through the same code as
+// `kunit --model`, `sweep`, `pt` and `lint`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "check_run.h"
+#include "kernel_report.h"
+#include "kernel_runner.h"
+#include "model.h"
+#include "pt_check.h"
+
+namespace smmu::cli {
+
+struct PlannedCheck {
+  std::string check;                 // kunit/CASE, sweep/ste, sweep/cd, sweep/l1, pt/SCENARIO, lint
+  std::string family;                // kunit, sweep, pt, lint
+  std::vector<std::string> targets;  // the KUnit case or scenarios it runs
+};
+
+struct KernelChecks {
+  const harness::KernelRunner *runner = nullptr;
+  std::vector<models::Model> models;
+  EngineChoice engine = EngineChoice::Explicit;
+  checker::CheckOptions options;
+  std::optional<checker::EntrySemantics> entry;  // the tree's get_used (set by plan_checks)
+  checker::PtSemantics pt;                       // the tree's io-pgtable decoding (set by plan_checks)
+  std::vector<checker::PointerLayout> layouts;   // level-1 pointer descriptors (set by plan_checks)
+};
+
+// Every check the tree supports, in table order; `skipped` gets what it does
+// not support, and why. Loads the semantics the checks need into `k`.
+std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> &skipped);
+
+// The verdicts of one row under `models` (lint ignores them: it is one
+// model-independent cell): per model, every item. Bad kernel runs and
+// internal errors become `unknown` items that say so.
+std::vector<ReportItem> run_check(const KernelChecks &k, const PlannedCheck &c, size_t row,
+                                  const std::vector<models::Model> &models);
+
+// `unknown` items standing for a row that could not be checked (a worker died).
+std::vector<ReportItem> unknown_items(const PlannedCheck &c, size_t row, const std::vector<models::Model> &models,
+                                      const std::string &reason);
+
+}  // namespace smmu::cli

@@ -1,0 +1,123 @@
+// The report of `smmu-check kernel` and `smmu-check merge`: every verdict of
+// every check under every model, the expectations a CI gate declares, and the
+// four output formats (text, json, junit, sarif). A report survives a round
+// trip through its JSON, so that shards run on different machines merge into
+// the report one machine would have printed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace smmu::cli {
+
+// A place in the kernel: a trace event's file:line, or a lint finding's.
+struct SourceRef {
+  std::string file;  // relative to the tree root
+  int line = 0, column = 0;
+  int event = 0;     // the trace event, numbered as 'smmu-check trace' does; 0: none
+  std::string text;  // what happens there
+};
+
+// One verdict: one item of a check (a KUnit case, a sweep pair, a publication,
+// a pt scenario, a lint finding) under one model.
+struct ReportItem {
+  size_t row = 0;        // the check's index in the plan (shards keep it)
+  std::string check;     // the table row: kunit/CASE, sweep/ste, sweep/cd, sweep/l1, pt/SCENARIO, lint
+  std::string item;      // inside an aggregated row: the pair or publication; "" otherwise
+  std::string model;     // a model name; "any" for lint, which no model changes
+  std::string verdict;   // pass, violation, unknown, or warning (lint)
+  std::string kind;      // violation: torn, misordered, stale; warning: the lint check
+  std::string reason;    // one line
+  std::string engine;    // explicit, z3, explicit+z3, walker, publication, lint
+  double seconds = 0;
+  std::vector<std::string> notes;
+  bool entry = false;    // an STE/CD update check: the next five fields apply
+  int syncs = 0, updates = 0;
+  bool hitless = true;
+  uint64_t explored = 0, unique = 0;
+  bool pt = false;       // a page-table walk check: the next four fields apply
+  uint64_t iovas = 0, ops = 0, walks = 0;
+  bool tlb = false;
+  std::vector<SourceRef> locations;  // in the tree; the first is where the finding points
+  std::vector<SourceRef> trace;      // the CPU events the witness is made of
+  std::string witness_json;          // the structured witness (a JSON object), or ""
+  std::string witness_text;          // the witness as 'smmu-check kunit/pt/sweep' print it
+};
+
+struct PlanRow {
+  size_t index = 0;
+  std::string check;
+};
+
+struct Report {
+  std::string tree, version;         // "debian 6.12", "6.12.117"
+  std::string root;                  // the tree's root directory (SARIF's %SRCROOT%)
+  std::vector<std::string> models;   // the table's columns, in order
+  std::string engine = "explicit";
+  bool clean_at_sync = false;
+  std::string only;                  // the --only selection, "" for everything
+  size_t plan_rows = 0;              // checks in the whole plan (every shard)
+  int shard = 1, shards = 1;         // merged reports: 1/1
+  std::vector<PlanRow> rows;         // the checks this report holds, in plan order
+  std::vector<ReportItem> items;     // in row order, then model order
+  std::vector<std::string> skipped;  // what the tree does not support, and why
+  double seconds = 0;                // wall time
+};
+
+// --expect FILE: lines "pass CHECK-GLOB MODEL-GLOB[,MODEL-GLOB...]", '#' comments.
+struct Expectation {
+  int line = 0;
+  std::string check;
+  std::vector<std::string> models;
+};
+struct Expectations {
+  std::string file;
+  std::vector<Expectation> lines;
+  // A cell must pass if a line's check glob matches it and one of its model
+  // globs matches the model; a model-independent cell (lint) whatever the model.
+  bool requires_pass(const std::string &check, const std::string &model) const;
+};
+// Throws harness::UserError "FILE:LINE:COL: expected ...".
+Expectations parse_expectations(const std::string &text, const std::string &file);
+Expectations read_expectations(const std::filesystem::path &file);
+
+// One table cell: every item of a check under a model (lint: one cell).
+struct Cell {
+  std::string check, model;
+  std::string verdict;             // the worst: violation, then unknown, then warning, then pass
+  std::vector<std::pair<std::string, int>> kinds;  // violation kinds and unknowns, with counts
+  size_t items = 0, not_pass = 0;
+  const ReportItem *first = nullptr;  // the first item that is not pass
+  bool required = false;           // the expectations (or, without any, everything) require pass
+  std::string text() const;        // "pass", "torn", "torn+stale 147/272", "warnings 2"
+};
+std::vector<Cell> report_cells(const Report &r, const Expectations *expect);
+
+// 0 when every required cell passes, 1 otherwise.
+int report_status(const Report &r, const Expectations *expect);
+
+void write_text(std::ostream &out, const Report &r, const Expectations *expect);
+void write_json(std::ostream &out, const Report &r, const Expectations *expect);
+void write_junit(std::ostream &out, const Report &r, const Expectations *expect);
+void write_sarif(std::ostream &out, const Report &r, const Expectations *expect);
+// format: text, json, junit or sarif; throws UserError for another.
+void write_report(std::ostream &out, const std::string &format, const Report &r, const Expectations *expect);
+void check_format(const std::string &format);
+// One line for stderr when the report goes to a file.
+std::string summary_line(const Report &r, const Expectations *expect);
+
+// The items of one row as one JSON line, and back (the workers of --jobs).
+std::string items_json(const std::vector<ReportItem> &items);
+std::vector<ReportItem> parse_items_json(const std::string &text, const std::string &name);
+
+// A report written by write_json; `expect` receives the expectations it was
+// gated on, if any. Throws UserError naming `name` on malformed input.
+Report read_report(const std::string &text, const std::string &name, Expectations *expect);
+// Shards of one plan into one report; throws UserError if they are not the
+// shards of one run (other tree, models or options; a shard missing or twice).
+Report merge_reports(const std::vector<Report> &shards, const std::vector<std::string> &names);
+
+}  // namespace smmu::cli
