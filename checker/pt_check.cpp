@@ -776,7 +776,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
           if (r < 0) finish({WalkOutcome::Kind::Fault, 0, 0, l}, c.view.P);
           else if (r > 0) finish({WalkOutcome::Kind::Translate, addr, attrs, l}, c.view.P);
           else if (l == 3) finish({WalkOutcome::Kind::Fault, 0, 0, l}, c.view.P);
-          else walk(l + 1, addr, c.view, exp.first == kNever || exp.first < 0 ? limit : std::min(limit, exp.first));
+          else walk(l + 1, addr, c.view, exp.first < 0 ? limit : std::min(limit, exp.first));
           reads.pop_back();
           if (found) return;
         }
@@ -801,7 +801,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
         rd.expired_by = exp.second;
         reads.push_back(rd);
         walk(mem.geom.start_level, c.value & mem.geom.root_mask, c.view,
-             exp.first == kNever || exp.first < 0 ? kNever : exp.first);
+             exp.first < 0 ? kNever : exp.first);
         reads.pop_back();
         if (found) break;
       }
