@@ -98,16 +98,21 @@ std::vector<std::string> slice_unit_flags(const SliceBuild &build) {
   return common_flags(build.dir / "realinc", build.profile);
 }
 
-void stage_real_headers(const KernelTree &tree, const Profile &p, const fs::path &realinc) {
+HeaderClosure slice_header_closure(const KernelTree &tree, const Profile &p) {
+  fs::path data = harness_data_dir();
+  return real_header_closure(tree, p.real_headers,
+                             {data / "shim" / "include", data / "include", data / "kdrivers"});
+}
+
+HeaderClosure stage_real_headers(const KernelTree &tree, const Profile &p, const fs::path &realinc) {
   fs::create_directories(realinc);
-  for (const auto &r : p.real_headers) {
-    fs::path src = tree.root / r;
-    if (!fs::exists(src)) continue;  // headers that only some series have
-    fs::path dst = realinc / fs::path(r).lexically_relative("include");
-    if (r.rfind("include/uapi/", 0) == 0) dst = realinc / fs::path(r).lexically_relative("include");
+  HeaderClosure closure = slice_header_closure(tree, p);
+  for (const auto &h : closure.staged) {
+    fs::path dst = realinc / h.include_name;
     fs::create_directories(dst.parent_path());
-    fs::copy_file(src, dst, fs::copy_options::overwrite_existing);
+    fs::copy_file(tree.root / h.tree_path, dst, fs::copy_options::overwrite_existing);
   }
+  return closure;
 }
 
 SliceRequest unit_slice_request(const KernelTree &tree, const Profile &p, const UnitSpec &u,
@@ -144,7 +149,10 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     for (const auto &r : u.roots) h.add(r);
     for (const auto &t : u.tree_headers) h.add(read_file(tree.root / t));
   }
-  for (const auto &r : p.real_headers) h.add(read_file(tree.root / r));
+  for (const auto &r : slice_header_closure(tree, p).staged) {
+    h.add(r.include_name);
+    h.add(read_file(tree.root / r.tree_path));
+  }
   for (const auto &d : p.defines) h.add(d);
   h.add_tree(harness_data_dir());
   b.key = h.hex();
@@ -158,7 +166,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
 
   fs::remove_all(b.dir);
   fs::path realinc = b.dir / "realinc";
-  stage_real_headers(tree, p, realinc);
+  HeaderClosure headers = stage_real_headers(tree, p, realinc);
   std::vector<std::string> flags = slice_unit_flags(b);  // realinc is b.dir / "realinc"
 
   std::vector<fs::path> objects;
@@ -178,6 +186,8 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     log.flush();
     if (r.status != 0) {
       std::string first = r.output.substr(0, r.output.find('\n'));
+      std::string header = explain_missing_header(headers, r.output);
+      if (!header.empty()) first = header;
       throw UserError("compiling the slice of " + what + " failed: " + first +
                       "\n  compiler log: " + (b.dir / "build.log").string());
     }

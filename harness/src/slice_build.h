@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "header_closure.h"
 #include "kernel_tree.h"
 #include "profile.h"
 #include "slicer.h"
@@ -68,9 +69,10 @@ std::string slice_compiler();
 std::vector<std::string> slice_unit_flags(const SliceBuild &build);
 
 // How build_slice() parses each unit, for tools that read the tree without building
-// it (smmu-check lint): copy the profile's real kernel headers into `realinc`, then
-// take the unit's request (prelude, flags; parse it with parse_kernel_file()).
-void stage_real_headers(const KernelTree &tree, const Profile &profile,
+// it (smmu-check lint): copy the profile's real kernel headers and those they
+// include (real_header_closure) into `realinc`, then take the unit's request
+// (prelude, flags; parse it with parse_kernel_file()).
+HeaderClosure stage_real_headers(const KernelTree &tree, const Profile &profile,
                         const std::filesystem::path &realinc);
 SliceRequest unit_slice_request(const KernelTree &tree, const Profile &profile,
                                 const UnitSpec &unit, const std::filesystem::path &realinc);
