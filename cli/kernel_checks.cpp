@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "entry_update.h"
+#include "family_support.h"
 #include "json_writer.h"
 #include "kernel_semantics.h"
 #include "lint.h"
@@ -361,14 +362,24 @@ std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> 
     no_entry = e.what();
   }
 
+  // A row whose slice family the tree lacks is planned as `unsupported`.
+  const auto &lacking = runner.build().unsupported;
+  auto unsupported = [&](const std::string &row, const std::string &family) {
+    std::string why = unsupported_reason(row, lacking);
+    if (!why.empty()) plan.push_back({row, family, {}, why});
+    return !why.empty();
+  };
+
   auto cases = runner.kunit_cases();
-  if (cases.empty()) skipped.push_back("kunit: the tree has no arm-smmu-v3-test.c");
+  if (unsupported("kunit", "kunit")) {
+  } else if (cases.empty()) skipped.push_back("kunit: the tree has no arm-smmu-v3-test.c");
   else if (!k.entry) skipped.push_back("kunit: " + no_entry);
   else
     for (const auto &c : cases) plan.push_back({"kunit/" + short_case(c.name), "kunit", {c.name}});
 
   for (const auto &[row, scenario] : {std::pair<const char *, const char *>{"sweep/ste", "sweep_ste_pairs"},
                                       {"sweep/cd", "sweep_cd_pairs"}}) {
+    if (unsupported(row, "sweep")) continue;
     if (!scenarios.count(scenario)) skipped.push_back(std::string(row) + ": the slice has no " + scenario + " driver");
     else if (!k.entry) skipped.push_back(std::string(row) + ": " + no_entry);
     else plan.push_back({row, "sweep", {scenario}});
@@ -377,7 +388,8 @@ std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> 
   std::vector<std::string> l1;
   for (const char *s : {"strtab_l2_install", "cd_write_2lvl"})
     if (scenarios.count(s)) l1.push_back(s);
-  if (l1.empty() || k.layouts.empty())
+  if (unsupported("sweep/l1", "sweep")) {
+  } else if (l1.empty() || k.layouts.empty())
     skipped.push_back("sweep/l1: the slice has no level-2 table install driver or pointer layout");
   else
     plan.push_back({"sweep/l1", "sweep", l1});
@@ -390,6 +402,7 @@ std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> 
   else if (pt.empty()) skipped.push_back("pt: the slice has no io-pgtable scenarios (iopt_*, pt_*)");
   else
     for (const auto &s : pt) plan.push_back({"pt/" + s, "pt", {s}});
+  unsupported("pt/pt_*", "pt");
 
   plan.push_back({"lint", "lint", {}});
   return plan;
@@ -413,6 +426,11 @@ std::vector<ReportItem> unknown_items(const PlannedCheck &c, size_t row, const s
 
 std::vector<ReportItem> run_check(const KernelChecks &k, const PlannedCheck &c, size_t row,
                                   const std::vector<models::Model> &models) {
+  if (!c.unsupported.empty()) {
+    std::vector<ReportItem> items = unknown_items(c, row, models, c.unsupported);
+    for (auto &it : items) it.verdict = "unsupported";
+    return items;
+  }
   try {
     if (c.family == "kunit") return check_kunit(k, c, row, models);
     if (c.check == "sweep/l1") return check_l1(k, c, row, models);

@@ -31,8 +31,9 @@ int kind_rank(const std::string &k) {
 }
 
 int verdict_rank(const std::string &v) {
-  if (v == "violation") return 3;
-  if (v == "unknown") return 2;
+  if (v == "violation") return 4;
+  if (v == "unknown") return 3;
+  if (v == "unsupported") return 2;
   if (v == "warning") return 1;
   return 0;
 }
@@ -168,7 +169,8 @@ std::vector<Cell> report_cells(const Report &r, const Expectations *expect) {
       std::sort(c.kinds.begin(), c.kinds.end(), [](const auto &a, const auto &b) {
         return kind_rank(a.first) != kind_rank(b.first) ? kind_rank(a.first) < kind_rank(b.first) : a.first < b.first;
       });
-      c.required = expect ? expect->requires_pass(c.check, c.model) : true;
+      // Unsupported is neither pass nor fail unless an expectation names the row.
+      c.required = expect ? expect->requires_pass(c.check, c.model) : c.verdict != "unsupported";
       cells.push_back(std::move(c));
     }
   }
@@ -186,7 +188,8 @@ int report_status(const Report &r, const Expectations *expect) {
 namespace {
 
 struct Totals {
-  size_t cells = 0, pass = 0, violation = 0, unknown = 0, warnings = 0, required = 0, required_failed = 0;
+  size_t cells = 0, pass = 0, violation = 0, unknown = 0, unsupported = 0, warnings = 0, required = 0,
+         required_failed = 0;
 };
 
 Totals totals(const std::vector<Cell> &cells) {
@@ -198,6 +201,7 @@ Totals totals(const std::vector<Cell> &cells) {
       ++t.cells;
       if (c.verdict == "pass") ++t.pass;
       else if (c.verdict == "violation") ++t.violation;
+      else if (c.verdict == "unsupported") ++t.unsupported;
       else ++t.unknown;
     }
     if (c.required) {
@@ -240,6 +244,7 @@ std::string summary_line(const Report &r, const Expectations *expect) {
   std::ostringstream s;
   s << "kernel: " << r.rows.size() << " checks x " << r.models.size() << " models: " << t.pass << " pass, "
     << t.violation << " violation, " << t.unknown << " unknown";
+  if (t.unsupported) s << ", " << t.unsupported << " unsupported";
   if (std::any_of(cells.begin(), cells.end(), [](const Cell &c) { return c.model == "any"; }))
     s << "; lint " << t.warnings << " warnings";
   s << " (" << seconds_text(r.seconds) << "); " << gate_line(r, cells, expect);
@@ -487,6 +492,7 @@ void write_json(std::ostream &out, const Report &r, const Expectations *expect) 
   j.key("pass").value(static_cast<uint64_t>(t.pass));
   j.key("violation").value(static_cast<uint64_t>(t.violation));
   j.key("unknown").value(static_cast<uint64_t>(t.unknown));
+  j.key("unsupported").value(static_cast<uint64_t>(t.unsupported));
   j.key("warnings").value(static_cast<uint64_t>(t.warnings));
   j.key("required").value(static_cast<uint64_t>(t.required));
   j.key("required_failed").value(static_cast<uint64_t>(t.required_failed));
@@ -713,6 +719,7 @@ const char *rule_text(const std::string &id) {
     return "An SMMU fetch or cached entry can still see a value the update replaced (a clean, sync or "
            "invalidation is missing or too narrow).";
   if (id == "unknown") return "smmu-check could not decide this check (a bound, a solver timeout, unsupported code).";
+  if (id == "unsupported") return "The tree lacks a function this check runs (a check family it does not support).";
   return "A store into live descriptor memory that is not single-copy atomic.";
 }
 
@@ -742,6 +749,7 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
   std::vector<Result> results;
   for (const auto &c : cells) {
     if (!c.not_pass) continue;
+    if (c.verdict == "unsupported" && !c.required) continue;  // about the tree, not a finding in it
     std::string level = c.required ? "error" : "note";
     if (c.verdict == "warning") {  // lint: one result per finding
       for (const auto &it : r.items)
@@ -750,7 +758,7 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
       continue;
     }
     const ReportItem &it = *c.first;
-    std::string rule = it.verdict == "violation" ? it.kind : "unknown";
+    std::string rule = it.verdict == "violation" ? it.kind : it.verdict == "unsupported" ? "unsupported" : "unknown";
     std::string msg = c.check + " under " + c.model + ": " + c.text() + ": " +
                       (c.items > 1 ? it.item + ": " : "") + it.reason;
     results.push_back({rule, level, msg, c.check, c.model, it.item, &it, c.items, c.not_pass});

@@ -28,7 +28,7 @@ struct ReportItem {
   std::string check;     // the table row: kunit/CASE, sweep/ste, sweep/cd, sweep/l1, pt/SCENARIO, lint
   std::string item;      // inside an aggregated row: the pair or publication; "" otherwise
   std::string model;     // a model name; "any" for lint, which no model changes
-  std::string verdict;   // pass, violation, unknown, or warning (lint)
+  std::string verdict;   // pass, violation, unknown, unsupported (the tree lacks what it needs), or warning (lint)
   std::string kind;      // violation: torn, misordered, stale; warning: the lint check
   std::string reason;    // one line
   std::string engine;    // explicit, z3, explicit+z3, walker, publication, lint
@@ -87,7 +87,7 @@ Expectations read_expectations(const std::filesystem::path &file);
 // One table cell: every item of a check under a model (lint: one cell).
 struct Cell {
   std::string check, model;
-  std::string verdict;             // the worst: violation, then unknown, then warning, then pass
+  std::string verdict;             // the worst: violation, unknown, unsupported, warning, pass
   std::vector<std::pair<std::string, int>> kinds;  // violation kinds and unknowns, with counts
   size_t items = 0, not_pass = 0;
   const ReportItem *first = nullptr;  // the first item that is not pass

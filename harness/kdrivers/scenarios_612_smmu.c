@@ -15,6 +15,9 @@
  */
 #include "kshim_scenario.h"
 
+/* Domains here have real page tables and the driver's flush ops: the tree needs both families. */
+#if defined(KSHIM_FAMILY_sweep) && defined(KSHIM_FAMILY_pt_smmu)
+
 /* ---- coherent allocations a scenario announced (scenarios_612_smmu.h) ---- */
 
 struct sc_pending_alloc {
@@ -208,9 +211,11 @@ static void sc_domain_init(struct arm_smmu_domain *d, enum arm_smmu_domain_stage
 /* The stream table as probe builds it, before STRTAB_BASE is written. */
 static void sc_init_strtab(void)
 {
+#ifdef KSHIM_FAMILY_l1
 	if (sc.smmu.features & ARM_SMMU_FEAT_2_LVL_STRTAB)
 		KSHIM_CHECK(!arm_smmu_init_strtab_2lvl(&sc.smmu), "arm_smmu_init_strtab_2lvl failed");
 	else
+#endif
 		KSHIM_CHECK(!arm_smmu_init_strtab_linear(&sc.smmu), "arm_smmu_init_strtab_linear failed");
 	/* probe_device: the level-2 table of each SID (a no-op for a linear table). */
 	for (int i = 0; i < ARRAY_SIZE(sc_sids); i++)
@@ -330,12 +335,14 @@ static int sc_ste_transitions(bool two_level)
 	return 0;
 }
 
+#ifdef KSHIM_FAMILY_l1
 KSHIM_SCENARIO(ste_transitions_2lvl,
 	       "STEs of SIDs 0x10/0x11 in a 2-level stream table: abort -> bypass -> S1 (ASID 5) -> "
 	       "S2 (VMID 1) -> abort, with CFGI_STE, CMD_SYNC and PREFETCH_CFG")
 {
 	return sc_ste_transitions(true);
 }
+#endif
 
 KSHIM_SCENARIO(ste_transitions_linear,
 	       "as ste_transitions_2lvl with a linear stream table and a linear CD table")
@@ -423,6 +430,7 @@ KSHIM_SCENARIO(cd_write_linear,
 	return sc_cd_writes(false);
 }
 
+#ifdef KSHIM_FAMILY_l1
 KSHIM_SCENARIO(cd_write_2lvl,
 	       "as cd_write_linear with a 2-level CD table: level-2 tables installed through "
 	       "arm_smmu_write_cd_l1_desc for SSIDs 0 and 0x401")
@@ -470,6 +478,7 @@ KSHIM_SCENARIO(strtab_l2_install,
 	sc_install_ste(&target, 2, "abort -> bypass");
 	return 0;
 }
+#endif /* KSHIM_FAMILY_l1 */
 
 /* ---- 4. TLB invalidation ---- */
 
@@ -588,3 +597,5 @@ KSHIM_SCENARIO(tlbi_s2_noril, "as tlbi_s2_ril without ARM_SMMU_FEAT_RANGE_INV")
 {
 	return sc_tlbi(ARM_SMMU_DOMAIN_S2, false);
 }
+
+#endif

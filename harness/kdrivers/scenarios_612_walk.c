@@ -18,6 +18,9 @@
  * 4 GiB so that torn high halves differ.
  */
 
+/* Runs on scenarios_612_smmu.c's domains: the same families. */
+#if defined(KSHIM_FAMILY_sweep) && defined(KSHIM_FAMILY_pt_smmu)
+
 /* The io-pgtable-arm glue (io_pgtable_arm_glue.c, io_pgtable_arm_foreign_612.c). */
 void kshim_iopt_walk_context_tagged(struct io_pgtable_ops *ops, const struct kshim_walk_geom *tags,
 				    const kshim_u64 *iovas, int n, const char *file, int line);
@@ -385,3 +388,5 @@ KSHIM_SCENARIO(pt_ste_s2ttb_nc, "as pt_ste_s2ttb on a non-coherent SMMU")
 {
 	return pt_run_ste_s2ttb(false);
 }
+
+#endif

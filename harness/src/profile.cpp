@@ -56,21 +56,25 @@ Profile writer_entry_profile() {
   drv.name = "arm-smmu-v3";
   drv.file = kDriver;
   drv.roots = {
-      // STE/CD writer and the make functions (the KUnit test's needs).
+      // STE/CD writer and the make functions: every family needs them.
       "arm_smmu_get_ste_used", "arm_smmu_get_cd_used", "arm_smmu_write_entry",
       "arm_smmu_make_abort_ste", "arm_smmu_make_bypass_ste", "arm_smmu_make_cdtable_ste",
-      "arm_smmu_make_s2_domain_ste", "arm_smmu_make_s1_cd",
-      // Production write path with real commands.
-      "arm_smmu_write_ste", "arm_smmu_write_cd_entry", "arm_smmu_cmdq_build_sync_cmd",
-      "arm_smmu_write_strtab_l1_desc", "arm_smmu_write_cd_l1_desc",
-      // Invalidation callers.
-      "arm_smmu_tlb_inv_asid", "arm_smmu_tlb_inv_range_domain", "arm_smmu_tlb_inv_range_asid",
-      "arm_smmu_flush_ops", "arm_smmu_atc_inv_domain",
-      // Reached by the scenario drivers in scenarios_612_smmu.c.
-      "arm_smmu_install_ste_for_dev", "arm_smmu_get_step_for_sid", "arm_smmu_init_strtab_2lvl",
-      "arm_smmu_init_strtab_linear", "arm_smmu_init_sid_strtab", "arm_smmu_alloc_cd_ptr",
-      "arm_smmu_clear_cd", "arm_smmu_free_cd_tables", "arm_smmu_map_pages",
-      "arm_smmu_unmap_pages", "arm_smmu_iotlb_sync", "arm_smmu_flush_iotlb_all",
+      "arm_smmu_make_s2_domain_ste", "arm_smmu_make_s1_cd", "arm_smmu_cmdq_build_sync_cmd",
+  };
+  drv.families = {
+      // Production write path with real commands (sweep_612.c, scenarios_612_smmu.c).
+      {"sweep", {"arm_smmu_write_ste", "arm_smmu_write_cd_entry", "arm_smmu_install_ste_for_dev",
+                 "arm_smmu_get_step_for_sid", "arm_smmu_init_strtab_linear", "arm_smmu_init_sid_strtab",
+                 "arm_smmu_alloc_cd_ptr", "arm_smmu_clear_cd", "arm_smmu_free_cd_tables"}},
+      // Level-2 stream and CD table publication.
+      {"l1", {"arm_smmu_write_strtab_l1_desc", "arm_smmu_write_cd_l1_desc", "arm_smmu_init_strtab_2lvl"}},
+      // The driver's io-pgtable ops (scenarios_612_walk.c, the tlbi_* scenarios).
+      {"pt-smmu", {"arm_smmu_map_pages", "arm_smmu_unmap_pages", "arm_smmu_iotlb_sync",
+                   "arm_smmu_flush_iotlb_all", "arm_smmu_flush_ops"}},
+      // Invalidation: one entry per generation; a tree needs all roots of one.
+      {"invalidation", {"arm_smmu_tlb_inv_asid", "arm_smmu_tlb_inv_range_domain",
+                        "arm_smmu_tlb_inv_range_asid", "arm_smmu_atc_inv_domain"}},  // 6.9-6.18
+      {"invalidation", {"arm_smmu_domain_inv_range"}},  // the arm_smmu_invs arrays (7.x)
   };
   drv.wraps = {"arm_smmu_write_entry"};
   drv.replaces = {"arm_smmu_cmdq_issue_cmdlist"};
@@ -94,6 +98,7 @@ Profile writer_entry_profile() {
   test.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
   test.prelude_headers = {"kunit/test.h"};
   test.optional = true;
+  test.family = "kunit";
   p.units.push_back(test);
   UnitSpec io = io_pgtable_units_arm();
   io.glue.push_back("io_pgtable_arm_foreign_612.c");  // the SW_SYNC scenario's other CPU

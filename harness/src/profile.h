@@ -9,16 +9,26 @@
 
 namespace smmu::harness {
 
+// Roots that one check family needs. A tree that lacks any of them disables
+// that family alone (its rows say `unsupported`, naming what is missing);
+// everything else is still sliced and run.
+struct RootFamily {
+  std::string family;                      // "pt-smmu", "invalidation", ...
+  std::vector<std::string> roots;
+};
+
 struct UnitSpec {
   std::string name;                        // file stem in the build dir
   std::string file;                        // kernel .c file, relative to the tree root
-  std::vector<std::string> roots;          // empty: the whole file
+  std::vector<std::string> roots;          // empty: the whole file; each one required
+  std::vector<RootFamily> families;        // optional roots, per check family
   std::vector<std::string> wraps;          // see SliceRequest
   std::vector<std::string> replaces;
   std::vector<std::string> tree_headers;   // the tree's local headers the prelude includes
   std::vector<std::string> prelude_headers;  // shim or kdrivers headers included before the kernel code
   std::vector<std::string> glue;           // harness/kdrivers files included after the kernel code
   bool optional = false;                   // a tree may lack this file (e.g. the KUnit test)
+  std::string family;                      // with optional: the family that needs the file
 };
 
 struct Profile {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "file_lock.h"
@@ -20,6 +21,39 @@ namespace {
 constexpr const char *kSlicerVersion = "slicer-2";
 // The same for proposed-sequence cases' build (flags, runtime, layout).
 constexpr const char *kCaseVersion = "case-1";
+// In a slice's build dir: the KSHIM_HAVE_<root> macros, and the families the tree cannot run.
+constexpr const char *kHaveHeader = "kshim_have.h";
+constexpr const char *kUnsupportedFile = "unsupported.txt";
+
+std::string join(const std::vector<std::string> &names) {
+  std::string s;
+  for (const auto &n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+// One line per family: "family name name ...".
+void write_unsupported(const fs::path &file, const std::map<std::string, std::vector<std::string>> &u) {
+  std::ofstream out(file);
+  for (const auto &[family, names] : u) {
+    out << family;
+    for (const auto &n : names) out << " " << n;
+    out << "\n";
+  }
+}
+
+std::map<std::string, std::vector<std::string>> read_unsupported(const fs::path &file) {
+  std::map<std::string, std::vector<std::string>> u;
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string family, name;
+    if (!(words >> family)) continue;
+    auto &names = u[family];
+    while (words >> name) names.push_back(name);
+  }
+  return u;
+}
 
 std::string read_file(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
@@ -127,7 +161,10 @@ SliceRequest unit_slice_request(const KernelTree &tree, const Profile &p, const 
   req.prelude = {"#include <kshim.h>"};
   for (const auto &g : u.prelude_headers) req.prelude.push_back("#include <" + g + ">");
   for (const auto &t : u.tree_headers) req.prelude.push_back("#include \"" + (tree.root / t).string() + "\"");
+  // kshim_have.h is written next to the unit's C file once every unit is sliced.
+  if (!u.glue.empty()) req.epilogue.push_back(std::string("#include \"") + kHaveHeader + "\"");
   for (const auto &g : u.glue) req.epilogue.push_back("#include \"" + g + "\"");
+  for (const auto &f : u.families) req.roots.insert(req.roots.end(), f.roots.begin(), f.roots.end());
   // The slicer parses without the glue: the glue defines what is being sliced away.
   req.clang_args = common_flags(realinc, p);
   return req;
@@ -147,6 +184,10 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     h.add(u.file);
     h.add(read_file(tree.root / u.file));
     for (const auto &r : u.roots) h.add(r);
+    for (const auto &f : u.families) {
+      h.add(f.family);
+      for (const auto &r : f.roots) h.add(r);
+    }
     for (const auto &t : u.tree_headers) h.add(read_file(tree.root / t));
   }
   for (const auto &r : slice_header_closure(tree, p).staged) {
@@ -161,6 +202,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
   FileLock lock(cache / "slices" / (".lock-" + b.key));
   if (!options.force && fs::exists(b.shared_object)) {
     b.cached = true;
+    b.unsupported = read_unsupported(b.dir / kUnsupportedFile);
     return b;
   }
 
@@ -171,13 +213,15 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
 
   std::vector<fs::path> objects;
   std::ofstream log(b.dir / "build.log");
-  auto compile = [&](const fs::path &c_file, const std::string &what) {
+  auto compile = [&](const fs::path &c_file, const std::string &what, bool driver) {
     // Objects go to the slice dir, never next to a harness driver: the harness
     // dir is part of the cache key, and other processes build from it too.
     fs::path obj = b.dir / c_file.filename();
     obj.replace_extension(".o");
     std::vector<std::string> cmd = {compiler(), "-c", "-O1", "-g", "-fPIC", "-w"};
     cmd.insert(cmd.end(), flags.begin(), flags.end());
+    // Sliced units include it before their glue; drivers get it forced.
+    if (driver) cmd.insert(cmd.end(), {"-include", (b.dir / kHaveHeader).string()});
     cmd.insert(cmd.end(), {c_file.string(), "-o", obj.string()});
     ProcessResult r = run_process(cmd);
     log << "$";
@@ -194,10 +238,15 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     objects.push_back(obj);
   };
 
+  // Slice every unit first: which roots the tree defines decides the families
+  // and the KSHIM_HAVE_<name> macros that the glue and drivers compile against.
+  std::vector<std::pair<fs::path, std::string>> units;  // C file, kernel file
+  std::set<std::string> have;
   for (const auto &u : p.units) {
     if (!fs::exists(tree.root / u.file)) {
       if (u.optional) {
         say(options, "skipping " + u.file + " (not in this tree)");
+        if (!u.family.empty()) b.unsupported[u.family].push_back(u.file);
         continue;
       }
       throw UserError((tree.root / u.file).string() + ": not found in the kernel tree");
@@ -212,19 +261,68 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
       for (auto &n : r.unrewritten) s += "plain store inside a macro, not recorded: " + n + "\n";
       return s;
     }();
-    if (!r.missing.empty()) {
-      std::string names;
-      for (auto &m : r.missing) names += (names.empty() ? "" : ", ") + m;
-      throw UserError(u.file + ": the tree does not define " + names +
-                      ", which smmu-check needs (profile " + p.name + ")");
+    std::set<std::string> missing(r.missing.begin(), r.missing.end());
+    std::string required;
+    for (const auto &m : r.missing) {
+      bool optional = std::any_of(u.families.begin(), u.families.end(), [&](const RootFamily &f) {
+        return std::find(f.roots.begin(), f.roots.end(), m) != f.roots.end();
+      });
+      if (!optional) required += (required.empty() ? "" : ", ") + m;
     }
+    if (!required.empty())
+      throw UserError(u.file + ": the tree does not define " + required +
+                      ", which every check of profile " + p.name + " needs");
+    // Entries of one family are alternatives (generations of the driver): the
+    // family runs when one of them is whole, else it names the nearest one's gaps.
+    std::map<std::string, std::vector<std::string>> gaps;
+    std::set<std::string> whole;
+    for (const auto &f : u.families) {
+      std::vector<std::string> lacks;
+      for (const auto &root : f.roots)
+        if (missing.count(root)) lacks.push_back(root);
+      if (lacks.empty()) whole.insert(f.family);
+      auto it = gaps.find(f.family);
+      if (it == gaps.end() || lacks.size() < it->second.size()) gaps[f.family] = lacks;
+    }
+    for (const auto &[family, lacks] : gaps)
+      if (!whole.count(family))
+        b.unsupported[family].insert(b.unsupported[family].end(), lacks.begin(), lacks.end());
+    std::vector<std::string> present = u.roots;
+    for (const auto &f : u.families) present.insert(present.end(), f.roots.begin(), f.roots.end());
+    for (const auto &root : present)
+      if (!missing.count(root)) have.insert(root);
     fs::path c_file = b.dir / (u.name + ".c");
     std::ofstream(c_file) << r.text;
-    say(options, "compiling " + u.file + " (" + std::to_string(r.kept.size()) + " declarations, " +
+    say(options, "sliced " + u.file + " (" + std::to_string(r.kept.size()) + " declarations, " +
                      std::to_string(r.plain_stores_rewritten) + " plain stores instrumented)");
-    compile(c_file, u.file);
+    units.emplace_back(c_file, u.file);
   }
-  for (const auto &d : p.drivers) compile(harness_data_dir() / "kdrivers" / d, "harness driver " + d);
+  {
+    std::ofstream hdr(b.dir / kHaveHeader);
+    hdr << "/* The roots this tree defines: glue and drivers compile against these. */\n";
+    for (const auto &name : have) hdr << "#define KSHIM_HAVE_" << name << " 1\n";
+    std::set<std::string> families;
+    for (const auto &u : p.units) {
+      for (const auto &f : u.families) families.insert(f.family);
+      if (!u.family.empty()) families.insert(u.family);
+    }
+    for (std::string f : families) {
+      if (b.unsupported.count(f)) continue;
+      std::replace(f.begin(), f.end(), '-', '_');
+      hdr << "#define KSHIM_FAMILY_" << f << " 1\n";
+    }
+  }
+  for (auto &[family, names] : b.unsupported) {
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    say(options, "family " + family + " unsupported: the tree does not define " + join(names));
+  }
+  write_unsupported(b.dir / kUnsupportedFile, b.unsupported);
+  for (const auto &[c_file, file] : units) {
+    say(options, "compiling " + file);
+    compile(c_file, file, false);
+  }
+  for (const auto &d : p.drivers) compile(harness_data_dir() / "kdrivers" / d, "harness driver " + d, true);
 
   // A symbol neither the slice nor the shim provides fails the link, by name.
   ProcessResult r = link_shared(objects, b.dir / "slice.so.tmp");

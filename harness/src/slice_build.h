@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct SliceBuild {
   std::string key;                  // content hash of all inputs
   bool cached = false;              // true when nothing was rebuilt
   Profile profile;
+  // Check families the tree cannot run, each with the roots (or optional
+  // files) it lacks. Empty: every family of the profile is supported.
+  std::map<std::string, std::vector<std::string>> unsupported;
 };
 
 // Throws UserError with a file:line or the compiler log's path on failure.

@@ -1,0 +1,35 @@
+#include "family_support.h"
+
+namespace smmu::cli {
+
+const std::vector<FamilyRow> &family_rows() {
+  // The production-path scenarios (ste/cd/tlbi/pt_*) run on domains with the
+  // driver's flush ops, so pt/pt_* needs the writer path as well.
+  static const std::vector<FamilyRow> rows = {
+      {"kunit", "kunit", {"kunit"}},
+      {"sweep/ste", "sweep", {"sweep"}},
+      {"sweep/cd", "sweep", {"sweep"}},
+      {"sweep/l1", "sweep", {"l1", "sweep", "pt-smmu"}},
+      {"pt/pt_*", "pt", {"pt-smmu", "invalidation", "sweep"}},
+  };
+  return rows;
+}
+
+std::string unsupported_reason(const std::string &row,
+                               const std::map<std::string, std::vector<std::string>> &unsupported) {
+  for (const auto &r : family_rows()) {
+    if (r.row != row) continue;
+    std::string reason;
+    for (const auto &f : r.slice_families) {
+      auto it = unsupported.find(f);
+      if (it == unsupported.end()) continue;
+      std::string names;
+      for (const auto &n : it->second) names += (names.empty() ? "" : ", ") + n;
+      reason += (reason.empty() ? "the tree does not define " : "; nor ") + names + " (family " + f + ")";
+    }
+    return reason;
+  }
+  return "";
+}
+
+}  // namespace smmu::cli
