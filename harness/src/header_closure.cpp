@@ -71,7 +71,8 @@ HeaderClosure real_header_closure(const KernelTree &tree, const std::vector<std:
   return out;
 }
 
-std::string explain_missing_header(const HeaderClosure &closure, const std::string &compiler_output) {
+std::string explain_missing_header(const KernelTree &tree, const HeaderClosure &closure,
+                                   const std::string &compiler_output) {
   static const std::regex not_found(R"('([^']+)' file not found)");
   std::smatch m;
   if (!std::regex_search(compiler_output, m, not_found)) return "";
@@ -80,6 +81,9 @@ std::string explain_missing_header(const HeaderClosure &closure, const std::stri
       return "the kernel header <" + u.include_name + ">, included by " + u.included_by +
              ", is neither in the tree nor in smmu-check's shim (harness/shim/include): "
              "the shim needs a stand-in for it";
+  if (!resolve_in_tree(tree, m[1]).empty())
+    return "<" + std::string(m[1]) + "> is in the tree but not staged (only the profile's real headers and "
+           "what they include are), and smmu-check's shim (harness/shim/include) has no stand-in for it";
   return "<" + std::string(m[1]) + "> is neither in the tree nor in smmu-check's shim (harness/shim/include)";
 }
 

@@ -37,6 +37,7 @@ HeaderClosure real_header_closure(const KernelTree &tree, const std::vector<std:
 
 // For a compiler message "'X' file not found": who includes X and why it
 // could not be staged, or "" when X is not one of `closure`'s unresolved includes.
-std::string explain_missing_header(const HeaderClosure &closure, const std::string &compiler_output);
+std::string explain_missing_header(const KernelTree &tree, const HeaderClosure &closure,
+                                   const std::string &compiler_output);
 
 }  // namespace smmu::harness

@@ -230,7 +230,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     log.flush();
     if (r.status != 0) {
       std::string first = r.output.substr(0, r.output.find('\n'));
-      std::string header = explain_missing_header(headers, r.output);
+      std::string header = explain_missing_header(tree, headers, r.output);
       if (!header.empty()) first = header;
       throw UserError("compiling the slice of " + what + " failed: " + first +
                       "\n  compiler log: " + (b.dir / "build.log").string());
