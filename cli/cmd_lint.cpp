@@ -109,7 +109,10 @@ int cmd_lint(const std::vector<std::string> &argv) {
   bool quiet = a.has("quiet");
   std::filesystem::path cache =
       a.has("cache") ? std::filesystem::path(a.get("cache")) : harness::default_cache_dir();
-  harness::KernelTree tree = a.has("debian") ? harness::debian_tree(a.get("debian"), cache)
+  auto progress = [quiet](const std::string &s) {
+    if (!quiet) std::cerr << "smmu-check: " << s << "\n";
+  };
+  harness::KernelTree tree = a.has("debian") ? harness::debian_tree(a.get("debian"), cache, progress)
                                              : harness::source_tree(a.get("src"));
   if (!quiet) std::cerr << "smmu-check: linting " << tree.origin << " (" << tree.version << ")\n";
   lint::LintResult r = lint::lint_tree(tree, filter);

@@ -1,5 +1,7 @@
 #include "family_support.h"
 
+#include <algorithm>
+
 namespace smmu::cli {
 
 const std::vector<FamilyRow> &family_rows() {
@@ -30,6 +32,26 @@ std::string unsupported_reason(const std::string &row,
     return reason;
   }
   return "";
+}
+
+std::vector<std::pair<std::string, std::string>> family_status(const harness::SliceBuild &build) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string &f) {
+    if (!f.empty() && std::find(names.begin(), names.end(), f) == names.end()) names.push_back(f);
+  };
+  for (const auto &u : build.profile.units) {
+    add(u.family);
+    for (const auto &f : u.families) add(f.family);
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto &f : names) {
+    auto it = build.unsupported.find(f);
+    std::string lacks;
+    if (it != build.unsupported.end())
+      for (const auto &n : it->second) lacks += (lacks.empty() ? "lacks " : ", ") + n;
+    out.emplace_back(f, lacks);
+  }
+  return out;
 }
 
 }  // namespace smmu::cli

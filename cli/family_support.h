@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "slice_build.h"
+
 namespace smmu::cli {
 
 struct FamilyRow {
@@ -22,5 +24,9 @@ const std::vector<FamilyRow> &family_rows();
 // `unsupported` ("the tree does not define a, b (family pt-smmu)"); "" when it can.
 std::string unsupported_reason(const std::string &row,
                                const std::map<std::string, std::vector<std::string>> &unsupported);
+
+// Every family the build's profile declares, with "" when the tree supports it
+// or the functions (or files) it lacks.
+std::vector<std::pair<std::string, std::string>> family_status(const harness::SliceBuild &build);
 
 }  // namespace smmu::cli

@@ -24,6 +24,8 @@ const Subcommand kSubcommands[] = {
     {"lint", "list plain (not single-copy atomic) stores into live STE/CD/PTE memory", smmu::cli::cmd_lint},
     {"seq", "check a proposed update sequence written as text (.seq) against its expectations", smmu::cli::cmd_seq},
     {"merge", "join the JSON reports of 'kernel --shard K/N' into one report, in any format", smmu::cli::cmd_merge},
+    {"trees", "the kernel trees it can use (installed, cached, in Debian's archive) and their families", smmu::cli::cmd_trees},
+    {"cache", "list, verify (and repair) or clean the cache of trees and slices", smmu::cli::cmd_cache},
 };
 
 void usage(std::ostream &out) {

@@ -9,8 +9,14 @@ using harness::UserError;
 
 const char *kKernelOptionsHelp =
     "Kernel source (one of):\n"
-    "  --debian SERIES   Debian's linux-source-SERIES package, e.g. 6.12 or 6.1\n"
-    "                    (extracted once into the cache; scripts/setup installs it)\n"
+    "  --debian SERIES   Debian's linux-source-SERIES package: 6.1, 6.12, 7.2, 7.3.\n"
+    "                    The installed package when there is one (scripts/setup\n"
+    "                    installs 6.12 and 6.1), else fetched once from Debian's\n"
+    "                    archive with a private apt configuration in the cache\n"
+    "                    (7.3 from trixie-backports, 7.2 from sid); extracted once\n"
+    "  --debian SERIES=VERSION\n"
+    "                    a point release the archive still has, e.g. 6.12=6.12.115\n"
+    "                    ('smmu-check trees' lists them)\n"
     "  --src DIR         any kernel tree: a mainline checkout, a patched tree\n"
     "Build:\n"
     "  --cache DIR       where trees and slices are cached\n"
@@ -71,7 +77,7 @@ std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a) {
   if (!quiet) o.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
   std::filesystem::path cache = o.cache.empty() ? harness::default_cache_dir() : o.cache;
   if (!quiet && a.has("debian")) std::cerr << "smmu-check: kernel tree debian " << a.get("debian") << "\n";
-  harness::KernelTree tree = a.has("debian") ? harness::debian_tree(a.get("debian"), cache)
+  harness::KernelTree tree = a.has("debian") ? harness::debian_tree(a.get("debian"), cache, o.progress)
                                              : harness::source_tree(a.get("src"));
   auto runner = std::make_unique<harness::KernelRunner>(tree, o);
   if (!quiet)

@@ -48,7 +48,17 @@ RunResult run_entry(const LoadedSlice &so, const RunnableCase &c) {
 
 KernelRunner::KernelRunner(const KernelTree &tree, const BuildOptions &options)
     : tree_(tree), build_(build_slice(tree, options)) {
-  slice_ = std::make_unique<LoadedSlice>(build_.shared_object);
+  try {
+    slice_ = std::make_unique<LoadedSlice>(build_.shared_object);
+  } catch (const UserError &e) {
+    if (!build_.cached) throw;
+    // A cached slice that passed its quick check but does not load: rebuild it once.
+    if (options.progress) options.progress(std::string("note: ") + e.what() + "; building the slice again");
+    BuildOptions again = options;
+    again.force = true;
+    build_ = build_slice(tree, again);
+    slice_ = std::make_unique<LoadedSlice>(build_.shared_object);
+  }
 }
 
 std::vector<RunnableCase> KernelRunner::kunit_cases() const {

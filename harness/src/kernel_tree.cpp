@@ -6,6 +6,8 @@
 #include <sstream>
 #include <vector>
 
+#include "cache_manifest.h"
+#include "debian_archive.h"
 #include "file_lock.h"
 #include "subprocess.h"
 
@@ -61,30 +63,99 @@ fs::path default_cache_dir() {
   return fs::temp_directory_path() / "smmu-check";
 }
 
-KernelTree debian_tree(const std::string &series, const fs::path &cache) {
-  if (!std::regex_match(series, std::regex(R"(\d+\.\d+)")))
-    throw UserError("--debian expects a series such as 6.12 or 6.1, got '" + series + "'");
-  fs::path tarball = "/usr/src/linux-source-" + series + ".tar.xz";
-  if (const char *d = std::getenv("SMMU_CHECK_DEBIAN_SRC"); d && *d)
-    tarball = fs::path(d) / tarball.filename();
+namespace {
+
+// SERIES or SERIES=VERSION (an upstream release such as 6.12.115, or a Debian version).
+std::pair<std::string, std::string> parse_debian_spec(const std::string &spec) {
+  std::smatch m;
+  static const std::regex re(R"((\d+\.\d+)(?:=([0-9][0-9A-Za-z.+~:-]*))?)");
+  if (!std::regex_match(spec, m, re))
+    throw UserError("--debian expects a series such as 6.12 or 7.3, or a point release such as "
+                    "6.12=6.12.115, got '" + spec + "'");
+  std::string version = m[2];
+  if (!version.empty() && version.rfind(std::string(m[1]) + ".", 0) != 0 && version != m[1].str())
+    throw UserError("--debian " + spec + ": version " + version + " is not of series " + std::string(m[1]));
+  return {m[1], version};
+}
+
+std::string read_stamp(const fs::path &stamp) {
+  std::ifstream in(stamp);
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+// Extracts the needed paths of `tarball` into `root` through a temporary
+// directory, so a killed run leaves no half tree behind, then records a manifest.
+void extract(const fs::path &tarball, const std::string &series, const fs::path &root,
+             const std::function<void(const std::string &)> &progress) {
+  if (progress) progress("extracting " + tarball.filename().string() + " into the cache");
+  fs::path tmp = root.parent_path() / ".extracting";
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  std::vector<std::string> cmd = {"tar", "-xJf", tarball.string(), "-C", tmp.string()};
+  for (const auto &p : kExtract) cmd.push_back("linux-source-" + series + "/" + p);
+  ProcessResult r = run_process(cmd);
+  if (r.status != 0) throw UserError("extracting " + tarball.string() + " failed:\n" + r.output.substr(0, 2000));
+  fs::remove_all(root);
+  fs::rename(tmp / ("linux-source-" + series), root);
+  fs::remove_all(tmp);
+  write_manifest(root);
+}
+
+}  // namespace
+
+KernelTree debian_tree(const std::string &spec, const fs::path &cache,
+                       const std::function<void(const std::string &)> &progress) {
+  auto [series, wanted] = parse_debian_spec(spec);
+  fs::path installed = "/usr/src/linux-source-" + series + ".tar.xz";
+  if (const char *d = std::getenv("SMMU_CHECK_DEBIAN_SRC"); d && *d) installed = fs::path(d) / installed.filename();
   KernelTree t;
-  t.origin = "debian " + series;
-  t.root = cache / "trees" / ("debian-" + series) / ("linux-source-" + series);
-  fs::path stamp = t.root.parent_path() / ".extracted";
-  FileLock lock(cache / "trees" / (".lock-debian-" + series));
-  if (!fs::exists(stamp)) {
-    if (!fs::exists(tarball))
-      throw UserError(tarball.string() + " not found: install Debian's linux-source-" + series +
-                      " package (scripts/setup installs it)");
-    fs::create_directories(t.root.parent_path());
-    std::vector<std::string> cmd = {"tar", "-xJf", tarball.string(), "-C",
-                                    t.root.parent_path().string()};
-    for (const auto &p : kExtract) cmd.push_back("linux-source-" + series + "/" + p);
-    ProcessResult r = run_process(cmd);
-    if (r.status != 0)
-      throw UserError("extracting " + tarball.string() + " failed:\n" + r.output);
-    std::ofstream(stamp) << tarball.string() << "\n";
+  t.origin = "debian " + spec;
+  fs::path dir = cache / "trees" / ("debian-" + spec);
+  t.root = dir / ("linux-source-" + series);
+  fs::path stamp = dir / ".extracted";
+  fs::create_directories(dir);
+  FileLock lock(cache / "trees" / (".lock-debian-" + spec));
+  std::error_code ec;
+  const bool use_installed = wanted.empty() && fs::exists(installed, ec);
+  // Where the tree comes from, as the stamp records it: a changed package
+  // (a new point release installed) is extracted anew.
+  auto installed_id = [&] {
+    return "package " + installed.string() + " " + std::to_string(fs::file_size(installed)) + " " +
+           std::to_string(fs::last_write_time(installed).time_since_epoch().count());
+  };
+  auto obtain = [&] {
+    fs::remove(stamp, ec);
+    if (use_installed) {
+      extract(installed, series, t.root, progress);
+      std::ofstream(stamp) << installed_id() << "\n";
+      return;
+    }
+    if (const char *d = std::getenv("SMMU_CHECK_DEBIAN_SRC"); d && *d)
+      throw UserError(installed.string() + " not found (SMMU_CHECK_DEBIAN_SRC is set, so nothing is fetched)");
+    DebianArchive archive(cache / "apt", progress);
+    SourcePackage p = archive.pick(series, wanted);
+    fs::path tarball = archive.fetch_tarball(p, dir / ".download");
+    extract(tarball, series, t.root, progress);
+    fs::remove_all(dir / ".download");
+    std::ofstream(stamp) << "archive " << p.debian_version << "\n";
+  };
+  std::string recorded = fs::exists(stamp, ec) ? read_stamp(stamp) : "";
+  if (recorded.empty() || (use_installed && recorded != installed_id()) ||
+      (!use_installed && recorded.rfind("archive ", 0) != 0)) {
+    obtain();
+  } else {
+    auto problems = verify_manifest(t.root, VerifyDepth::Quick);
+    if (!problems.empty()) {
+      if (progress)
+        progress("note: the cached tree " + t.root.string() + " is damaged (" + problems[0] +
+                 (problems.size() > 1 ? ", and " + std::to_string(problems.size() - 1) + " more" : "") +
+                 "); extracting it again");
+      obtain();
+    }
   }
+  t.package = read_stamp(stamp);
   read_version(t);
   return t;
 }

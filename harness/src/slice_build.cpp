@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "cache_manifest.h"
 #include "file_lock.h"
 #include "slicer.h"
 #include "subprocess.h"
@@ -201,9 +202,13 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
   b.shared_object = b.dir / "slice.so";
   FileLock lock(cache / "slices" / (".lock-" + b.key));
   if (!options.force && fs::exists(b.shared_object)) {
-    b.cached = true;
-    b.unsupported = read_unsupported(b.dir / kUnsupportedFile);
-    return b;
+    auto problems = verify_manifest(b.dir, VerifyDepth::Quick);
+    if (problems.empty()) {
+      b.cached = true;
+      b.unsupported = read_unsupported(b.dir / kUnsupportedFile);
+      return b;
+    }
+    say(options, "note: the cached slice " + b.dir.string() + " is damaged (" + problems[0] + "); building it again");
   }
 
   fs::remove_all(b.dir);
@@ -332,6 +337,8 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
                     "the slice nor in the shim):\n" + r.output.substr(0, 2000) +
                     "  compiler log: " + (b.dir / "build.log").string());
   fs::rename(b.dir / "slice.so.tmp", b.shared_object);
+  log.close();  // the manifest records the log's final size
+  write_manifest(b.dir);
   return b;
 }
 

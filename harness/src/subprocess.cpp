@@ -10,7 +10,7 @@ extern char **environ;
 
 namespace smmu::harness {
 
-ProcessResult run_process(const std::vector<std::string> &argv) {
+ProcessResult run_process(const std::vector<std::string> &argv, const std::string &cwd) {
   ProcessResult result;
   int pipefd[2];
   if (pipe(pipefd) != 0) {
@@ -22,6 +22,7 @@ ProcessResult run_process(const std::vector<std::string> &argv) {
   posix_spawn_file_actions_adddup2(&actions, pipefd[1], 1);
   posix_spawn_file_actions_adddup2(&actions, pipefd[1], 2);
   posix_spawn_file_actions_addclose(&actions, pipefd[0]);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   std::vector<char *> args;
   for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
   args.push_back(nullptr);

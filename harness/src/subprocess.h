@@ -11,6 +11,7 @@ struct ProcessResult {
   std::string output;
 };
 
-ProcessResult run_process(const std::vector<std::string> &argv);
+// `cwd`: the directory the command runs in ("" = ours).
+ProcessResult run_process(const std::vector<std::string> &argv, const std::string &cwd = "");
 
 }  // namespace smmu::harness
