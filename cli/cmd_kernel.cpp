@@ -394,12 +394,21 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   k.engine = parse_engine(a.get("engine", "explicit"));
   k.options.clean_at_sync = a.has("clean-at-sync");
 
-  auto runner = open_kernel(a);
+  harness::KernelTree tree = open_tree(a);
+  std::unique_ptr<harness::KernelRunner> runner;
+  try {
+    runner = open_runner(a, tree);
+  } catch (const UserError &e) {
+    // Only lint can run without a slice: the other rows say unsupported, and why.
+    k.no_slice = e.what();
+    if (!a.has("quiet")) std::cerr << "smmu-check: the slice could not be built; only lint runs:\n" << e.what() << "\n";
+  }
+  k.tree = &tree;
   k.runner = runner.get();
   Report r;
-  r.tree = runner->tree().origin;
-  r.version = runner->tree().version;
-  r.root = std::filesystem::absolute(runner->tree().root).string();
+  r.tree = tree.origin;
+  r.version = tree.version;
+  r.root = std::filesystem::absolute(tree.root).string();
   for (const auto &m : k.models) r.models.push_back(m.name);
   r.engine = a.get("engine", "explicit");
   r.clean_at_sync = k.options.clean_at_sync;

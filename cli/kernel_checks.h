@@ -23,7 +23,9 @@ struct PlannedCheck {
 };
 
 struct KernelChecks {
-  const harness::KernelRunner *runner = nullptr;
+  const harness::KernelTree *tree = nullptr;
+  const harness::KernelRunner *runner = nullptr;  // null: the slice could not be built (lint still runs)
+  std::string no_slice;                           // why runner is null
   std::vector<models::Model> models;
   EngineChoice engine = EngineChoice::Explicit;
   checker::CheckOptions options;

@@ -67,23 +67,36 @@ OptionSpec kernel_options(std::vector<std::string> more_values, std::vector<std:
   return s;
 }
 
-std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a) {
-  if (a.has("debian") == a.has("src"))
-    throw UserError("name the kernel source with exactly one of --debian SERIES or --src DIR");
+namespace {
+
+harness::BuildOptions build_options(const Args &a) {
   harness::BuildOptions o;
   if (a.has("cache")) o.cache = a.get("cache");
   o.force = a.has("rebuild");
-  bool quiet = a.has("quiet");
-  if (!quiet) o.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
+  if (!a.has("quiet")) o.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
+  return o;
+}
+
+}  // namespace
+
+harness::KernelTree open_tree(const Args &a) {
+  if (a.has("debian") == a.has("src"))
+    throw UserError("name the kernel source with exactly one of --debian SERIES or --src DIR");
+  harness::BuildOptions o = build_options(a);
   std::filesystem::path cache = o.cache.empty() ? harness::default_cache_dir() : o.cache;
-  if (!quiet && a.has("debian")) std::cerr << "smmu-check: kernel tree debian " << a.get("debian") << "\n";
-  harness::KernelTree tree = a.has("debian") ? harness::debian_tree(a.get("debian"), cache, o.progress)
-                                             : harness::source_tree(a.get("src"));
-  auto runner = std::make_unique<harness::KernelRunner>(tree, o);
-  if (!quiet)
+  if (!a.has("quiet") && a.has("debian")) std::cerr << "smmu-check: kernel tree debian " << a.get("debian") << "\n";
+  return a.has("debian") ? harness::debian_tree(a.get("debian"), cache, o.progress)
+                         : harness::source_tree(a.get("src"));
+}
+
+std::unique_ptr<harness::KernelRunner> open_runner(const Args &a, const harness::KernelTree &tree) {
+  auto runner = std::make_unique<harness::KernelRunner>(tree, build_options(a));
+  if (!a.has("quiet"))
     std::cerr << "smmu-check: " << tree.origin << " (" << tree.version << "), slice "
               << runner->build().key << (runner->build().cached ? " (cached)" : "") << "\n";
   return runner;
 }
+
+std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a) { return open_runner(a, open_tree(a)); }
 
 }  // namespace smmu::cli

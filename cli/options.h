@@ -42,5 +42,8 @@ extern const char *kKernelOptionsHelp;
 
 // Builds (or reuses) and loads the slice for --debian/--src; progress on stderr.
 std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a);
+// The same in two steps, for commands that go on when the slice cannot be built.
+harness::KernelTree open_tree(const Args &a);
+std::unique_ptr<harness::KernelRunner> open_runner(const Args &a, const harness::KernelTree &tree);
 
 }  // namespace smmu::cli

@@ -33,12 +33,11 @@ void edit(const fs::path &file, const std::string &regex, const std::string &rep
 
 }  // namespace
 
-TEST(CliErrors, MissingDebianPackageSaysWhatInstallsIt) {
+TEST(CliErrors, SeriesDebianDoesNotHaveIsNamedWithWhatWasSearched) {
   auto r = run_cli({"kunit", "--debian", "9.99"});
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.out.find("/usr/src/linux-source-9.99.tar.xz not found"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("linux-source-9.99"), std::string::npos);
-  EXPECT_NE(r.out.find("scripts/setup"), std::string::npos);
+  EXPECT_NE(r.out.find("Debian's archive has no linux-source-9.99 in the system's suites, trixie-backports, sid"),
+            std::string::npos) << r.out;
 }
 
 TEST(CliErrors, SourceDirectoryThatIsNotAKernelTree) {
