@@ -206,6 +206,8 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     if (problems.empty()) {
       b.cached = true;
       b.unsupported = read_unsupported(b.dir / kUnsupportedFile);
+      for (const auto &[family, names] : b.unsupported)
+        say(options, "family " + family + " unsupported: the tree does not define " + join(names));
       return b;
     }
     say(options, "note: the cached slice " + b.dir.string() + " is damaged (" + problems[0] + "); building it again");
