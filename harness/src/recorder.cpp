@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 
+#include "kernel_arena.h"
 #include "kshim_hooks.h"
 
 namespace smmu::harness {
@@ -23,7 +24,11 @@ struct LastAlloc {
   bool zeroed = false;
   SourceLoc where;
 } g_last_alloc;
-std::map<uint64_t, uint64_t> g_allocations;  // address -> size
+struct Allocation {
+  uint64_t size = 0;
+  bool in_arena = false;  // else from the C heap (the arena was full)
+};
+std::map<uint64_t, Allocation> g_allocations;  // by address
 
 uint64_t addr_of(const volatile void *p) { return reinterpret_cast<uint64_t>(p); }
 
@@ -89,8 +94,10 @@ RecordingScope::~RecordingScope() {
 }
 
 void release_kernel_allocations() {
-  for (auto &[addr, size] : g_allocations) std::free(reinterpret_cast<void *>(addr));
+  for (auto &[addr, where] : g_allocations)
+    if (!where.in_arena) std::free(reinterpret_cast<void *>(addr));
   g_allocations.clear();
+  arena_reset();
 }
 
 }  // namespace smmu::harness
@@ -152,12 +159,17 @@ void kshim_cmo(const volatile void *p, kshim_size size, int kind, const char *fi
 void *kshim_alloc(kshim_size size, kshim_size align, int zero, const char *file, int line) {
   if (align < 16) align = 16;
   size_t rounded = (size + align - 1) / align * align;
-  void *p = std::aligned_alloc(align, rounded ? rounded : align);
+  bool in_arena = true;
+  void *p = arena_alloc(rounded ? rounded : align, align);
+  if (!p) {
+    in_arena = false;
+    p = std::aligned_alloc(align, rounded ? rounded : align);
+  }
   if (!p) return nullptr;
   // Fresh memory holds somebody's old bytes. 0xA5 has bit 0 set, so an
   // unzeroed page-table page looks full of valid descriptors.
   std::memset(p, zero ? 0 : 0xA5, rounded);
-  g_allocations[addr_of(p)] = rounded;
+  g_allocations[addr_of(p)] = {rounded, in_arena};
   g_last_alloc = {addr_of(p), size, zero != 0, loc(file, line)};
   return p;
 }
@@ -169,17 +181,19 @@ void kshim_free(const void *p, const char *file, int line) {
   if (g_trace) {
     bool fetchable = false;
     for (auto &d : g_trace->descs)
-      if (d.live && d.base >= it->first && d.base < it->first + it->second) {
+      if (d.live && d.base >= it->first && d.base < it->first + it->second.size) {
         d.live = false;
         fetchable = true;
       }
     if (fetchable) {
       Event &e = push(EventKind::Free, file, line);
       e.addr = it->first;
-      e.size = it->second;
+      e.size = it->second.size;
     }
   }
-  std::free(const_cast<void *>(p));
+  // Arena memory is not reused within a run: a freed table keeps its bytes,
+  // as a page nobody has reallocated yet would.
+  if (!it->second.in_arena) std::free(const_cast<void *>(p));
   g_allocations.erase(it);
 }
 
