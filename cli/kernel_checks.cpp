@@ -214,8 +214,8 @@ void add_semantics_notes(const KernelChecks &k, std::vector<ReportItem> &items) 
     for (auto &it : items) it.notes.insert(it.notes.begin(), n);
 }
 
-// One KUnit case or writer scenario: every STE/CD update of its run, one
-// verdict per model (the first violation names it).
+// One KUnit case: every STE/CD update of its run, one verdict per model (the
+// first violation names it).
 std::vector<ReportItem> check_kunit(const KernelChecks &k, const PlannedCheck &c, size_t row,
                                     const std::vector<models::Model> &models) {
   const harness::KernelRunner &runner = *k.runner;
@@ -451,7 +451,7 @@ std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> 
   }
   // The writer's own scenarios (ste_*, cd_*: attach, detach, CD install, ...)
   // on a tree with no sweep grid (6.1's arm_smmu_write_strtab_ent): each
-  // scenario's STE/CD updates are judged as a KUnit case's are. Where the
+  // scenario's STE or CD updates, one item each (check_writer). Where the
   // sweep grid exists it covers every transition those scenarios make.
   if (!scenarios.count("sweep_ste_pairs")) {
     bool any = false;
