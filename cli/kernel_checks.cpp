@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -229,41 +230,60 @@ std::vector<ReportItem> check_kunit(const KernelChecks &k, const PlannedCheck &c
   return items;
 }
 
+// The note the 6.1 glue puts before a CD update that no STE can reach
+// (harness/kdrivers/arm_smmu_v3_61_glue.c, KSHIM61_UNREACHABLE_CD).
+const char *kUnreachableCd = "CD written while no STE points at its table";
+
+// An update's name: the note before it, else the nearest earlier step note
+// (a CD the glue marked unfetchable may sit between a step and its STE update).
+std::string update_name(const harness::Trace &t, const std::vector<checker::EntryUpdate> &updates, size_t i) {
+  if (i < updates.size() && !updates[i].label.empty()) return updates[i].label;
+  size_t begins = 0, at = t.events.size();
+  for (size_t e = 0; e < t.events.size() && at == t.events.size(); ++e)
+    if (t.events[e].kind == harness::EventKind::UpdateBegin && begins++ == i) at = e;
+  for (size_t e = at; e-- > 0;)
+    if (t.events[e].kind == harness::EventKind::Note && t.events[e].text.rfind(kUnreachableCd, 0) != 0)
+      return t.events[e].text;
+  return "update " + std::to_string(i + 1);
+}
+
+// Why an update of a run is not judged in a row ("" = it is).
+using SkipUpdate = std::function<std::string(const checker::EntryUpdate &)>;
+
 // One item per STE/CD update of a driver's run (a sweep's pairs, a writer
-// scenario's attach/detach/CD steps), named by the note before it.
-// only: judge the updates of that descriptor kind alone (the others are named in a note).
+// scenario's attach/detach/CD steps), named by the note before it. Updates
+// `skip` names are left out, and each item's notes say how many and why.
 std::vector<ReportItem> update_items(const KernelChecks &k, const PlannedCheck &c, size_t row,
                                      const std::vector<models::Model> &models, const harness::RunResult &run,
-                                     std::optional<harness::DescKind> only = std::nullopt) {
+                                     const SkipUpdate &skip = nullptr) {
   const harness::KernelRunner &runner = *k.runner;
   if (run.status != harness::RunStatus::Pass)
     return unknown_items(c, row, models,
                          c.targets[0] + ": the " + c.family + " driver failed (" + harness::to_string(run.status) +
                              "); see 'smmu-check trace " + c.targets[0] + "'");
   std::vector<checker::EntryUpdate> updates = checker::extract_entry_updates(run.trace);
+  std::vector<std::string> why(updates.size());
+  std::map<std::string, int> skipped;
+  for (size_t i = 0; skip && i < updates.size(); ++i)
+    if (!(why[i] = skip(updates[i])).empty()) ++skipped[why[i]];
   // A cell with no items would read as a pass.
   if (updates.empty())
     return unknown_items(c, row, models, c.targets[0] + ": the run holds no STE/CD update to judge");
+  if (std::none_of(why.begin(), why.end(), [](const std::string &w) { return w.empty(); }))
+    return unknown_items(c, row, models, c.targets[0] + ": the run holds no update this row judges");
   Refs refs(run.trace, runner.tree().root);
   std::vector<ReportItem> items;
   for (const auto &m : models) {
     std::vector<checker::Verdict> each = check_each(run.trace, m, *k.entry, k.engine, k.options);
     for (size_t i = 0; i < each.size(); ++i) {
-      if (only && i < updates.size() && updates[i].kind != *only) continue;
+      if (i < why.size() && !why[i].empty()) continue;
       ReportItem it = entry_item(c, row, m.name, each[i], run.trace, updates, refs);
-      it.item = i < updates.size() && !updates[i].label.empty() ? updates[i].label : "update " + std::to_string(i + 1);
+      it.item = update_name(run.trace, updates, i);
       items.push_back(std::move(it));
     }
   }
-  if (only && items.empty())
-    return unknown_items(c, row, models, c.targets[0] + ": the run holds no update of the entry this row judges");
-  size_t others = 0;
-  for (const auto &u : updates) others += only && u.kind != *only;
-  if (others)
-    for (auto &it : items)
-      it.notes.push_back(std::to_string(others) + " update(s) of the other entry kind (the scenario's set-up) are "
-                         "not judged in this row; the writer/" + std::string(*only == harness::DescKind::Cd ? "ste" : "cd") +
-                         "_* rows judge those transitions");
+  for (const auto &[reason, n] : skipped)
+    for (auto &it : items) it.notes.push_back(std::to_string(n) + " update(s) not judged in this row: " + reason);
   add_semantics_notes(k, items);
   return items;
 }
@@ -273,22 +293,29 @@ std::vector<ReportItem> check_sweep_pairs(const KernelChecks &k, const PlannedCh
   return update_items(k, c, row, models, k.runner->run(k.runner->find(c.targets[0])));
 }
 
-// A writer scenario's updates, as a sweep's. A CD the driver initialised
-// while no STE pointed at its table is not an update (the glue logs it); the
-// STE update publishes it, which only cache maintenance can break: under a
-// cacheable model nothing here has checked that, so such a pass is unknown.
+// A writer scenario's updates, as a sweep's: writer/ste_* judges the STE
+// updates, writer/cd_* the CD updates (a CD scenario's attach is an STE
+// transition the ste_* rows already make). A CD written while no STE pointed
+// at its table (a domain's first CD, at finalise) cannot be fetched, so it is
+// not judged; the STE update publishes it, which only cache maintenance can
+// break: under a cacheable model nothing here checked that, so a pass there
+// becomes unknown.
 std::vector<ReportItem> check_writer(const KernelChecks &k, const PlannedCheck &c, size_t row,
                                      const std::vector<models::Model> &models) {
   harness::RunResult run = k.runner->run(k.runner->find(c.targets[0]));
-  // writer/ste_* judges the scenario's STE updates, writer/cd_* its CD updates:
-  // a CD scenario's attach is an STE transition the ste_* rows already make.
   harness::DescKind kind = c.targets[0].rfind("cd_", 0) == 0 ? harness::DescKind::Cd : harness::DescKind::Ste;
-  std::vector<ReportItem> items = update_items(k, c, row, models, run, kind);
-  const std::vector<std::string> &log = run.trace.log;
-  bool unpublished_cd = std::any_of(log.begin(), log.end(), [](const std::string &l) {
-    return l.find("CD initialised before any STE points at its table") != std::string::npos;
+  bool unreachable = false;
+  std::vector<ReportItem> items = update_items(k, c, row, models, run, [&](const checker::EntryUpdate &u) {
+    bool unfetchable = u.label.rfind(kUnreachableCd, 0) == 0;
+    unreachable |= unfetchable;
+    if (u.kind != kind)
+      return std::string("the ") + (kind == harness::DescKind::Cd ? "STE" : "CD") +
+             " updates of the scenario's set-up (the writer/" + (kind == harness::DescKind::Cd ? "ste" : "cd") +
+             "_* rows judge those transitions)";
+    if (unfetchable) return std::string("a CD written while no STE pointed at its table (the SMMU cannot fetch it)");
+    return std::string();
   });
-  if (!unpublished_cd) return items;
+  if (!unreachable) return items;
   for (auto &it : items) {
     auto m = std::find_if(models.begin(), models.end(), [&](const models::Model &x) { return x.name == it.model; });
     if (m == models.end() || m->coherency != models::Coherency::Cacheable || it.verdict != "pass") continue;
