@@ -16,8 +16,8 @@
 namespace smmu::cli {
 
 struct PlannedCheck {
-  std::string check;                 // kunit/CASE, sweep/ste, sweep/cd, sweep/l1, pt/SCENARIO, lint
-  std::string family;                // kunit, sweep, pt, lint
+  std::string check;                 // kunit/CASE, writer/SCENARIO, sweep/ste, sweep/cd, sweep/l1, pt/SCENARIO, lint
+  std::string family;                // kunit, writer, sweep, pt, lint
   std::vector<std::string> targets;  // the KUnit case or scenarios it runs
   std::string unsupported;           // non-empty: the tree cannot run it, and why
 };

@@ -199,6 +199,48 @@ static void arm_smmu_write_strtab_ent(struct arm_smmu_master *master, u32 sid, _
 	kshim61_update_depth--;
 }
 
+#define KSHIM61_UNREACHABLE_CD "CD written while no STE points at its table (not observable)"
+
+/* Does one of these STEs, as the CPU holds it, take its CDs from the table at cdtab? */
+static bool kshim61_stes_point_at(const __le64 *ste, unsigned int n, dma_addr_t cdtab)
+{
+	for (unsigned int i = 0; i < n; i++, ste += STRTAB_STE_DWORDS) {
+		u64 q0 = le64_to_cpu(ste[0]);
+
+		/* CONFIG 0b1x1: stage 1 translates (S1_TRANS, or nested). */
+		if ((q0 & STRTAB_STE_0_V) && (FIELD_GET(STRTAB_STE_0_CFG, q0) & 5) == 5 &&
+		    (q0 & STRTAB_STE_0_S1CTXPTR_MASK) == (cdtab & STRTAB_STE_0_S1CTXPTR_MASK))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Can the SMMU fetch this domain's CDs? Only through an STE that points at
+ * the CD table. The driver's own answer (arm_smmu_sync_cd) is the domain's
+ * attached masters; we also scan the stream table, so that an STE the
+ * driver forgot is not missed. A domain that is being finalised (its first
+ * CD written before attach installs the STE) has neither.
+ */
+static bool kshim61_cd_table_reachable(struct arm_smmu_domain *smmu_domain)
+{
+	struct arm_smmu_device *smmu = smmu_domain->smmu;
+	struct arm_smmu_strtab_cfg *cfg = &smmu->strtab_cfg;
+	dma_addr_t cdtab = smmu_domain->s1_cfg.cdcfg.cdtab_dma;
+
+	if (!list_empty(&smmu_domain->devices))
+		return true;
+	if (!(smmu->features & ARM_SMMU_FEAT_2_LVL_STRTAB))
+		return cfg->strtab && kshim61_stes_point_at(cfg->strtab, cfg->num_l1_ents, cdtab);
+	for (unsigned int i = 0; i < cfg->num_l1_ents; i++) {
+		struct arm_smmu_strtab_l1_desc *d = &cfg->l1_desc[i];
+
+		if (d->l2ptr && kshim61_stes_point_at(d->l2ptr, 1u << (d->span - 1), cdtab))
+			return true;
+	}
+	return false;
+}
+
 int arm_smmu_write_ctx_desc(struct arm_smmu_domain *smmu_domain, int ssid,
 			    struct arm_smmu_ctx_desc *cd)
 {
@@ -223,6 +265,15 @@ int arm_smmu_write_ctx_desc(struct arm_smmu_domain *smmu_domain, int ssid,
 		return __kshim_real_arm_smmu_write_ctx_desc(smmu_domain, ssid, cd);
 	kshim61_register(cdptr, sizeof(target), KSHIM_DESC_CD, "cd#");
 
+	/*
+	 * No STE points at the CD table yet: the SMMU cannot fetch this CD, so
+	 * this is initialisation, not an update it could observe. It is still
+	 * bracketed (the trace shows the protocol); this note names it, and
+	 * cli/kernel_checks.cpp keys on the note's text to leave it unjudged.
+	 */
+	if (!kshim61_cd_table_reachable(smmu_domain))
+		kshim_note(KSHIM61_UNREACHABLE_CD, __FILE__, __LINE__);
+
 	memcpy(target, cdptr, sizeof(target));
 	kshim61_quiet++;
 	kshim61_cd_scratch = target;
@@ -236,4 +287,34 @@ int arm_smmu_write_ctx_desc(struct arm_smmu_domain *smmu_domain, int ssid,
 	kshim_update_end(NULL, 0);
 	kshim61_update_depth--;
 	return ret;
+}
+
+/* ---- what an entry means, for the checker ---- */
+
+/*
+ * 6.1 has no arm_smmu_get_ste_used / arm_smmu_get_cd_used. The checker needs
+ * the bits the SMMU acts on (cli/kernel_semantics.cpp loads these two when the
+ * tree has none of its own), so we claim the most it could read: of an
+ * invalid entry only V, of a valid one every bit. Any two entries the SMMU
+ * could tell apart differ here too, so this can add violations, never hide
+ * one. V is the tree's own STRTAB_STE_0_V / CTXDESC_CD_0_V.
+ */
+static void kshim61_all_bits_if_valid(const __le64 *ent, __le64 *used, u64 v, size_t qwords)
+{
+	if (le64_to_cpu(ent[0]) & v) {
+		memset(used, 0xff, qwords * sizeof(*used));
+		return;
+	}
+	memset(used, 0, qwords * sizeof(*used));
+	used[0] = cpu_to_le64(v);
+}
+
+void kshim_conservative_ste_used(const __le64 *ent, __le64 *used)
+{
+	kshim61_all_bits_if_valid(ent, used, STRTAB_STE_0_V, STRTAB_STE_DWORDS);
+}
+
+void kshim_conservative_cd_used(const __le64 *ent, __le64 *used)
+{
+	kshim61_all_bits_if_valid(ent, used, CTXDESC_CD_0_V, CTXDESC_CD_DWORDS);
 }

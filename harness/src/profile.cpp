@@ -140,7 +140,7 @@ Profile writer_strtab_ent_profile() {
   drv.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
   drv.prelude_headers = {"arm_smmu_v3_61_glue.h"};
   // scenarios_61.c is glue too: the scenarios call the driver's static functions.
-  drv.glue = {"arm_smmu_v3_61_glue.c", "scenarios_61.c"};
+  drv.glue = {"arm_smmu_v3_61_glue.c", "scenarios_61.c", "scenarios_61_walk.c"};
   p.units.push_back(drv);
 
   // attach_dev asks the SVA code whether the master has SVA enabled.
@@ -152,7 +152,8 @@ Profile writer_strtab_ent_profile() {
   p.units.push_back(sva);
   p.units.push_back(io_pgtable_units_arm());
   p.units.push_back(io_pgtable_unit());
-  p.drivers = {"runtime.c"};
+  // io-pgtable-arm through its public ops, as on 6.12 (the pt/iopt_* rows).
+  p.drivers = {"runtime.c", "scenarios_612_io_pgtable.c"};
   return p;
 }
 
