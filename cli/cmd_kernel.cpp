@@ -43,10 +43,15 @@ const char *kHelp =
     "Builds the slice of the tree and runs every check it supports, under each\n"
     "model, into one table (rows: checks; columns: models):\n"
     "  kunit/CASE    each update of the tree's KUnit test (as 'kunit --model')\n"
+    "  writer/SCEN   trees without a KUnit test or sweep (6.1): each writer\n"
+    "                scenario's STE/CD updates\n"
     "  sweep/ste     every pair of the STE grid written by the real writer, one\n"
     "  sweep/cd      row per family ('sweep'); sweep/l1: level-2 table publication\n"
     "  pt/SCENARIO   each io-pgtable-arm scenario against the walker ('pt')\n"
     "  lint          plain stores into live descriptors ('lint'); no model changes it\n"
+    "A row the tree cannot run (it lacks a function its family needs) says\n"
+    "'unsupported' and names what is missing; it does not fail the gate unless\n"
+    "--expect requires it.\n"
     "A cell is pass, the violation kind (torn, misordered, stale), unknown, or for\n"
     "a row of many pairs the kinds and how many pairs fail ('torn+stale 147/272').\n"
     "Then one line for each cell that does not pass, with the reason and the\n"
@@ -60,7 +65,7 @@ const char *kOptionsHelp =
     "  --model LIST      comma-separated model specs (default coherent, nc,\n"
     "                    cacheable-64, cacheable-byte, coherent+plain-tear32); see\n"
     "                    'smmu-check models'\n"
-    "  --only LIST       comma-separated families (kunit, sweep, pt, lint) or check\n"
+    "  --only LIST       comma-separated families (kunit, writer, sweep, pt, lint) or check\n"
     "                    globs (pt/iopt_*, kunit/write_cd_*)\n"
     "  --engine E        STE/CD checks: explicit (default), z3, or both (cross-checked)\n"
     "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
@@ -383,8 +388,9 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   if (a.has("only"))
     for (const auto &o : split(only, ','))
       if (o.empty() || (o.find_first_of("/*?[") == std::string::npos && o != "kunit" && o != "sweep" &&
-                        o != "pt" && o != "lint"))
-        throw UserError("--only expects families (kunit, sweep, pt, lint) or check globs (pt/iopt_*), got '" + o + "'");
+                        o != "pt" && o != "lint" && o != "writer"))
+        throw UserError("--only expects families (kunit, writer, sweep, pt, lint) or check globs (pt/iopt_*), got '" + o +
+                        "'");
 
   KernelChecks k;
   std::set<std::string> names;

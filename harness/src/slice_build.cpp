@@ -190,12 +190,15 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
       for (const auto &r : f.roots) h.add(r);
     }
     for (const auto &t : u.tree_headers) h.add(read_file(tree.root / t));
+    for (const auto &g : u.glue) h.add(g);  // which glue files, not only their contents
+    for (const auto &g : u.prelude_headers) h.add(g);
   }
   for (const auto &r : slice_header_closure(tree, p).staged) {
     h.add(r.include_name);
     h.add(read_file(tree.root / r.tree_path));
   }
   for (const auto &d : p.defines) h.add(d);
+  for (const auto &d : p.drivers) h.add(d);
   h.add_tree(harness_data_dir());
   b.key = h.hex();
   b.dir = cache / "slices" / b.key;
