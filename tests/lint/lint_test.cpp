@@ -20,11 +20,12 @@ namespace {
 
 const char *kDemo = "drivers/demo/lint_demo.c";
 
-LintResult lint_demo(const std::string &checks = "smmu-*") {
+LintResult lint_demo(const std::string &checks = "smmu-*", const std::string &also_include = "") {
   smmu::harness::SliceRequest r;
   r.tree_root = std::string(SMMU_TEST_DATA_DIR) + "/lint";
   r.file = kDemo;
   r.prelude = {"#include \"" + (r.tree_root / "lint_demo.h").string() + "\""};
+  if (!also_include.empty()) r.prelude.push_back("#include \"" + (r.tree_root / also_include).string() + "\"");
   r.resource_dir = SMMU_CLANG_RESOURCE_DIR_FOR_TESTS;
   r.clang_args = {"-std=gnu11"};
   LintResult out;
@@ -169,6 +170,27 @@ TEST(LintDemo, AllFindingsInOrderInClangTidyFormat) {
   EXPECT_NE(text.rfind("\n6 warnings in 1 file (1 file checked)\n"), std::string::npos) << text;
 }
 
+// ---- a file that does not parse is not checked ----
+
+TEST(LintParseFailure, FatalErrorMeansNotCheckedWithTheFirstError) {
+  LintResult r = lint_demo("smmu-*", "drivers/demo/lint_demo_broken.h");
+  EXPECT_TRUE(r.files.empty()) << dump(r);
+  EXPECT_TRUE(r.findings.empty()) << "findings of an unreliable AST are not reported\n" << dump(r);
+  ASSERT_EQ(r.not_checked.size(), 1u) << dump(r);
+  EXPECT_EQ(r.not_checked[0].file, kDemo);
+  EXPECT_EQ(r.not_checked[0].first_error,
+            "drivers/demo/lint_demo_broken.h:3:10: fatal error: "
+            "'linux/smmu_check_no_such_header.h' file not found");
+  std::string text = dump(r);
+  EXPECT_NE(text.find("drivers/demo/lint_demo.c: error: not checked: the file did not parse; first "
+                      "error: drivers/demo/lint_demo_broken.h:3:10: fatal error: "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.rfind("\n0 warnings in 0 files (0 files checked, 1 file not checked (parse errors))\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(LintChecks, RegisteredOnceWithGlobFilters) {
   std::vector<std::string> names;
   for (const auto &c : available_checks()) names.push_back(c.name);
@@ -200,6 +222,9 @@ TEST(Lint612, IoPgtableArmPlainStoresAndNothingInTheMakeFunctions) {
   // The 6.9+ writer publishes STEs and CDs only through entry_set's WRITE_ONCE.
   EXPECT_TRUE(wheres(r, "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c").empty()) << dump(r);
   EXPECT_EQ(r.files.size(), 2u);
+  // Errors against the shim that clang recovers from leave a file checked.
+  EXPECT_FALSE(r.parse_errors.empty());
+  EXPECT_TRUE(r.not_checked.empty()) << r.not_checked[0].first_error;
 }
 
 TEST(Lint61, StrtabEntAndCtxDescPlainStores) {
@@ -266,5 +291,62 @@ TEST(LintCli, ApplyingTheFixItsLeavesNoFinding) {
   auto r = run_cli({"lint", "--src", tree.string(), "--quiet"});
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("0 warnings in 0 files (2 files checked)"), std::string::npos) << r.out;
+  fs::remove_all(tree);
+}
+
+// As on 7.3, whose arm-smmu-v3.h includes a header the shim lacks: the driver
+// does not parse and must not be counted as checked. io-pgtable-arm.c, fixed,
+// has no finding, so only the file not checked decides the exit status.
+TEST(LintCli, FileThatDoesNotParseIsNotCheckedAndFailsUnlessAllowed) {
+  const auto &k = smmu::testing::kernel("6.12");
+  fs::path tree =
+      fs::temp_directory_path() / ("smmu-check-lint-unparsed-" + std::to_string(getpid()));
+  fs::remove_all(tree);
+  fs::copy(k.tree().root, tree, fs::copy_options::recursive);
+  const std::string header = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h";
+  std::stringstream ss;
+  ss << std::ifstream(tree / header).rdbuf();
+  std::string text = ss.str();
+  int line = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+  std::ofstream(tree / header, std::ios::app) << "#include <linux/smmu_check_no_such_header.h>\n";
+  fs::path pgt = tree / "drivers/iommu/io-pgtable-arm.c";
+  ss.str("");
+  ss << std::ifstream(pgt).rdbuf();
+  text = ss.str();
+  for (const char *store :
+       {"ptep[i] = 0", "ptep[i] = pte | paddr_to_iopte(paddr + i * sz, data)"}) {
+    std::string s = store;
+    size_t at = text.find(s);
+    ASSERT_NE(at, std::string::npos) << s;
+    size_t eq = s.find(" = ");
+    text.replace(at, s.size(), "WRITE_ONCE(" + s.substr(0, eq) + ", " + s.substr(eq + 3) + ")");
+  }
+  std::ofstream(pgt) << text;
+  const std::string first_error = header + ":" + std::to_string(line) +
+                                  ":10: fatal error: 'linux/smmu_check_no_such_header.h' file not found";
+
+  auto r = run_cli({"lint", "--src", tree.string(), "--quiet"});
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c: error: not checked: the file "
+                       "did not parse; first error: " + first_error + "\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("0 warnings in 0 files (1 file checked, 1 file not checked (parse errors))"),
+            std::string::npos)
+      << r.out;
+
+  auto allowed = run_cli({"lint", "--src", tree.string(), "--quiet", "--allow-parse-errors"});
+  EXPECT_EQ(allowed.status, 0) << allowed.out;
+  EXPECT_NE(allowed.out.find("1 file checked, 1 file not checked (parse errors)"), std::string::npos)
+      << allowed.out;
+
+  auto json = run_cli({"lint", "--src", tree.string(), "--quiet", "--format", "json"});
+  EXPECT_EQ(json.status, 1) << json.out;
+  EXPECT_NE(json.out.find("\"files\":[\"drivers/iommu/io-pgtable-arm.c\"]"), std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find("\"not_checked\":[{\"file\":\"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c\","
+                          "\"first_error\":\"" + first_error + "\"}]"),
+            std::string::npos)
+      << json.out;
   fs::remove_all(tree);
 }
