@@ -50,6 +50,13 @@ const Finding *on_line(const LintResult &r, const std::string &file, unsigned li
   return nullptr;
 }
 
+// "file:line:col" of the assignment on a kernel line found by content: clang
+// reports an assignment at its '='.
+std::string assignment_at(const std::string &series, const std::string &file, int line) {
+  return file + ":" + std::to_string(line) + ":" +
+         std::to_string(smmu::testing::kernel_column(series, file, line, " = ") + 1);
+}
+
 std::string dump(const LintResult &r) {
   std::ostringstream s;
   print_text(s, r);
@@ -208,13 +215,14 @@ TEST(LintChecks, RegisteredOnceWithGlobFilters) {
 TEST(Lint612, IoPgtableArmPlainStoresAndNothingInTheMakeFunctions) {
   LintResult r = lint_tree(smmu::testing::kernel("6.12").tree(), CheckFilter());
   const std::string pgt = "drivers/iommu/io-pgtable-arm.c";
-  const Finding *clear = on_line(r, pgt, 292), *init = on_line(r, pgt, 318);
+  const int clear_line = smmu::testing::clear_pte_line("6.12"), init_line = smmu::testing::init_pte_line("6.12");
+  const Finding *clear = on_line(r, pgt, clear_line), *init = on_line(r, pgt, init_line);
   ASSERT_NE(clear, nullptr) << dump(r);
   ASSERT_NE(init, nullptr) << dump(r);
-  EXPECT_EQ(where(*clear), pgt + ":292:11");
+  EXPECT_EQ(where(*clear), assignment_at("6.12", pgt, clear_line));
   EXPECT_EQ(clear->function, "__arm_lpae_clear_pte");
   EXPECT_EQ(clear->fixit->replacement, "WRITE_ONCE(ptep[i], 0)");
-  EXPECT_EQ(where(*init), pgt + ":318:11");
+  EXPECT_EQ(where(*init), assignment_at("6.12", pgt, init_line));
   EXPECT_EQ(init->function, "__arm_lpae_init_pte");
   EXPECT_EQ(init->fixit->replacement,
             "WRITE_ONCE(ptep[i], pte | paddr_to_iopte(paddr + i * sz, data))");
@@ -230,22 +238,32 @@ TEST(Lint612, IoPgtableArmPlainStoresAndNothingInTheMakeFunctions) {
 TEST(Lint61, StrtabEntAndCtxDescPlainStores) {
   LintResult r = lint_tree(smmu::testing::kernel("6.1").tree(), CheckFilter());
   const std::string drv = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c";
-  for (unsigned line : {1345u, 1346u, 1348u, 1363u, 1372u, 1382u, 1391u, 1397u}) {
-    const Finding *f = on_line(r, drv, line);
-    ASSERT_NE(f, nullptr) << line << "\n" << dump(r);
-    EXPECT_EQ(f->function, "arm_smmu_write_strtab_ent") << line;
+  // The stores, found by content: each needle searched from the line of the one before.
+  auto line = [&](const std::vector<std::string> &needles) -> unsigned {
+    return smmu::testing::kernel_line_after("6.1", drv, needles);
+  };
+  const std::string ent = "static void arm_smmu_write_strtab_ent(", ctx = "int arm_smmu_write_ctx_desc(";
+  const unsigned abort_q0 = line({ent, "dst[0] = cpu_to_le64(val);"});
+  const unsigned stalld = line({ent, "dst[1] |= cpu_to_le64(STRTAB_STE_1_S1STALLD);"});
+  for (unsigned l : {abort_q0, line({ent, "dst[1] = cpu_to_le64(FIELD_PREP(STRTAB_STE_1_SHCFG,"}),
+                     line({ent, "dst[2] = 0;"}), line({ent, "if (s1_cfg) {", "dst[1] = cpu_to_le64("}), stalld,
+                     line({ent, "if (s2_cfg) {", "dst[2] = cpu_to_le64("}), line({ent, "dst[3] = cpu_to_le64("}),
+                     line({ent, "dst[1] |= cpu_to_le64(FIELD_PREP(STRTAB_STE_1_EATS,"})}) {
+    const Finding *f = on_line(r, drv, l);
+    ASSERT_NE(f, nullptr) << l << "\n" << dump(r);
+    EXPECT_EQ(f->function, "arm_smmu_write_strtab_ent") << l;
   }
-  for (unsigned line : {1107u, 1108u, 1109u}) {
-    const Finding *f = on_line(r, drv, line);
-    ASSERT_NE(f, nullptr) << line << "\n" << dump(r);
-    EXPECT_EQ(f->function, "arm_smmu_write_ctx_desc") << line;
+  for (unsigned l : {line({ctx, "cdptr[1] = "}), line({ctx, "cdptr[2] = 0;"}), line({ctx, "cdptr[3] = "})}) {
+    const Finding *f = on_line(r, drv, l);
+    ASSERT_NE(f, nullptr) << l << "\n" << dump(r);
+    EXPECT_EQ(f->function, "arm_smmu_write_ctx_desc") << l;
     EXPECT_EQ(f->check, "smmu-descriptor-plain-store");
   }
-  EXPECT_EQ(on_line(r, drv, 1372)->check, "smmu-descriptor-plain-rmw");
-  EXPECT_EQ(on_line(r, drv, 1345)->fixit->replacement, "WRITE_ONCE(dst[0], cpu_to_le64(val))");
-  // WRITE_ONCE(dst[0], ...) at 1402 and WRITE_ONCE(cdptr[0], ...) at 1141 are not findings.
-  EXPECT_EQ(on_line(r, drv, 1402), nullptr);
-  EXPECT_EQ(on_line(r, drv, 1141), nullptr);
+  EXPECT_EQ(on_line(r, drv, stalld)->check, "smmu-descriptor-plain-rmw");
+  EXPECT_EQ(on_line(r, drv, abort_q0)->fixit->replacement, "WRITE_ONCE(dst[0], cpu_to_le64(val))");
+  // WRITE_ONCE(dst[0], ...) and WRITE_ONCE(cdptr[0], ...) are not findings.
+  EXPECT_EQ(on_line(r, drv, line({ent, "WRITE_ONCE(dst[0], cpu_to_le64(val));"})), nullptr);
+  EXPECT_EQ(on_line(r, drv, line({ctx, "WRITE_ONCE(cdptr[0], cpu_to_le64(val));"})), nullptr);
 }
 
 // ---- the CLI ----
@@ -253,14 +271,20 @@ TEST(Lint61, StrtabEntAndCtxDescPlainStores) {
 TEST(LintCli, ExitStatusAndOutput) {
   auto found = run_cli({"lint", "--debian", "6.12", "--quiet"});
   EXPECT_EQ(found.status, 1) << found.out;
-  EXPECT_NE(found.out.find("drivers/iommu/io-pgtable-arm.c:292:11: warning: "), std::string::npos)
+  const std::string pgt = "drivers/iommu/io-pgtable-arm.c";
+  EXPECT_NE(found.out.find(assignment_at("6.12", pgt, smmu::testing::clear_pte_line("6.12")) + ": warning: "),
+            std::string::npos)
       << found.out;
   EXPECT_NE(found.out.find("2 warnings in 1 file (2 files checked)"), std::string::npos)
       << found.out;
 
   auto json = run_cli({"lint", "--debian", "6.12", "--quiet", "--format", "json"});
   EXPECT_EQ(json.status, 1);
-  EXPECT_NE(json.out.find("\"line\":318,\"column\":11"), std::string::npos) << json.out;
+  const int init_line = smmu::testing::init_pte_line("6.12");
+  EXPECT_NE(json.out.find("\"line\":" + std::to_string(init_line) + ",\"column\":" +
+                          std::to_string(smmu::testing::kernel_column("6.12", pgt, init_line, " = ") + 1) + ","),
+            std::string::npos)
+      << json.out;
 
   EXPECT_EQ(run_cli({"lint", "--debian", "6.12", "--format", "xml"}).status, 2);
   EXPECT_EQ(run_cli({"lint", "--debian", "6.12", "--checks", "-*"}).status, 2);
