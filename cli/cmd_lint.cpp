@@ -11,14 +11,17 @@ namespace smmu::cli {
 namespace {
 
 const char *kHelp =
-    "usage: smmu-check lint (--debian SERIES | --src DIR) [--format text|json] [--checks LIST]\n\n"
+    "usage: smmu-check lint (--debian SERIES | --src DIR) [--format text|json] [--checks LIST]\n"
+    "                       [--allow-parse-errors]\n\n"
     "Lists every store into live SMMUv3 descriptor memory (STE, CD, page-table\n"
     "entry) in the tree's arm-smmu-v3.c and io-pgtable-arm.c that is not single-copy\n"
     "atomic by construction: plain or compound assignment of a 64-bit descriptor\n"
     "word, memset/memcpy over a descriptor, struct copies onto one. Stores into a\n"
     "descriptor being built (a local, fresh allocation, an arm_smmu_make_* target)\n"
     "are not findings. Output is clang-tidy's format, paths relative to the tree\n"
-    "root; docs/lint.md explains the rules.\n\n"
+    "root; docs/lint.md explains the rules. A file that does not parse (a fatal\n"
+    "error, such as an #include the shim cannot satisfy) is reported as not\n"
+    "checked, with its first error, and never counted as checked.\n\n"
     "Kernel source (one of):\n"
     "  --debian SERIES   Debian's linux-source-SERIES package, e.g. 6.12 or 6.1\n"
     "  --src DIR         any kernel tree\n"
@@ -29,8 +32,12 @@ const char *kHelp =
     "                    (default smmu-*)\n"
     "  --list-checks     print the checks and whether LIST enables them\n"
     "  --parse-errors    print the parse errors against the shim on stderr\n"
+    "  --allow-parse-errors\n"
+    "                    a file that did not parse does not make the exit status 1\n"
+    "                    (it is still reported as not checked)\n"
     "  --quiet           nothing on stderr but errors\n\n"
-    "Exit status: 0 no findings, 1 findings, 2 bad input.\n";
+    "Exit status: 0 no findings and every file checked, 1 findings or a file not\n"
+    "checked (parse errors; see --allow-parse-errors), 2 bad input.\n";
 
 void print_json(std::ostream &out, const harness::KernelTree &tree, const lint::CheckFilter &filter,
                 const lint::LintResult &r) {
@@ -44,6 +51,10 @@ void print_json(std::ostream &out, const harness::KernelTree &tree, const lint::
   j.key("root").value(tree.root.string()).key("checks").value(filter.spec());
   j.key("files").begin_array();
   for (const auto &f : r.files) j.value(f);
+  j.end_array();
+  j.key("not_checked").begin_array();
+  for (const auto &u : r.not_checked)
+    j.begin_object().key("file").value(u.file).key("first_error").value(u.first_error).end_object();
   j.end_array();
   j.key("findings").begin_array();
   for (const auto &f : r.findings) {
@@ -78,7 +89,7 @@ void print_json(std::ostream &out, const harness::KernelTree &tree, const lint::
 int cmd_lint(const std::vector<std::string> &argv) {
   OptionSpec spec;
   spec.with_value = {"debian", "src", "cache", "format", "checks"};
-  spec.flags = {"quiet", "help", "list-checks", "parse-errors"};
+  spec.flags = {"quiet", "help", "list-checks", "parse-errors", "allow-parse-errors"};
   Args a = parse(argv, spec, "lint");
   if (a.has("help")) {
     std::cout << kHelp;
@@ -130,7 +141,9 @@ int cmd_lint(const std::vector<std::string> &argv) {
     print_json(std::cout, tree, filter, r);
   else
     lint::print_text(std::cout, r);
-  return r.findings.empty() ? 0 : 1;
+  // A file not checked is not a clean result, unless the caller accepts that.
+  bool unchecked = !r.not_checked.empty() && !a.has("allow-parse-errors");
+  return r.findings.empty() && !unchecked ? 0 : 1;
 }
 
 }  // namespace smmu::cli

@@ -388,7 +388,14 @@ std::vector<ReportItem> check_pt(const KernelChecks &k, const PlannedCheck &c, s
 
 std::vector<ReportItem> check_lint(const KernelChecks &k, const PlannedCheck &c, size_t row) {
   auto t0 = Clock::now();
-  lint::LintResult r = lint::lint_tree(*k.tree, lint::CheckFilter("smmu-*"));
+  std::vector<ReportItem> items = lint_items(c, row, lint::lint_tree(*k.tree, lint::CheckFilter("smmu-*")));
+  items[0].seconds = since(t0);
+  return items;
+}
+
+}  // namespace
+
+std::vector<ReportItem> lint_items(const PlannedCheck &c, size_t row, const lint::LintResult &r) {
   std::vector<std::string> notes;
   for (const auto &[at, name] : r.unparsed)
     notes.push_back(at.file + ":" + std::to_string(at.line) + ": the body of " + name +
@@ -397,7 +404,16 @@ std::vector<ReportItem> check_lint(const KernelChecks &k, const PlannedCheck &c,
     notes.push_back(std::to_string(r.parse_errors.size()) +
                     " parse errors against the shim ('smmu-check lint --parse-errors' lists them)");
   std::vector<ReportItem> items;
-  if (r.findings.empty()) {
+  // A file that did not parse was not checked: the cell is unknown, never pass.
+  // First, so that the cell's reason is the file and its error.
+  for (const auto &u : r.not_checked) {
+    ReportItem it = base_item(c, row, "any");
+    it.verdict = "unknown";
+    it.item = u.file;
+    it.reason = u.file + " was not checked: it did not parse (first error: " + u.first_error + ")";
+    items.push_back(std::move(it));
+  }
+  if (r.findings.empty() && r.not_checked.empty()) {
     ReportItem it = base_item(c, row, "any");
     it.verdict = "pass";
     it.reason = lint::summary_line(r);
@@ -424,11 +440,8 @@ std::vector<ReportItem> check_lint(const KernelChecks &k, const PlannedCheck &c,
     it.engine = "lint";
     it.notes = notes;
   }
-  items[0].seconds = since(t0);
   return items;
 }
-
-}  // namespace
 
 std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> &skipped) {
   if (!k.runner) {

@@ -13,6 +13,10 @@
 #include "model.h"
 #include "pt_check.h"
 
+namespace smmu::lint {
+struct LintResult;
+}
+
 namespace smmu::cli {
 
 struct PlannedCheck {
@@ -43,6 +47,10 @@ std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> 
 // internal errors become `unknown` items that say so.
 std::vector<ReportItem> run_check(const KernelChecks &k, const PlannedCheck &c, size_t row,
                                   const std::vector<models::Model> &models);
+
+// The lint row's items: a warning per finding; unknown for each file not
+// checked (it did not parse), first; pass only if neither.
+std::vector<ReportItem> lint_items(const PlannedCheck &c, size_t row, const lint::LintResult &r);
 
 // `unknown` items standing for a row that could not be checked (a worker died).
 std::vector<ReportItem> unknown_items(const PlannedCheck &c, size_t row, const std::vector<models::Model> &models,

@@ -195,9 +195,10 @@ struct Totals {
 Totals totals(const std::vector<Cell> &cells) {
   Totals t;
   for (const auto &c : cells) {
-    if (c.verdict == "warning") {
-      t.warnings += c.not_pass;
-    } else {
+    // Lint's findings count also in a cell that a file not checked makes unknown.
+    for (const auto &[kind, n] : c.kinds)
+      if (kind == "warning") t.warnings += n;
+    if (c.verdict != "warning") {
       ++t.cells;
       if (c.verdict == "pass") ++t.pass;
       else if (c.verdict == "violation") ++t.violation;
@@ -313,14 +314,12 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect) 
       header = true;
     }
     std::string mark = expect && c.required ? "! " : "  ";
-    if (c.verdict == "warning") {
-      for (const auto &it : r.items)
-        if (it.check == c.check && it.verdict == "warning")
-          out << mark << c.check << ": " << (it.locations.empty() ? it.item : where(it.locations[0])) << ": "
-              << it.reason << " [" << it.kind << "]\n";
-      continue;
-    }
-    out << mark << one_line(c) << "\n";
+    if (c.verdict != "warning") out << mark << one_line(c) << "\n";
+    // Lint: every finding, also in a cell that a file not checked makes unknown.
+    for (const auto &it : r.items)
+      if (it.check == c.check && it.verdict == "warning")
+        out << mark << c.check << ": " << (it.locations.empty() ? it.item : where(it.locations[0])) << ": "
+            << it.reason << " [" << it.kind << "]\n";
   }
   // What fails the gate, last, where a CI log is read.
   if (expect && std::any_of(cells.begin(), cells.end(), [](const Cell &c) { return c.required && c.not_pass; })) {
@@ -751,17 +750,19 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
     if (!c.not_pass) continue;
     if (c.verdict == "unsupported" && !c.required) continue;  // about the tree, not a finding in it
     std::string level = c.required ? "error" : "note";
-    if (c.verdict == "warning") {  // lint: one result per finding
-      for (const auto &it : r.items)
-        if (it.check == c.check && it.verdict == "warning")
-          results.push_back({it.kind, level, it.reason, c.check, c.model, it.item, &it, 1, 1});
-      continue;
+    if (c.verdict != "warning") {
+      const ReportItem &it = *c.first;
+      std::string rule = it.verdict == "violation"     ? it.kind
+                         : it.verdict == "unsupported" ? "unsupported"
+                                                       : "unknown";
+      std::string msg = c.check + " under " + c.model + ": " + c.text() + ": " +
+                        (c.items > 1 ? it.item + ": " : "") + it.reason;
+      results.push_back({rule, level, msg, c.check, c.model, it.item, &it, c.items, c.not_pass});
     }
-    const ReportItem &it = *c.first;
-    std::string rule = it.verdict == "violation" ? it.kind : it.verdict == "unsupported" ? "unsupported" : "unknown";
-    std::string msg = c.check + " under " + c.model + ": " + c.text() + ": " +
-                      (c.items > 1 ? it.item + ": " : "") + it.reason;
-    results.push_back({rule, level, msg, c.check, c.model, it.item, &it, c.items, c.not_pass});
+    // Lint: one result per finding, also in a cell that a file not checked makes unknown.
+    for (const auto &it : r.items)
+      if (it.check == c.check && it.verdict == "warning")
+        results.push_back({it.kind, level, it.reason, c.check, c.model, it.item, &it, 1, 1});
   }
   std::vector<std::string> rules;
   for (const auto &x : results)

@@ -1,19 +1,29 @@
 #include "kernel_fixture.h"
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <stdexcept>
 
 #include "subprocess.h"
 
 namespace smmu::testing {
+
+const harness::KernelTree &kernel_tree(const std::string &series) {
+  static std::map<std::string, harness::KernelTree> trees;
+  auto it = trees.find(series);
+  if (it == trees.end())
+    it = trees.emplace(series, harness::debian_tree(series, harness::default_cache_dir())).first;
+  return it->second;
+}
 
 const harness::KernelRunner &kernel(const std::string &series) {
   static std::map<std::string, std::unique_ptr<harness::KernelRunner>> runners;
   auto &r = runners[series];
   if (!r) {
     harness::BuildOptions o;
-    r = std::make_unique<harness::KernelRunner>(
-        harness::debian_tree(series, harness::default_cache_dir()), o);
+    r = std::make_unique<harness::KernelRunner>(kernel_tree(series), o);
   }
   return *r;
 }
@@ -21,6 +31,76 @@ const harness::KernelRunner &kernel(const std::string &series) {
 harness::RunResult run_case(const std::string &series, const std::string &name) {
   const auto &k = kernel(series);
   return k.run(k.find(name));
+}
+
+namespace {
+
+const std::vector<std::string> &source_lines(const std::string &series, const std::string &file) {
+  static std::map<std::pair<std::string, std::string>, std::vector<std::string>> files;
+  auto key = std::make_pair(series, file);
+  auto it = files.find(key);
+  if (it == files.end()) {
+    std::filesystem::path path = kernel_tree(series).root / file;
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("kernel_line: cannot read " + path.string());
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+    it = files.emplace(key, std::move(lines)).first;
+  }
+  return it->second;
+}
+
+std::string where(const std::string &series, const std::string &file) {
+  return file + " of " + kernel_tree(series).origin + " (" + kernel_tree(series).version + ")";
+}
+
+}  // namespace
+
+int kernel_line(const std::string &series, const std::string &file, const std::string &needle,
+                int nth, int from) {
+  const auto &lines = source_lines(series, file);
+  int seen = 0;
+  for (size_t i = from > 1 ? from - 1 : 0; i < lines.size(); ++i)
+    if (lines[i].find(needle) != std::string::npos && ++seen == nth) return static_cast<int>(i) + 1;
+  throw std::runtime_error("kernel_line: no line " + (nth > 1 ? "#" + std::to_string(nth) + " " : "") +
+                           "containing '" + needle + "' from line " + std::to_string(from) + " of " +
+                           where(series, file));
+}
+
+int kernel_line_after(const std::string &series, const std::string &file,
+                      const std::vector<std::string> &needles) {
+  int line = 1;
+  for (const auto &n : needles) line = kernel_line(series, file, n, 1, line);
+  return line;
+}
+
+int kernel_column(const std::string &series, const std::string &file, int line,
+                  const std::string &needle) {
+  const auto &lines = source_lines(series, file);
+  size_t at = line >= 1 && static_cast<size_t>(line) <= lines.size()
+                  ? lines[line - 1].find(needle)
+                  : std::string::npos;
+  if (at == std::string::npos)
+    throw std::runtime_error("kernel_column: '" + needle + "' is not on line " + std::to_string(line) +
+                             " of " + where(series, file));
+  return static_cast<int>(at) + 1;
+}
+
+const char *const kDriverFile = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c";
+const char *const kPgtableFile = "drivers/iommu/io-pgtable-arm.c";
+
+int entry_set_line(const std::string &series) {
+  return kernel_line(series, kDriverFile, "WRITE_ONCE(entry[i], target[i])");
+}
+
+int write_entry_barrier_line(const std::string &series) {
+  return kernel_line_after(series, kDriverFile, {"void arm_smmu_write_entry(", "dma_wmb();"});
+}
+
+int clear_pte_line(const std::string &series) { return kernel_line(series, kPgtableFile, "ptep[i] = 0;"); }
+
+int init_pte_line(const std::string &series) {
+  return kernel_line(series, kPgtableFile, "ptep[i] = pte | paddr_to_iopte(");
 }
 
 CliResult run_cli(const std::vector<std::string> &args) {

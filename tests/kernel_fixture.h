@@ -1,5 +1,6 @@
 // Test fixtures: the real kernel code of a Debian linux-source series, sliced,
-// built and loaded once per test process, and a runner for the CLI binary.
+// built and loaded once per test process, its lines found by content, and a
+// runner for the CLI binary.
 #pragma once
 
 #include <string>
@@ -12,6 +13,34 @@ namespace smmu::testing {
 // "6.12" or "6.1". The cache is $SMMU_CHECK_CACHE (set by CTest to the build dir).
 const harness::KernelRunner &kernel(const std::string &series);
 harness::RunResult run_case(const std::string &series, const std::string &name);
+// The tree kernel(series) runs, extracted but not built (for reading its sources).
+const harness::KernelTree &kernel_tree(const std::string &series);
+
+// Kernel lines found by content, so that tests survive point releases.
+// The 1-based number of the nth line at or after line `from` of `file` (relative
+// to the root of kernel_tree(series)) that contains `needle`. Throws, failing
+// the test with the needle and file named, if there is none.
+int kernel_line(const std::string &series, const std::string &file, const std::string &needle,
+                int nth = 1, int from = 1);
+// The line of the last of `needles`, each searched from the line of the one
+// before (a function's definition, a branch in it, the store); throws likewise.
+int kernel_line_after(const std::string &series, const std::string &file,
+                      const std::vector<std::string> &needles);
+// The 1-based byte column (as clang counts) where `needle` starts on `line`; throws likewise.
+int kernel_column(const std::string &series, const std::string &file, int line,
+                  const std::string &needle);
+
+// Lines several tests name. The 6.9+ writer: entry_set's
+// WRITE_ONCE(entry[i], target[i]), the only store into a live STE/CD, and the
+// dma_wmb() of arm_smmu_write_entry before it. io-pgtable-arm's plain PTE
+// stores: ptep[i] = 0 (__arm_lpae_clear_pte), ptep[i] = pte | paddr_to_iopte(...)
+// (__arm_lpae_init_pte).
+extern const char *const kDriverFile;   // drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c
+extern const char *const kPgtableFile;  // drivers/iommu/io-pgtable-arm.c
+int entry_set_line(const std::string &series);
+int write_entry_barrier_line(const std::string &series);
+int clear_pte_line(const std::string &series);
+int init_pte_line(const std::string &series);
 
 struct CliResult {
   int status = -1;

@@ -457,7 +457,9 @@ class CollectDiagnostics : public DiagnosticConsumer {
         where = std::string(p.getFilename()) + ":" + std::to_string(p.getLine()) + ":" +
                 std::to_string(p.getColumn());
     }
-    out_.push_back(where + ": error: " + msg.str().str());
+    // A fatal error ends the parse's usefulness (clang drops every later error), so say so.
+    out_.push_back(where + (level == DiagnosticsEngine::Fatal ? ": fatal error: " : ": error: ") +
+                   msg.str().str());
   }
 
  private:

@@ -53,7 +53,8 @@ struct ParsedFile {
 // Parses request.file exactly as slice_file() does (includes blanked, prelude as a
 // forced include, clang_args, errors tolerated) and hands the AST to `visit`; roots,
 // wraps, replaces and the epilogue are ignored. For static checks (smmu-check lint).
-// Returns every error as "file:line:col: error: message"; an unreadable file is one.
+// Returns every error as "file:line:col: error: message" ("fatal error:" for a fatal
+// one, e.g. an #include not found); an unreadable file is one.
 std::vector<std::string> parse_kernel_file(
     const SliceRequest &request,
     const std::function<void(clang::ASTContext &, const ParsedFile &)> &visit);

@@ -140,11 +140,22 @@ void lint_request(const harness::SliceRequest &request, const CheckFilter &filte
         finder.matchAST(ast);
         unparsed = unparsed_bodies(ast, parsed, memory, request.file);
       });
-  // Errors are expected (the shim does not cover the whole file), but a file
-  // that yields no function at all was not parsed in any useful sense.
-  if (functions == 0)
-    throw UserError(request.file + ": no function could be parsed" +
-                    (errors.empty() ? std::string() : " (first error: " + errors.front() + ")"));
+  // Errors are expected (the shim does not cover the whole file) and clang's
+  // recovery keeps the function bodies; a fatal error does not (the parse goes
+  // on blind, every later error silenced), and neither does a file that yields
+  // no function at all. Such a file was not checked, whatever it matched.
+  auto fatal = std::find_if(errors.begin(), errors.end(), [](const std::string &e) {
+    return e.find(": fatal error: ") != std::string::npos;
+  });
+  if (fatal != errors.end() || functions == 0) {
+    std::string first = fatal != errors.end() ? *fatal
+                        : errors.empty()      ? request.file + ": no function could be parsed"
+                                              : errors.front();
+    std::string root = (request.tree_root / "").string();
+    if (first.rfind(root, 0) == 0) first.erase(0, root.size());
+    out.not_checked.push_back({request.file, first});
+    return;
+  }
   out.files.push_back(request.file);
   out.parse_errors.insert(out.parse_errors.end(), errors.begin(), errors.end());
   out.findings.insert(out.findings.end(), found.begin(), found.end());

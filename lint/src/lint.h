@@ -43,10 +43,19 @@ struct Finding {
   std::vector<Note> notes;
 };
 
+// A file clang could not parse into a usable AST (a fatal error such as an
+// #include that is not found stops the parse and silences every later error,
+// or no function came out at all): nothing in it was checked.
+struct UncheckedFile {
+  std::string file;         // relative to the tree root
+  std::string first_error;  // "file:line:col: fatal error: message", paths under the root relative
+};
+
 struct LintResult {
-  std::vector<Finding> findings;          // sorted by file, line, column, check
-  std::vector<std::string> files;         // files checked, relative to the tree root
-  std::vector<std::string> parse_errors;  // against our shim; findings stay valid
+  std::vector<Finding> findings;           // sorted by file, line, column, check
+  std::vector<std::string> files;          // files checked (parsed), relative to the tree root
+  std::vector<UncheckedFile> not_checked;  // files that did not parse, in lint order
+  std::vector<std::string> parse_errors;   // of files checked, against our shim; findings stay valid
   // Function bodies (kernel style: "{" alone on a line) that the parse lost to
   // errors, so nothing in them was checked; `file:line` of the "{" and the name.
   std::vector<std::pair<SourcePoint, std::string>> unparsed;
@@ -72,8 +81,9 @@ class CheckFilter {
 // The files `lint_tree` checks, relative to the tree root.
 const std::vector<std::string> &linted_files();
 
-// Parses request.file as the slicer does and runs the enabled checks; appends to `out`.
-// Throws harness::UserError if the file cannot be read or parses to no function at all.
+// Parses request.file as the slicer does and runs the enabled checks; appends to `out`:
+// to out.files if it parsed, else to out.not_checked with its first error.
+// Throws harness::UserError if the file cannot be read.
 void lint_request(const harness::SliceRequest &request, const CheckFilter &filter, LintResult &out);
 
 // Lints linted_files() of the tree, each parsed with the harness's prelude and flags
@@ -81,7 +91,8 @@ void lint_request(const harness::SliceRequest &request, const CheckFilter &filte
 LintResult lint_tree(const harness::KernelTree &tree, const CheckFilter &filter);
 
 // clang-tidy's text format: "FILE:LINE:COL: warning: MESSAGE [CHECK]", the source line,
-// a caret line, the fix-it's replacement text, notes; then "N warnings in M files".
+// a caret line, the fix-it's replacement text, notes; then one error line per file
+// not checked, and "N warnings in M files (K files checked[, U files not checked ...])".
 void print_text(std::ostream &out, const LintResult &result);
 std::string summary_line(const LintResult &result);
 

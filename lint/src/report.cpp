@@ -76,11 +76,14 @@ std::string summary_line(const LintResult &r) {
   size_t files = 0;
   for (size_t i = 0; i < r.findings.size(); ++i)
     if (i == 0 || r.findings[i].where.file != r.findings[i - 1].where.file) ++files;
-  size_t n = r.findings.size(), checked = r.files.size();
+  size_t n = r.findings.size(), checked = r.files.size(), unchecked = r.not_checked.size();
   std::ostringstream s;
   s << n << (n == 1 ? " warning" : " warnings") << " in " << files
     << (files == 1 ? " file" : " files") << " (" << checked << (checked == 1 ? " file" : " files")
-    << " checked)";
+    << " checked";
+  if (unchecked)
+    s << ", " << unchecked << (unchecked == 1 ? " file" : " files") << " not checked (parse errors)";
+  s << ")";
   return s.str();
 }
 
@@ -99,6 +102,9 @@ void print_text(std::ostream &out, const LintResult &r) {
       snippet(out, n.source_line, n.where.column, 0, 0);
     }
   }
+  for (const auto &u : r.not_checked)
+    out << u.file << ": error: not checked: the file did not parse; first error: " << u.first_error
+        << "\n";
   out << summary_line(r) << "\n";
 }
 

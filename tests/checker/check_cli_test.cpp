@@ -22,7 +22,10 @@ TEST(CheckCli, AViolationPrintsItsWitnessAndFails) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("q0 bits 55:48 = "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1121"), std::string::npos);
+  EXPECT_NE(r.out.find("drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:" +
+                       std::to_string(smmu::testing::entry_set_line("6.12"))),
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("check: 0 passed, 1 failed\n"), std::string::npos);
 }
 
@@ -48,13 +51,13 @@ TEST(CheckCli, JsonCarriesEveryFieldAndTheWitness) {
   auto r = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherent", "--filter",
                     "ste_test_bypass_to_cdtable", "--inject", "drop-sync:1", "--format", "json"});
   EXPECT_EQ(r.status, 1) << r.out;
-  for (const char *field : {"\"check\":\"arm_smmu_v3_write_ste_test_bypass_to_cdtable\"",
-                            "\"model\":\"coherent\"", "\"verdict\":\"violation\"",
-                            "\"kind\":\"misordered\"", "\"syncs\":2", "\"hitless\":true",
-                            "\"explored\":", "\"unique\":", "\"engine\":\"explicit\"", "\"time_s\":",
-                            "\"witness\":{", "\"observed\":[\"0x", "\"trace\":[{\"event\":1,",
-                            "\"file\":\"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c\",\"line\":1121",
-                            "\"passed\":0,\"failed\":1}"})
+  const std::string entry_set = "\"file\":\"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c\",\"line\":" +
+                                std::to_string(smmu::testing::entry_set_line("6.12"));
+  for (const std::string &field : std::vector<std::string>{
+           "\"check\":\"arm_smmu_v3_write_ste_test_bypass_to_cdtable\"", "\"model\":\"coherent\"",
+           "\"verdict\":\"violation\"", "\"kind\":\"misordered\"", "\"syncs\":2", "\"hitless\":true",
+           "\"explored\":", "\"unique\":", "\"engine\":\"explicit\"", "\"time_s\":", "\"witness\":{",
+           "\"observed\":[\"0x", "\"trace\":[{\"event\":1,", entry_set, "\"passed\":0,\"failed\":1}"})
     EXPECT_NE(r.out.find(field), std::string::npos) << field << "\n" << r.out.substr(0, 2000);
   int depth = 0;
   bool in_string = false;

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,8 +16,10 @@
 #include <tuple>
 #include <vector>
 
+#include "kernel_checks.h"
 #include "kernel_fixture.h"
 #include "kernel_report.h"
+#include "lint.h"
 
 using smmu::testing::run_cli;
 namespace fs = std::filesystem;
@@ -264,6 +267,56 @@ TEST_F(KernelCli, The612TreeMeetsItsShippedExpectations) {
   EXPECT_NE(r.out.find("  pt/pt_split_block_4k under coherent: stale: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  sweep/l1 under coherent: misordered 3/3"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\nlint "), std::string::npos) << r.out;
+}
+
+// As on 7.3, whose arm-smmu-v3.h includes a header the shim lacks: the driver
+// does not parse for lint. The lint cell is unknown, naming the file and its
+// first error, never pass; the findings of the file that parsed stay listed.
+TEST_F(KernelCli, LintCellIsUnknownWhenAFileDidNotParse) {
+  namespace h = smmu::harness;
+  fs::path tree = dir_ / "tree";
+  fs::copy(h::debian_tree("6.12", h::default_cache_dir()).root, tree, fs::copy_options::recursive);
+  const std::string driver = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c";
+  const std::string header = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h";
+  std::string text = read((tree / header).string());
+  int line = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+  std::ofstream(tree / header, std::ios::app) << "#include <linux/smmu_check_no_such_header.h>\n";
+
+  // The row as check_lint makes it (no slice is built: the copy must not enter the
+  // slice cache, whose sources name the tree they were built from).
+  auto items = smmu::cli::lint_items({"lint", "lint", {}}, 0,
+                                     smmu::lint::lint_tree(h::source_tree(tree), smmu::lint::CheckFilter()));
+  ASSERT_FALSE(items.empty());
+  EXPECT_EQ(items[0].verdict, "unknown");
+  EXPECT_EQ(items[0].item, driver);
+  EXPECT_EQ(items[0].reason, driver + " was not checked: it did not parse (first error: " + header + ":" +
+                                 std::to_string(line) +
+                                 ":10: fatal error: 'linux/smmu_check_no_such_header.h' file not found)");
+  size_t warnings = 0;
+  for (const auto &it : items) {
+    EXPECT_NE(it.verdict, "pass") << it.reason;
+    warnings += it.verdict == "warning";
+  }
+  EXPECT_EQ(warnings, 2u) << "io-pgtable-arm.c parsed: its two plain stores";
+
+  smmu::cli::Report r;
+  r.tree = "test";
+  r.models = {"coherent"};
+  r.rows = {{0, "lint"}};
+  r.items = items;
+  auto cells = smmu::cli::report_cells(r, nullptr);
+  ASSERT_EQ(cells.size(), 1u);
+  EXPECT_EQ(cells[0].verdict, "unknown");
+  EXPECT_EQ(smmu::cli::report_status(r, nullptr), 1);
+  std::ostringstream out;
+  smmu::cli::write_text(out, r, nullptr);
+  EXPECT_NE(out.str().find("  lint under any: unknown+warning 3/3, first " + driver + ": " + items[0].reason),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("  lint: drivers/iommu/io-pgtable-arm.c:"), std::string::npos) << out.str();
+  EXPECT_NE(smmu::cli::summary_line(r, nullptr).find(": 0 pass, 0 violation, 1 unknown; lint 2 warnings"),
+            std::string::npos)
+      << smmu::cli::summary_line(r, nullptr);
 }
 
 TEST_F(KernelCli, BadInputIsExitTwo) {

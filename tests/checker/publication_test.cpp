@@ -20,6 +20,16 @@ std::vector<checker::PointerLayout> layouts() {
   return {{harness::DescKind::L1Std, *std_mask}, {harness::DescKind::L1Cd, *cd_mask}};
 }
 
+// Lines of arm-smmu-v3.c, found by content: the level-1 descriptor stores
+// (WRITE_ONCE of the L2 pointer) and the first store of an abort STE.
+int l1_store_line(const char *writer) {
+  return smmu::testing::kernel_line_after("6.12", smmu::testing::kDriverFile, {writer, "WRITE_ONCE(dst->l2ptr"});
+}
+int abort_ste_store_line() {
+  return smmu::testing::kernel_line_after("6.12", smmu::testing::kDriverFile,
+                                          {"void arm_smmu_make_abort_ste(", "target->data[0] = "});
+}
+
 // The fix a reviewer would ask for: a dma_wmb() just before each pointer store.
 void barrier_before_pointers(harness::Trace &t, const std::vector<checker::Publication> &pubs) {
   for (auto it = pubs.rbegin(); it != pubs.rend(); ++it) {
@@ -41,8 +51,9 @@ TEST(Publication, L2StreamTableIsPublishedWithoutABarrierAfterItsAbortStes) {
   EXPECT_EQ(p.kind, checker::ViolationKind::Misordered);
   EXPECT_EQ(p.table_stores, 256u) << "arm_smmu_init_initial_stes writes every STE of the table";
   const auto &ptr = t.events[p.pointer_event];
-  EXPECT_EQ(ptr.loc.line, 1515);  // WRITE_ONCE in arm_smmu_write_strtab_l1_desc
-  EXPECT_EQ(t.events[p.unordered_event].loc.line, 1574);  // the first abort STE store
+  EXPECT_EQ(ptr.loc.file, smmu::testing::kDriverFile);
+  EXPECT_EQ(ptr.loc.line, l1_store_line("static void arm_smmu_write_strtab_l1_desc("));
+  EXPECT_EQ(t.events[p.unordered_event].loc.line, abort_ste_store_line());  // the first abort STE store
   EXPECT_EQ(t.events[p.unordered_event].store, harness::StoreKind::Plain);
 
   barrier_before_pointers(t, pubs);
@@ -67,7 +78,7 @@ TEST(Publication, L2CdTablesArePublishedRightAfterTheirAllocation) {
   ASSERT_EQ(pubs.size(), 2u);
   for (const auto &p : pubs) {
     EXPECT_EQ(p.outcome, Outcome::Violation);
-    EXPECT_EQ(t.events[p.pointer_event].loc.line, 1244);  // arm_smmu_write_cd_l1_desc
+    EXPECT_EQ(t.events[p.pointer_event].loc.line, l1_store_line("static void arm_smmu_write_cd_l1_desc("));
     EXPECT_EQ(t.events[p.unordered_event].kind, harness::EventKind::Alloc);
   }
 }

@@ -6,8 +6,10 @@
 #include "kernel_fixture.h"
 
 using namespace smmu::harness;
+using smmu::testing::entry_set_line;
 using smmu::testing::kernel;
 using smmu::testing::run_case;
+using smmu::testing::write_entry_barrier_line;
 
 namespace {
 
@@ -83,13 +85,14 @@ TEST_P(Kunit612, PassesWithTheKernelsExpectedSyncsAndHitlessness) {
 
 TEST_P(Kunit612, EveryEntryStoreIsAWriteOnceFromEntrySetAfterTheDmaWmb) {
   RunResult r = run_case("6.12", GetParam().name);
+  const int barrier = write_entry_barrier_line("6.12"), entry_set = entry_set_line("6.12");
   bool barrier_seen = false;
   size_t stores = 0;
   for (const Event &e : r.trace.events) {
     if (e.kind == EventKind::Barrier) {
       EXPECT_EQ(e.barrier, BarrierKind::DmaWmb);
       EXPECT_EQ(e.loc.file, "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c");
-      EXPECT_EQ(e.loc.line, 1169);
+      EXPECT_EQ(e.loc.line, barrier);
       barrier_seen = true;
     }
     if (e.kind == EventKind::Store) {
@@ -97,7 +100,7 @@ TEST_P(Kunit612, EveryEntryStoreIsAWriteOnceFromEntrySetAfterTheDmaWmb) {
       EXPECT_TRUE(barrier_seen) << "store before the writer's dma_wmb()";
       EXPECT_EQ(e.store, StoreKind::Once);
       EXPECT_EQ(e.size, 8u);
-      EXPECT_EQ(e.loc.line, 1121);
+      EXPECT_EQ(e.loc.line, entry_set);
     }
   }
   EXPECT_GT(stores, 0u);
@@ -135,8 +138,9 @@ TEST(Kunit612Cli, TraceShowsStoresBarriersAndSyncsWithKernelLines) {
       {"trace", "--debian", "6.12", "--quiet", "arm_smmu_v3_write_ste_test_bypass_to_abort"});
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("barrier dma_wmb (DMB OSHST)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1169"), std::string::npos);
+  const std::string driver = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:";
+  EXPECT_NE(r.out.find(driver + std::to_string(write_entry_barrier_line("6.12"))), std::string::npos);
   EXPECT_NE(r.out.find("store WRITE_ONCE ste0.q0 = "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1121"), std::string::npos);
+  EXPECT_NE(r.out.find(driver + std::to_string(entry_set_line("6.12"))), std::string::npos);
   EXPECT_NE(r.out.find("sync (writer ops->sync)"), std::string::npos);
 }

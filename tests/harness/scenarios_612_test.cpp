@@ -19,14 +19,44 @@ namespace {
 const char *kDriver = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c";
 const char *kPgtable = "drivers/iommu/io-pgtable-arm.c";
 
-// io-pgtable-arm.c (6.12) lines, see notes/kernel-code-inventory.md §3.
-constexpr int kAllocClean = 241;  // dma_map_single of a new table
-constexpr int kSyncPte = 286;     // dma_sync_single_for_device in __arm_lpae_sync_pte
-constexpr int kClearPte = 292;    // ptep[i] = 0
-constexpr int kInitPte = 318;     // ptep[i] = pte | paddr
-constexpr int kInstall = 375;     // cmpxchg64_relaxed of a table descriptor
-constexpr int kSwSync = 383;      // WRITE_ONCE(*ptep, new | ARM_LPAE_PTE_SW_SYNC)
-constexpr int kMapWmb = 540;      // wmb() at the end of arm_lpae_map_pages
+// io-pgtable-arm.c lines, found by content in the tree under test (a test
+// body looks them up: a needle not found fails that test).
+struct PgtableLines {
+  int alloc_clean;  // dma_map_single of a new table
+  int sync_pte;     // dma_sync_single_for_device in __arm_lpae_sync_pte (its last line,
+                    // which __LINE__ reports for a macro call over two lines)
+  int clear_pte;    // ptep[i] = 0
+  int init_pte;     // ptep[i] = pte | paddr
+  int install;      // cmpxchg64_relaxed of a table descriptor
+  int sw_sync;      // WRITE_ONCE(*ptep, new | ARM_LPAE_PTE_SW_SYNC)
+  int map_wmb;      // wmb() at the end of arm_lpae_map_pages
+};
+
+const PgtableLines &pgt() {
+  using smmu::testing::kernel_line;
+  using smmu::testing::kernel_line_after;
+  static const PgtableLines lines = {
+      kernel_line("6.12", kPgtable, "dma_map_single(dev, pages, size, DMA_TO_DEVICE)"),
+      kernel_line_after("6.12", kPgtable, {"dma_sync_single_for_device(", ");"}),
+      smmu::testing::clear_pte_line("6.12"),
+      smmu::testing::init_pte_line("6.12"),
+      kernel_line("6.12", kPgtable, "cmpxchg64_relaxed(ptep, curr, new)"),
+      kernel_line("6.12", kPgtable, "WRITE_ONCE(*ptep, new | ARM_LPAE_PTE_SW_SYNC)"),
+      kernel_line_after("6.12", kPgtable, {"static int arm_lpae_map_pages(", "\twmb();"}),
+  };
+  return lines;
+}
+
+// arm-smmu-v3.c: the level-1 descriptor stores (WRITE_ONCE of the L2 pointer).
+int cd_l1_store_line() {
+  return smmu::testing::kernel_line_after("6.12", kDriver,
+                                          {"static void arm_smmu_write_cd_l1_desc(", "WRITE_ONCE(dst->l2ptr"});
+}
+int strtab_l1_store_line() {
+  return smmu::testing::kernel_line_after("6.12", kDriver,
+                                          {"static void arm_smmu_write_strtab_l1_desc(", "WRITE_ONCE(dst->l2ptr"});
+}
+
 constexpr uint64_t kSwSyncBit = 1ull << 55;
 constexpr uint64_t kAddrMask = 0x0000fffffffff000ull;
 
@@ -101,6 +131,7 @@ struct SteUpdate {
 // Every STE update of the trace: each writer sync is followed by CFGI_STE of
 // the entry's SID (leaf) and CMD_SYNC, and each update by PREFETCH_CFG.
 std::vector<SteUpdate> ste_updates(const Trace &t) {
+  const int entry_set = smmu::testing::entry_set_line("6.12");
   std::vector<SteUpdate> out;
   std::vector<uint64_t> entry;
   uint64_t entry_addr = 0;
@@ -120,7 +151,7 @@ std::vector<SteUpdate> ste_updates(const Trace &t) {
       out.push_back(u);
     } else if (desc >= 0 && e.kind == EventKind::Store && e.desc == desc) {
       EXPECT_EQ(e.store, StoreKind::Once);
-      EXPECT_TRUE(at(e, kDriver, 1121)) << e.loc.file << ":" << e.loc.line;
+      EXPECT_TRUE(at(e, kDriver, entry_set)) << e.loc.file << ":" << e.loc.line;
       uint64_t q = (e.addr - entry_addr) / 8;
       EXPECT_LT(q, 8u) << "a store outside the entry being updated";
       if (q < 8) entry[q] = e.value;
@@ -233,7 +264,7 @@ TEST(Scenario612Cd, TwoLevelTableInstallsLevelTwoTablesThroughWriteOnceAndCfgiCd
     const Event &e = t.events[i];
     if (e.kind != EventKind::Store || t.descs[e.desc].kind != DescKind::L1Cd) continue;
     ASSERT_LT(n, 2);
-    EXPECT_TRUE(at(e, kDriver, 1244));
+    EXPECT_TRUE(at(e, kDriver, cd_l1_store_line())) << e.loc.file << ":" << e.loc.line;
     EXPECT_EQ(e.store, StoreKind::Once);
     EXPECT_EQ(e.offset, 8u * n);                // L1 index 0, then 1
     EXPECT_EQ(e.value, l2[n]->base | 1);        // L2Ptr | V
@@ -277,7 +308,7 @@ TEST(Scenario612Strtab, AbortStesArePlainStoresBeforeTheWriteOnceOfTheL1Descript
       ++plain;
     } else if (t.descs[e.desc].name == "strtab.l1") {
       EXPECT_EQ(e.store, StoreKind::Once);
-      EXPECT_TRUE(at(e, kDriver, 1515));
+      EXPECT_TRUE(at(e, kDriver, strtab_l1_store_line())) << e.loc.file << ":" << e.loc.line;
       EXPECT_EQ(e.offset, 0u);
       EXPECT_EQ(e.value, l2->base | 9);  // L2Ptr | Span = STRTAB_SPLIT + 1
       ++l1_stores;
@@ -299,7 +330,7 @@ TEST(Scenario612Tlbi, RangeInvalidationOfFourPagesIsOneCommandAfterThePteClears)
   int cleared = 0;
   for (size_t i = 0; i < t.events.size(); ++i) {
     const Event &e = t.events[i];
-    if (e.kind == EventKind::Store && at(e, kPgtable, kClearPte) && e.old_value) ++cleared;
+    if (e.kind == EventKind::Store && at(e, kPgtable, pgt().clear_pte) && e.old_value) ++cleared;
     if (e.kind != EventKind::Command) continue;
     // The first command of the run: 4 x 4K at 0x10000 in ASID 5.
     EXPECT_EQ(cleared, 4);
@@ -391,8 +422,8 @@ TEST_P(Scenario612IoptCoherent, CoherentWalkHasNoCacheMaintenanceAndNoSwSync) {
   int installs = 0;
   for (const Event &e : t.events) {
     if (e.kind != EventKind::Store) continue;
-    EXPECT_FALSE(at(e, kPgtable, kSwSync));
-    if (at(e, kPgtable, kInstall)) {
+    EXPECT_FALSE(at(e, kPgtable, pgt().sw_sync));
+    if (at(e, kPgtable, pgt().install)) {
       EXPECT_EQ(e.value & kSwSyncBit, 0u);
       ++installs;
     }
@@ -422,11 +453,11 @@ TEST_P(Scenario612IoptNonCoherent, EveryNewTableAndPteIsCleanedBeforeItIsPublish
     if (e.kind == EventKind::Alloc && t.descs[e.desc].kind == DescKind::PgTable) {
       ASSERT_LT(i + 1, t.events.size());
       const Event &c = t.events[i + 1];
-      EXPECT_TRUE(cleans(c, e.addr, 4096) && at(c, kPgtable, kAllocClean)) << "event " << i + 2;
+      EXPECT_TRUE(cleans(c, e.addr, 4096) && at(c, kPgtable, pgt().alloc_clean)) << "event " << i + 2;
       table_cleaned[e.desc] = i + 1;
     }
     if (e.kind != EventKind::Store) continue;
-    if (at(e, kPgtable, kInitPte) || at(e, kPgtable, kClearPte)) {
+    if (at(e, kPgtable, pgt().init_pte) || at(e, kPgtable, pgt().clear_pte)) {
       EXPECT_EQ(e.store, StoreKind::Plain);
       ++pte_stores;
       // The next event that is not another PTE store of the same line is its clean.
@@ -435,10 +466,10 @@ TEST_P(Scenario612IoptNonCoherent, EveryNewTableAndPteIsCleanedBeforeItIsPublish
              t.events[j].loc.line == e.loc.line)
         ++j;
       ASSERT_LT(j, t.events.size());
-      EXPECT_TRUE(cleans(t.events[j], e.addr, 8) && at(t.events[j], kPgtable, kSyncPte))
+      EXPECT_TRUE(cleans(t.events[j], e.addr, 8) && at(t.events[j], kPgtable, pgt().sync_pte))
           << "the store at event " << i + 1 << " is not cleaned next";
       pte_cleaned[e.addr] = j;
-    } else if (at(e, kPgtable, kInstall)) {
+    } else if (at(e, kPgtable, pgt().install)) {
       ++installs;
       EXPECT_EQ(e.store, StoreKind::Rmw);
       // The table it publishes was cleaned at allocation, with its PTEs, before.
@@ -451,7 +482,7 @@ TEST_P(Scenario612IoptNonCoherent, EveryNewTableAndPteIsCleanedBeforeItIsPublish
       EXPECT_TRUE(cleans(t.events[i + 1], e.addr, 8));
       const Event &mark = t.events[i + 2];
       EXPECT_EQ(mark.kind, EventKind::Store);
-      EXPECT_TRUE(at(mark, kPgtable, kSwSync));
+      EXPECT_TRUE(at(mark, kPgtable, pgt().sw_sync));
       EXPECT_EQ(mark.store, StoreKind::Once);
       EXPECT_EQ(mark.addr, e.addr);
       EXPECT_EQ(mark.value, e.value | kSwSyncBit);
@@ -463,7 +494,7 @@ TEST_P(Scenario612IoptNonCoherent, EveryNewTableAndPteIsCleanedBeforeItIsPublish
 
 INSTANTIATE_TEST_SUITE_P(All, Scenario612IoptNonCoherent, ::testing::ValuesIn(kIoptOps));
 
-// The values the plain stores at :318 and :292 write (both walker kinds).
+// The values the plain PTE stores (init_pte, clear_pte) write (both walker kinds).
 std::vector<const Event *> stores_at(const Trace &t, int line) {
   std::vector<const Event *> out;
   for (const Event &e : t.events)
@@ -476,7 +507,7 @@ class Scenario612IoptValues : public ::testing::TestWithParam<const char *> {};
 TEST_P(Scenario612IoptValues, PlainStoresWriteTheExpectedPtes) {
   const std::string kind = GetParam();
   {
-    auto init = stores_at(trace_of("iopt_map_page_" + kind), kInitPte);
+    auto init = stores_at(trace_of("iopt_map_page_" + kind), pgt().init_pte);
     ASSERT_EQ(init.size(), 1u);
     EXPECT_EQ(init[0]->value & kAddrMask, 0x880123000u);
     EXPECT_EQ(init[0]->value & 3, 3u);  // page descriptor
@@ -484,14 +515,14 @@ TEST_P(Scenario612IoptValues, PlainStoresWriteTheExpectedPtes) {
     EXPECT_EQ(init[0]->old_value, 0u);
   }
   {
-    auto init = stores_at(trace_of("iopt_map_block_" + kind), kInitPte);
+    auto init = stores_at(trace_of("iopt_map_block_" + kind), pgt().init_pte);
     ASSERT_EQ(init.size(), 1u);
     EXPECT_EQ(init[0]->value & kAddrMask, 0x880600000u);
     EXPECT_EQ(init[0]->value & 3, 1u);  // block descriptor
   }
   for (const char *op : {"unmap_page_", "unmap_block_"}) {
     const Trace &t = trace_of(std::string("iopt_") + op + kind);
-    auto clear = stores_at(t, kClearPte);
+    auto clear = stores_at(t, pgt().clear_pte);
     ASSERT_EQ(clear.size(), 1u) << op;
     EXPECT_EQ(clear[0]->value, 0u);
     EXPECT_EQ(clear[0]->old_value & kAddrMask,
@@ -500,7 +531,7 @@ TEST_P(Scenario612IoptValues, PlainStoresWriteTheExpectedPtes) {
   {
     // Split: the block's 511 other pages, then the table replaces the block.
     const Trace &t = trace_of("iopt_split_block_" + kind);
-    auto init = stores_at(t, kInitPte);
+    auto init = stores_at(t, pgt().init_pte);
     ASSERT_EQ(init.size(), 1u + 511u);
     const uint64_t block = init[0]->value;
     for (size_t i = 1; i < init.size(); ++i) {
@@ -508,7 +539,7 @@ TEST_P(Scenario612IoptValues, PlainStoresWriteTheExpectedPtes) {
       EXPECT_EQ(init[i]->value & kAddrMask, 0x880600000u + 0x1000u * page);
       EXPECT_EQ(init[i]->value & 3, 3u);
     }
-    auto install = stores_at(t, kInstall);
+    auto install = stores_at(t, pgt().install);
     ASSERT_FALSE(install.empty());
     const Event *last = install.back();
     EXPECT_EQ(last->old_value, block);
@@ -522,11 +553,11 @@ INSTANTIATE_TEST_SUITE_P(Both, Scenario612IoptValues, ::testing::Values("coheren
 TEST(Scenario612IoptMapWmb, MapEndsWithAWmbAfterItsLastPteStore) {
   for (const char *name : {"iopt_map_page_noncoherent", "iopt_map_page_coherent"}) {
     const Trace &t = trace_of(name);
-    auto init = stores_at(t, kInitPte);
+    auto init = stores_at(t, pgt().init_pte);
     ASSERT_EQ(init.size(), 1u);
     bool wmb = false;
     for (const Event *e = init[0]; e != t.events.data() + t.events.size(); ++e)
-      if (e->kind == EventKind::Barrier && at(*e, kPgtable, kMapWmb)) {
+      if (e->kind == EventKind::Barrier && at(*e, kPgtable, pgt().map_wmb)) {
         EXPECT_EQ(e->barrier, BarrierKind::Wmb);
         wmb = true;
         break;

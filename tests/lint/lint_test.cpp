@@ -20,11 +20,12 @@ namespace {
 
 const char *kDemo = "drivers/demo/lint_demo.c";
 
-LintResult lint_demo(const std::string &checks = "smmu-*") {
+LintResult lint_demo(const std::string &checks = "smmu-*", const std::string &also_include = "") {
   smmu::harness::SliceRequest r;
   r.tree_root = std::string(SMMU_TEST_DATA_DIR) + "/lint";
   r.file = kDemo;
   r.prelude = {"#include \"" + (r.tree_root / "lint_demo.h").string() + "\""};
+  if (!also_include.empty()) r.prelude.push_back("#include \"" + (r.tree_root / also_include).string() + "\"");
   r.resource_dir = SMMU_CLANG_RESOURCE_DIR_FOR_TESTS;
   r.clang_args = {"-std=gnu11"};
   LintResult out;
@@ -47,6 +48,13 @@ const Finding *on_line(const LintResult &r, const std::string &file, unsigned li
   for (const auto &f : r.findings)
     if (f.where.file == file && f.where.line == line) return &f;
   return nullptr;
+}
+
+// "file:line:col" of the assignment on a kernel line found by content: clang
+// reports an assignment at its '='.
+std::string assignment_at(const std::string &series, const std::string &file, int line) {
+  return file + ":" + std::to_string(line) + ":" +
+         std::to_string(smmu::testing::kernel_column(series, file, line, " = ") + 1);
 }
 
 std::string dump(const LintResult &r) {
@@ -169,6 +177,27 @@ TEST(LintDemo, AllFindingsInOrderInClangTidyFormat) {
   EXPECT_NE(text.rfind("\n6 warnings in 1 file (1 file checked)\n"), std::string::npos) << text;
 }
 
+// ---- a file that does not parse is not checked ----
+
+TEST(LintParseFailure, FatalErrorMeansNotCheckedWithTheFirstError) {
+  LintResult r = lint_demo("smmu-*", "drivers/demo/lint_demo_broken.h");
+  EXPECT_TRUE(r.files.empty()) << dump(r);
+  EXPECT_TRUE(r.findings.empty()) << "findings of an unreliable AST are not reported\n" << dump(r);
+  ASSERT_EQ(r.not_checked.size(), 1u) << dump(r);
+  EXPECT_EQ(r.not_checked[0].file, kDemo);
+  EXPECT_EQ(r.not_checked[0].first_error,
+            "drivers/demo/lint_demo_broken.h:3:10: fatal error: "
+            "'linux/smmu_check_no_such_header.h' file not found");
+  std::string text = dump(r);
+  EXPECT_NE(text.find("drivers/demo/lint_demo.c: error: not checked: the file did not parse; first "
+                      "error: drivers/demo/lint_demo_broken.h:3:10: fatal error: "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.rfind("\n0 warnings in 0 files (0 files checked, 1 file not checked (parse errors))\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(LintChecks, RegisteredOnceWithGlobFilters) {
   std::vector<std::string> names;
   for (const auto &c : available_checks()) names.push_back(c.name);
@@ -186,13 +215,14 @@ TEST(LintChecks, RegisteredOnceWithGlobFilters) {
 TEST(Lint612, IoPgtableArmPlainStoresAndNothingInTheMakeFunctions) {
   LintResult r = lint_tree(smmu::testing::kernel("6.12").tree(), CheckFilter());
   const std::string pgt = "drivers/iommu/io-pgtable-arm.c";
-  const Finding *clear = on_line(r, pgt, 292), *init = on_line(r, pgt, 318);
+  const int clear_line = smmu::testing::clear_pte_line("6.12"), init_line = smmu::testing::init_pte_line("6.12");
+  const Finding *clear = on_line(r, pgt, clear_line), *init = on_line(r, pgt, init_line);
   ASSERT_NE(clear, nullptr) << dump(r);
   ASSERT_NE(init, nullptr) << dump(r);
-  EXPECT_EQ(where(*clear), pgt + ":292:11");
+  EXPECT_EQ(where(*clear), assignment_at("6.12", pgt, clear_line));
   EXPECT_EQ(clear->function, "__arm_lpae_clear_pte");
   EXPECT_EQ(clear->fixit->replacement, "WRITE_ONCE(ptep[i], 0)");
-  EXPECT_EQ(where(*init), pgt + ":318:11");
+  EXPECT_EQ(where(*init), assignment_at("6.12", pgt, init_line));
   EXPECT_EQ(init->function, "__arm_lpae_init_pte");
   EXPECT_EQ(init->fixit->replacement,
             "WRITE_ONCE(ptep[i], pte | paddr_to_iopte(paddr + i * sz, data))");
@@ -200,27 +230,40 @@ TEST(Lint612, IoPgtableArmPlainStoresAndNothingInTheMakeFunctions) {
   // The 6.9+ writer publishes STEs and CDs only through entry_set's WRITE_ONCE.
   EXPECT_TRUE(wheres(r, "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c").empty()) << dump(r);
   EXPECT_EQ(r.files.size(), 2u);
+  // Errors against the shim that clang recovers from leave a file checked.
+  EXPECT_FALSE(r.parse_errors.empty());
+  EXPECT_TRUE(r.not_checked.empty()) << r.not_checked[0].first_error;
 }
 
 TEST(Lint61, StrtabEntAndCtxDescPlainStores) {
   LintResult r = lint_tree(smmu::testing::kernel("6.1").tree(), CheckFilter());
   const std::string drv = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c";
-  for (unsigned line : {1345u, 1346u, 1348u, 1363u, 1372u, 1382u, 1391u, 1397u}) {
-    const Finding *f = on_line(r, drv, line);
-    ASSERT_NE(f, nullptr) << line << "\n" << dump(r);
-    EXPECT_EQ(f->function, "arm_smmu_write_strtab_ent") << line;
+  // The stores, found by content: each needle searched from the line of the one before.
+  auto line = [&](const std::vector<std::string> &needles) -> unsigned {
+    return smmu::testing::kernel_line_after("6.1", drv, needles);
+  };
+  const std::string ent = "static void arm_smmu_write_strtab_ent(", ctx = "int arm_smmu_write_ctx_desc(";
+  const unsigned abort_q0 = line({ent, "dst[0] = cpu_to_le64(val);"});
+  const unsigned stalld = line({ent, "dst[1] |= cpu_to_le64(STRTAB_STE_1_S1STALLD);"});
+  for (unsigned l : {abort_q0, line({ent, "dst[1] = cpu_to_le64(FIELD_PREP(STRTAB_STE_1_SHCFG,"}),
+                     line({ent, "dst[2] = 0;"}), line({ent, "if (s1_cfg) {", "dst[1] = cpu_to_le64("}), stalld,
+                     line({ent, "if (s2_cfg) {", "dst[2] = cpu_to_le64("}), line({ent, "dst[3] = cpu_to_le64("}),
+                     line({ent, "dst[1] |= cpu_to_le64(FIELD_PREP(STRTAB_STE_1_EATS,"})}) {
+    const Finding *f = on_line(r, drv, l);
+    ASSERT_NE(f, nullptr) << l << "\n" << dump(r);
+    EXPECT_EQ(f->function, "arm_smmu_write_strtab_ent") << l;
   }
-  for (unsigned line : {1107u, 1108u, 1109u}) {
-    const Finding *f = on_line(r, drv, line);
-    ASSERT_NE(f, nullptr) << line << "\n" << dump(r);
-    EXPECT_EQ(f->function, "arm_smmu_write_ctx_desc") << line;
+  for (unsigned l : {line({ctx, "cdptr[1] = "}), line({ctx, "cdptr[2] = 0;"}), line({ctx, "cdptr[3] = "})}) {
+    const Finding *f = on_line(r, drv, l);
+    ASSERT_NE(f, nullptr) << l << "\n" << dump(r);
+    EXPECT_EQ(f->function, "arm_smmu_write_ctx_desc") << l;
     EXPECT_EQ(f->check, "smmu-descriptor-plain-store");
   }
-  EXPECT_EQ(on_line(r, drv, 1372)->check, "smmu-descriptor-plain-rmw");
-  EXPECT_EQ(on_line(r, drv, 1345)->fixit->replacement, "WRITE_ONCE(dst[0], cpu_to_le64(val))");
-  // WRITE_ONCE(dst[0], ...) at 1402 and WRITE_ONCE(cdptr[0], ...) at 1141 are not findings.
-  EXPECT_EQ(on_line(r, drv, 1402), nullptr);
-  EXPECT_EQ(on_line(r, drv, 1141), nullptr);
+  EXPECT_EQ(on_line(r, drv, stalld)->check, "smmu-descriptor-plain-rmw");
+  EXPECT_EQ(on_line(r, drv, abort_q0)->fixit->replacement, "WRITE_ONCE(dst[0], cpu_to_le64(val))");
+  // WRITE_ONCE(dst[0], ...) and WRITE_ONCE(cdptr[0], ...) are not findings.
+  EXPECT_EQ(on_line(r, drv, line({ent, "WRITE_ONCE(dst[0], cpu_to_le64(val));"})), nullptr);
+  EXPECT_EQ(on_line(r, drv, line({ctx, "WRITE_ONCE(cdptr[0], cpu_to_le64(val));"})), nullptr);
 }
 
 // ---- the CLI ----
@@ -228,14 +271,20 @@ TEST(Lint61, StrtabEntAndCtxDescPlainStores) {
 TEST(LintCli, ExitStatusAndOutput) {
   auto found = run_cli({"lint", "--debian", "6.12", "--quiet"});
   EXPECT_EQ(found.status, 1) << found.out;
-  EXPECT_NE(found.out.find("drivers/iommu/io-pgtable-arm.c:292:11: warning: "), std::string::npos)
+  const std::string pgt = "drivers/iommu/io-pgtable-arm.c";
+  EXPECT_NE(found.out.find(assignment_at("6.12", pgt, smmu::testing::clear_pte_line("6.12")) + ": warning: "),
+            std::string::npos)
       << found.out;
   EXPECT_NE(found.out.find("2 warnings in 1 file (2 files checked)"), std::string::npos)
       << found.out;
 
   auto json = run_cli({"lint", "--debian", "6.12", "--quiet", "--format", "json"});
   EXPECT_EQ(json.status, 1);
-  EXPECT_NE(json.out.find("\"line\":318,\"column\":11"), std::string::npos) << json.out;
+  const int init_line = smmu::testing::init_pte_line("6.12");
+  EXPECT_NE(json.out.find("\"line\":" + std::to_string(init_line) + ",\"column\":" +
+                          std::to_string(smmu::testing::kernel_column("6.12", pgt, init_line, " = ") + 1) + ","),
+            std::string::npos)
+      << json.out;
 
   EXPECT_EQ(run_cli({"lint", "--debian", "6.12", "--format", "xml"}).status, 2);
   EXPECT_EQ(run_cli({"lint", "--debian", "6.12", "--checks", "-*"}).status, 2);
@@ -266,5 +315,62 @@ TEST(LintCli, ApplyingTheFixItsLeavesNoFinding) {
   auto r = run_cli({"lint", "--src", tree.string(), "--quiet"});
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("0 warnings in 0 files (2 files checked)"), std::string::npos) << r.out;
+  fs::remove_all(tree);
+}
+
+// As on 7.3, whose arm-smmu-v3.h includes a header the shim lacks: the driver
+// does not parse and must not be counted as checked. io-pgtable-arm.c, fixed,
+// has no finding, so only the file not checked decides the exit status.
+TEST(LintCli, FileThatDoesNotParseIsNotCheckedAndFailsUnlessAllowed) {
+  const auto &k = smmu::testing::kernel("6.12");
+  fs::path tree =
+      fs::temp_directory_path() / ("smmu-check-lint-unparsed-" + std::to_string(getpid()));
+  fs::remove_all(tree);
+  fs::copy(k.tree().root, tree, fs::copy_options::recursive);
+  const std::string header = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h";
+  std::stringstream ss;
+  ss << std::ifstream(tree / header).rdbuf();
+  std::string text = ss.str();
+  int line = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+  std::ofstream(tree / header, std::ios::app) << "#include <linux/smmu_check_no_such_header.h>\n";
+  fs::path pgt = tree / "drivers/iommu/io-pgtable-arm.c";
+  ss.str("");
+  ss << std::ifstream(pgt).rdbuf();
+  text = ss.str();
+  for (const char *store :
+       {"ptep[i] = 0", "ptep[i] = pte | paddr_to_iopte(paddr + i * sz, data)"}) {
+    std::string s = store;
+    size_t at = text.find(s);
+    ASSERT_NE(at, std::string::npos) << s;
+    size_t eq = s.find(" = ");
+    text.replace(at, s.size(), "WRITE_ONCE(" + s.substr(0, eq) + ", " + s.substr(eq + 3) + ")");
+  }
+  std::ofstream(pgt) << text;
+  const std::string first_error = header + ":" + std::to_string(line) +
+                                  ":10: fatal error: 'linux/smmu_check_no_such_header.h' file not found";
+
+  auto r = run_cli({"lint", "--src", tree.string(), "--quiet"});
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c: error: not checked: the file "
+                       "did not parse; first error: " + first_error + "\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("0 warnings in 0 files (1 file checked, 1 file not checked (parse errors))"),
+            std::string::npos)
+      << r.out;
+
+  auto allowed = run_cli({"lint", "--src", tree.string(), "--quiet", "--allow-parse-errors"});
+  EXPECT_EQ(allowed.status, 0) << allowed.out;
+  EXPECT_NE(allowed.out.find("1 file checked, 1 file not checked (parse errors)"), std::string::npos)
+      << allowed.out;
+
+  auto json = run_cli({"lint", "--src", tree.string(), "--quiet", "--format", "json"});
+  EXPECT_EQ(json.status, 1) << json.out;
+  EXPECT_NE(json.out.find("\"files\":[\"drivers/iommu/io-pgtable-arm.c\"]"), std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find("\"not_checked\":[{\"file\":\"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c\","
+                          "\"first_error\":\"" + first_error + "\"}]"),
+            std::string::npos)
+      << json.out;
   fs::remove_all(tree);
 }
