@@ -151,7 +151,10 @@ static void sc_setup(u32 features, unsigned int sid_bits, unsigned int ssid_bits
 	sc.smmu.dev = &sc.smmu_dev;
 	sc.smmu.features = features;
 	sc.smmu.options = 0;
-	sc.smmu.ias = 48;
+	/*
+	 * One address size: 6.x probe raises IAS to at least OAS and 7.x has no
+	 * IAS, so the S2 input and S1 output sizes are OAS on both.
+	 */
 	sc.smmu.oas = 48;
 	sc.smmu.pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G;
 	sc.smmu.asid_bits = 16;
@@ -184,9 +187,9 @@ static void sc_domain_init(struct arm_smmu_domain *d, enum arm_smmu_domain_stage
 {
 	struct io_pgtable_cfg cfg = {
 		.pgsize_bitmap = sc.smmu.pgsize_bitmap,
-		/* As arm_smmu_domain_finalise: S1 maps a 48-bit VA to the SMMU's IAS, S2 IAS to OAS. */
-		.ias = stage == ARM_SMMU_DOMAIN_S1 ? 48 : sc.smmu.ias,
-		.oas = stage == ARM_SMMU_DOMAIN_S1 ? sc.smmu.ias : sc.smmu.oas,
+		/* As arm_smmu_domain_finalise: S1 maps a 48-bit VA, S2 an OAS-bit IPA, to OAS bits. */
+		.ias = stage == ARM_SMMU_DOMAIN_S1 ? 48 : sc.smmu.oas,
+		.oas = sc.smmu.oas,
 		.coherent_walk = !!(sc.smmu.features & ARM_SMMU_FEAT_COHERENCY),
 		.tlb = &arm_smmu_flush_ops,
 		.iommu_dev = sc.smmu.dev,
