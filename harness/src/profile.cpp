@@ -80,7 +80,7 @@ Profile writer_entry_profile() {
       // 7.x: per-domain arm_smmu_invs arrays, filled as attach fills them.
       {"invalidation", {"arm_smmu_domain_inv_range", "arm_smmu_invs_merge", "arm_smmu_invs_unref",
                         "arm_smmu_invs_purge", "arm_smmu_attach_prepare_invs",
-                        "arm_smmu_install_new_domain_invs", "arm_smmu_install_old_domain_invs"}},
+                        "arm_smmu_install_new_domain_invs"}},
       // What the tree's KUnit test calls beyond the required roots: nothing
       // before 7.x; 7.x adds the writer's update-safe bits (and the invs above).
       {"kunit", {"arm_smmu_get_ste_update_safe"}},
