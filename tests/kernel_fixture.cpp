@@ -1,5 +1,6 @@
 #include "kernel_fixture.h"
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 
@@ -20,6 +21,29 @@ const harness::KernelRunner &kernel(const std::string &series) {
 
 harness::RunResult run_case(const std::string &series, const std::string &name) {
   const auto &k = kernel(series);
+  return k.run(k.find(name));
+}
+
+std::filesystem::path optional_tree(const std::string &series) {
+  std::string var = "SMMU_CHECK_TREE_" + series;
+  for (char &c : var)
+    if (c == '.') c = '_';
+  if (const char *t = std::getenv(var.c_str()); t && *t) return t;
+  std::filesystem::path cached = harness::default_cache_dir() / "trees" / ("debian-" + series) /
+                                 ("linux-source-" + series);
+  std::error_code ec;
+  return std::filesystem::is_regular_file(cached / "Makefile", ec) ? cached : std::filesystem::path();
+}
+
+const harness::KernelRunner &kernel_at(const std::filesystem::path &root) {
+  static std::map<std::string, std::unique_ptr<harness::KernelRunner>> runners;
+  auto &r = runners[root.string()];
+  if (!r) r = std::make_unique<harness::KernelRunner>(harness::source_tree(root), harness::BuildOptions{});
+  return *r;
+}
+
+harness::RunResult run_case_at(const std::filesystem::path &root, const std::string &name) {
+  const auto &k = kernel_at(root);
   return k.run(k.find(name));
 }
 
