@@ -1,5 +1,6 @@
 #include "kernel_fixture.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -101,6 +102,29 @@ int clear_pte_line(const std::string &series) { return kernel_line(series, kPgta
 
 int init_pte_line(const std::string &series) {
   return kernel_line(series, kPgtableFile, "ptep[i] = pte | paddr_to_iopte(");
+}
+
+std::filesystem::path optional_tree(const std::string &series) {
+  std::string var = "SMMU_CHECK_TREE_" + series;
+  for (char &c : var)
+    if (c == '.') c = '_';
+  if (const char *t = std::getenv(var.c_str()); t && *t) return t;
+  std::filesystem::path cached = harness::default_cache_dir() / "trees" / ("debian-" + series) /
+                                 ("linux-source-" + series);
+  std::error_code ec;
+  return std::filesystem::is_regular_file(cached / "Makefile", ec) ? cached : std::filesystem::path();
+}
+
+const harness::KernelRunner &kernel_at(const std::filesystem::path &root) {
+  static std::map<std::string, std::unique_ptr<harness::KernelRunner>> runners;
+  auto &r = runners[root.string()];
+  if (!r) r = std::make_unique<harness::KernelRunner>(harness::source_tree(root), harness::BuildOptions{});
+  return *r;
+}
+
+harness::RunResult run_case_at(const std::filesystem::path &root, const std::string &name) {
+  const auto &k = kernel_at(root);
+  return k.run(k.find(name));
 }
 
 CliResult run_cli(const std::vector<std::string> &args) {

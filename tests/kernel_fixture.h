@@ -3,6 +3,7 @@
 // runner for the CLI binary.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,14 @@ int entry_set_line(const std::string &series);
 int write_entry_barrier_line(const std::string &series);
 int clear_pte_line(const std::string &series);
 int init_pte_line(const std::string &series);
+
+// A series whose tree a setup may lack (7.3, 7.2): $SMMU_CHECK_TREE_<series>
+// ('.' as '_', e.g. SMMU_CHECK_TREE_7_3), else the cache's extracted Debian
+// tree (trees/debian-<series>); empty when neither exists, for GTEST_SKIP.
+std::filesystem::path optional_tree(const std::string &series);
+// The tree at root (e.g. optional_tree()), sliced, built and loaded once.
+const harness::KernelRunner &kernel_at(const std::filesystem::path &root);
+harness::RunResult run_case_at(const std::filesystem::path &root, const std::string &name);
 
 struct CliResult {
   int status = -1;

@@ -82,6 +82,8 @@ void kshim_cmo(const volatile void *p, kshim_size size, int kind,
 void *kshim_alloc(kshim_size size, kshim_size align, int zero,
 		  const char *file, int line);
 void kshim_free(const void *p, const char *file, int line);
+/* The size kshim_alloc gave the allocation at p (0: not one of its allocations). */
+kshim_size kshim_alloc_size(const volatile void *p);
 
 /*
  * Commands as the driver encoded them (n commands of 2 qwords each). When

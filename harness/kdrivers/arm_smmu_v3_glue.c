@@ -61,12 +61,14 @@ static void kshim_cmdlog_add(const u64 *cmd)
 static int __kshim_replaced_arm_smmu_cmdq_issue_cmdlist(const char *file, int line,
 							 struct arm_smmu_device *smmu,
 							 struct arm_smmu_cmdq *cmdq,
-							 u64 *cmds, int n, bool sync)
+							 void *cmd_list, int n, bool sync)
 {
+	const u64 *cmds = cmd_list;
 	u64 cmd_sync[CMDQ_ENT_DWORDS] = { 0 };
 
+	/* The sync builder takes u64 * (6.9-6.18) or struct arm_smmu_cmd * (7.x). */
 	if (sync)
-		arm_smmu_cmdq_build_sync_cmd(cmd_sync, smmu, cmdq, 0);
+		arm_smmu_cmdq_build_sync_cmd((void *)cmd_sync, smmu, cmdq, 0);
 	kshim_cmdq_issue(cmds, n, sync, cmd_sync, file, line);
 	for (int i = 0; i < n; i++)
 		kshim_cmdlog_add(&cmds[i * CMDQ_ENT_DWORDS]);

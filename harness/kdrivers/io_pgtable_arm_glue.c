@@ -6,6 +6,14 @@
  * kernel does, without re-implementing the format.
  */
 
+#ifndef iopte_prot
+/*
+ * v6.14 dropped iopte_prot with the block split; a leaf's attributes are
+ * still the lower (11:2) and upper (XN, DBM) attribute fields.
+ */
+#define iopte_prot(pte) ((pte) & ((((arm_lpae_iopte)0x3ff) << 2) | ARM_LPAE_PTE_XN | ARM_LPAE_PTE_DBM))
+#endif
+
 /* A data struct carrying only what the macros read. */
 static void kshim_lpae_data(const struct kshim_walk_geom *g, struct arm_lpae_io_pgtable *d)
 {

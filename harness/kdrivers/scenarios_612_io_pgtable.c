@@ -312,7 +312,9 @@ KSHIM_SCENARIO(iopt_unmap_block_noncoherent, "io-pgtable-arm: unmap a 2M block, 
 	return iopt_unmap_block(false);
 }
 
-/* ---- split a block by a partial unmap ---- */
+/* ---- split a block by a partial unmap (trees that still split: KSHIM_FAMILY_split) ---- */
+
+#ifdef KSHIM_FAMILY_split
 
 static int iopt_split_block(bool coherent)
 {
@@ -353,3 +355,4 @@ KSHIM_SCENARIO(iopt_split_block_noncoherent,
 {
 	return iopt_split_block(false);
 }
+#endif /* KSHIM_FAMILY_split */

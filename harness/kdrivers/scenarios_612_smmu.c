@@ -151,7 +151,10 @@ static void sc_setup(u32 features, unsigned int sid_bits, unsigned int ssid_bits
 	sc.smmu.dev = &sc.smmu_dev;
 	sc.smmu.features = features;
 	sc.smmu.options = 0;
-	sc.smmu.ias = 48;
+	/*
+	 * One address size: 6.x probe raises IAS to at least OAS and 7.x has no
+	 * IAS, so the S2 input and S1 output sizes are OAS on both.
+	 */
 	sc.smmu.oas = 48;
 	sc.smmu.pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G;
 	sc.smmu.asid_bits = 16;
@@ -161,6 +164,10 @@ static void sc_setup(u32 features, unsigned int sid_bits, unsigned int ssid_bits
 
 	sc.master.smmu = &sc.smmu;
 	sc.master.dev = &sc.master_dev;
+#ifdef KSHIM_HAVE_arm_smmu_attach_prepare_invs
+	/* arm_smmu_insert_master: scratch room for one ASID or two VMID entries (no ATS). */
+	sc.master.build_invs = arm_smmu_invs_alloc(2);
+#endif
 	sc.master.streams = sc.streams;
 	sc.master.num_streams = ARRAY_SIZE(sc.streams);
 	sc.master.ssid_bits = ssid_bits;
@@ -175,18 +182,40 @@ static const struct iommu_domain_ops sc_domain_ops = {
 	.flush_iotlb_all = arm_smmu_flush_iotlb_all,
 };
 
+#ifdef KSHIM_HAVE_arm_smmu_attach_prepare_invs
+/*
+ * 7.x invalidates through the domain's arm_smmu_invs array, not by the
+ * domain's ASID/VMID alone: an attach merges the master's tags into it before
+ * any STE or CD points at the domain. This is that step of
+ * arm_smmu_attach_prepare (the driver's own functions) for sc.master, so that
+ * unmap and flush issue the commands a domain with one master issues.
+ */
+static void sc_attach_invs(struct arm_smmu_domain *d)
+{
+	struct arm_smmu_attach_state state = {
+		.master = &sc.master,
+		.ssid = IOMMU_NO_PASID,
+	};
+
+	KSHIM_CHECK(!arm_smmu_attach_prepare_invs(&state, &d->domain),
+		    "arm_smmu_attach_prepare_invs failed");
+	arm_smmu_install_new_domain_invs(&state);
+}
+#endif
+
 /*
  * A paging domain with real page tables, configured as
  * arm_smmu_domain_finalise does; the ASID or VMID is given (the real ones come
- * from an xarray/IDA, and VMID 0 is reserved for bypass).
+ * from an xarray/IDA, and VMID 0 is reserved for bypass). On 7.x it is also in
+ * sc.master's invalidation scope (sc_attach_invs).
  */
 static void sc_domain_init(struct arm_smmu_domain *d, enum arm_smmu_domain_stage stage, u16 id)
 {
 	struct io_pgtable_cfg cfg = {
 		.pgsize_bitmap = sc.smmu.pgsize_bitmap,
-		/* As arm_smmu_domain_finalise: S1 maps a 48-bit VA to the SMMU's IAS, S2 IAS to OAS. */
-		.ias = stage == ARM_SMMU_DOMAIN_S1 ? 48 : sc.smmu.ias,
-		.oas = stage == ARM_SMMU_DOMAIN_S1 ? sc.smmu.ias : sc.smmu.oas,
+		/* As arm_smmu_domain_finalise: S1 maps a 48-bit VA, S2 an OAS-bit IPA, to OAS bits. */
+		.ias = stage == ARM_SMMU_DOMAIN_S1 ? 48 : sc.smmu.oas,
+		.oas = sc.smmu.oas,
 		.coherent_walk = !!(sc.smmu.features & ARM_SMMU_FEAT_COHERENCY),
 		.tlb = &arm_smmu_flush_ops,
 		.iommu_dev = sc.smmu.dev,
@@ -194,7 +223,12 @@ static void sc_domain_init(struct arm_smmu_domain *d, enum arm_smmu_domain_stage
 
 	d->smmu = &sc.smmu;
 	d->stage = stage;
+	d->domain.type = IOMMU_DOMAIN_UNMANAGED;
 	INIT_LIST_HEAD(&d->devices);
+#ifdef KSHIM_HAVE_arm_smmu_domain_inv_range
+	/* As arm_smmu_domain_alloc: an empty invalidation array. */
+	rcu_assign_pointer(d->invs, arm_smmu_invs_alloc(0));
+#endif
 	if (stage == ARM_SMMU_DOMAIN_S1)
 		d->cd.asid = id;
 	else
@@ -206,6 +240,9 @@ static void sc_domain_init(struct arm_smmu_domain *d, enum arm_smmu_domain_stage
 	d->domain.geometry.aperture_end = (1ULL << cfg.ias) - 1;
 	d->domain.geometry.force_aperture = true;
 	d->domain.ops = &sc_domain_ops;
+#ifdef KSHIM_HAVE_arm_smmu_attach_prepare_invs
+	sc_attach_invs(d); /* after pgsize_bitmap: range invalidation takes its granule */
+#endif
 }
 
 /* The stream table as probe builds it, before STRTAB_BASE is written. */
@@ -480,7 +517,14 @@ KSHIM_SCENARIO(strtab_l2_install,
 }
 #endif /* KSHIM_FAMILY_l1 */
 
-/* ---- 4. TLB invalidation ---- */
+/*
+ * ---- 4. TLB invalidation ----
+ *
+ * Through the driver's domain ops. 6.9-6.18 build the commands from the
+ * domain's ASID/VMID (arm_smmu_tlb_inv_range_domain); 7.x from the domain's
+ * arm_smmu_invs array (arm_smmu_domain_inv_range), filled by sc_attach_invs.
+ * The commands are the same but for the non-RIL walk flush (see there).
+ */
 
 static int sc_tlbi(enum arm_smmu_domain_stage stage, bool ril)
 {
@@ -542,9 +586,20 @@ static int sc_tlbi(enum arm_smmu_domain_stage stage, bool ril)
 	/* tlb_flush_walk before the table is freed: non-leaf, TTL=0. */
 	if (ril)
 		sc_exp_tlbi(op, asid, vmid, 0x400000, 0, 9, 0, 1, false);
+#ifdef KSHIM_HAVE_arm_smmu_domain_inv_range
+	/*
+	 * 7.x (arm_smmu_inv_size_too_big): without RIL, a range of 512 granules
+	 * or more becomes the tag's whole invalidation, as arm64's MAX_TLBI_OPS.
+	 */
+	else if (s1)
+		sc_exp_add(SC_OP_TLBI_NH_ASID | (u64)asid << 48, 0);
 	else
+		sc_exp_add(SC_OP_TLBI_S12_VMALL | (u64)vmid << 32, 0);
+#else
+	else /* earlier trees: one command per 4K page */
 		for (int i = 0; i < 512; i++)
 			sc_exp_tlbi(op, asid, vmid, 0x400000 + i * SZ_4K, 0, 0, 0, 0, false);
+#endif
 	sc_exp_sync();
 	sc_check_cmds("tlb_flush_walk for the removed table");
 	iommu_iotlb_sync(dom, &gather);

@@ -39,6 +39,9 @@ UnitSpec io_pgtable_units_arm() {
   u.file = "drivers/iommu/io-pgtable-arm.c";
   u.tree_headers = {"drivers/iommu/io-pgtable-arm.h"};
   u.glue = {"io_pgtable_arm_glue.c"};  // the walker's decoding, from the tree's own macros
+  // A partial unmap of a block splits it into a table, until v6.14 removed
+  // that (such an unmap now WARNs and fails): the split scenarios need it.
+  u.families = {{"split", {"arm_lpae_split_blk_unmap"}}};
   return u;
 }
 
@@ -74,7 +77,14 @@ Profile writer_entry_profile() {
       // Invalidation: one entry per generation; a tree needs all roots of one.
       {"invalidation", {"arm_smmu_tlb_inv_asid", "arm_smmu_tlb_inv_range_domain",
                         "arm_smmu_tlb_inv_range_asid", "arm_smmu_atc_inv_domain"}},  // 6.9-6.18
-      {"invalidation", {"arm_smmu_domain_inv_range"}},  // the arm_smmu_invs arrays (7.x)
+      // 7.x: per-domain arm_smmu_invs arrays, filled as attach fills them.
+      {"invalidation", {"arm_smmu_domain_inv_range", "arm_smmu_invs_merge", "arm_smmu_invs_unref",
+                        "arm_smmu_invs_purge", "arm_smmu_attach_prepare_invs",
+                        "arm_smmu_install_new_domain_invs"}},
+      // What the tree's KUnit test calls beyond the required roots: nothing
+      // before 7.x; 7.x adds the writer's update-safe bits (and the invs above).
+      {"kunit", {"arm_smmu_get_ste_update_safe"}},
+      {"kunit", {}},
   };
   drv.wraps = {"arm_smmu_write_entry"};
   drv.replaces = {"arm_smmu_cmdq_issue_cmdlist"};

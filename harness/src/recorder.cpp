@@ -197,6 +197,11 @@ void kshim_free(const void *p, const char *file, int line) {
   g_allocations.erase(it);
 }
 
+kshim_size kshim_alloc_size(const volatile void *p) {
+  auto it = g_allocations.find(addr_of(p));
+  return it == g_allocations.end() ? 0 : it->second.size;
+}
+
 void kshim_cmdq_issue(const kshim_u64 *cmds, int n, int sync, const kshim_u64 *sync_cmd,
                       const char *file, int line) {
   if (!g_trace) return;

@@ -156,6 +156,7 @@ SliceRequest unit_slice_request(const KernelTree &tree, const Profile &p, const 
   req.tree_root = tree.root;
   req.file = u.file;
   req.roots = u.roots;
+  req.whole_file = u.roots.empty();  // family roots below only probe a whole-file unit
   req.wraps = u.wraps;
   req.replaces = u.replaces;
   req.resource_dir = SMMU_CLANG_RESOURCE_DIR;

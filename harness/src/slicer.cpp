@@ -242,14 +242,12 @@ class SliceConsumer : public ASTConsumer {
         if (in_main(r) && kept.insert(r).second) work.push_back(r);
       if (kept.insert(d).second) work.push_back(d);
     };
-    bool whole_file = req_.roots.empty();
-    if (whole_file) {
+    bool whole_file = req_.roots.empty() || req_.whole_file;
+    if (whole_file)
       for (const Decl *d : top) keep(d);
-    } else {
-      for (const auto &root : req_.roots) {
-        if (const Decl *d = definition_named(root)) keep(d);
-        else result_.missing.push_back(root);
-      }
+    for (const auto &root : req_.roots) {
+      if (const Decl *d = definition_named(root)) keep(d);
+      else result_.missing.push_back(root);
     }
     while (!work.empty()) {
       const Decl *d = work.back();

@@ -21,6 +21,9 @@ struct SliceRequest {
   // Functions and variables to keep with everything they reference. Empty:
   // keep the whole file (minus its #include lines).
   std::vector<std::string> roots;
+  // Keep the whole file even though roots are named: the roots are then only
+  // checked for presence (a whole-file unit's optional families).
+  bool whole_file = false;
   // Definitions renamed to __kshim_real_<name>; the harness glue defines <name>.
   std::vector<std::string> wraps;
   // Functions left out of the slice; each kept call F(args) becomes

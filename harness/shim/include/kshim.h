@@ -178,6 +178,12 @@ typedef __builtin_va_list va_list;
 #define __scalar_type_to_unsigned_cases(type) \
 	unsigned type : (unsigned type)0, signed type : (unsigned type)0
 #define __unqual_scalar_typeof(x) typeof(x)
+#define is_signed_type(type) (((type)(-1)) < (type)1)
+#define statically_true(x) (__builtin_constant_p(x) && (x))
+/* 0, or a compile error with msg when e holds (7.x build_bug.h builds on it). */
+#define __BUILD_BUG_ON_ZERO_MSG(e, msg, ...) ((int)sizeof(struct { _Static_assert(!(e), msg); }))
+/* x when it is an integer constant expression, else false: usable in BUILD_BUG_ON_ZERO. */
+#define const_true(x) __builtin_choose_expr(__is_constexpr(x), x, false)
 #define data_race(expr) (expr)
 
 /* ---- memory accesses the SMMU can observe ---- */
@@ -331,6 +337,7 @@ static inline unsigned long ffz(unsigned long word) { return __ffs(~word); }
 #define min_t(type, x, y) ({ type __kx = (x); type __ky = (y); __kx < __ky ? __kx : __ky; })
 #define max_t(type, x, y) ({ type __kx = (x); type __ky = (y); __kx > __ky ? __kx : __ky; })
 #define clamp(val, lo, hi) min(max(val, lo), hi)
+#define cmp_int(l, r) (((l) > (r)) - ((l) < (r)))
 #define swap(a, b) do { typeof(a) __kt = (a); (a) = (b); (b) = __kt; } while (0)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 #define __KSHIM_ALIGN_MASK(x, mask) (((x) + (mask)) & ~(mask))
@@ -423,6 +430,8 @@ void kshim_bug_jump(void) __noreturn; /* leaves the running case (runtime.c) */
 #define dev_info(dev, fmt, ...) kshim_printf(6, fmt, ##__VA_ARGS__)
 #define dev_dbg(dev, fmt, ...) kshim_printf(7, fmt, ##__VA_ARGS__)
 #define dev_notice dev_info
+#define dev_warn_once dev_warn
+#define dev_err_once dev_err
 #define dev_err_ratelimited dev_err
 #define dev_warn_ratelimited dev_warn
 #define dev_info_ratelimited dev_info
@@ -462,6 +471,16 @@ void kshim_hex_dump(const char *prefix, int rowsize, int groupsize, const void *
 #define lockdep_assert_held(l) ((void)(l))
 #define might_sleep() do { } while (0)
 #define cond_resched() do { } while (0)
+
+/* Static keys: a plain flag (no code patching in user space). */
+struct static_key_false { int enabled; };
+struct static_key_true { int enabled; };
+#define DEFINE_STATIC_KEY_FALSE(name) struct static_key_false name = { 0 }
+#define DEFINE_STATIC_KEY_TRUE(name) struct static_key_true name = { 1 }
+#define static_branch_unlikely(k) unlikely((k)->enabled)
+#define static_branch_likely(k) likely((k)->enabled)
+#define static_branch_enable(k) ((k)->enabled = 1)
+#define static_branch_disable(k) ((k)->enabled = 0)
 
 /* ---- module and export boilerplate ---- */
 #define EXPORT_SYMBOL(sym)
@@ -513,6 +532,19 @@ struct lock_class_key { int unused; };
 #define write_unlock_irqrestore(l, f) spin_unlock_irqrestore(l, f)
 #define local_irq_save(f) ((f) = 0)
 #define local_irq_restore(f) ((void)(f))
+#define rwlock_init(l) ((l)->locked = 0)
+#define read_lock(l) ((void)(l))
+#define read_unlock(l) ((void)(l))
+#define write_lock(l) ((void)(l))
+#define write_unlock(l) ((void)(l))
+#define lockdep_is_held(l) 1
+/* RCU without concurrent readers: publication is a plain pointer store. */
+struct rcu_head { void *next; void (*func)(struct rcu_head *head); };
+#define rcu_assign_pointer(p, v) ((p) = (v))
+#define rcu_dereference(p) (p)
+#define rcu_dereference_protected(p, c) (p)
+#define rcu_dereference_raw(p) (p)
+#define kfree_rcu(p, field) kfree(p)
 #define rcu_read_lock() do { } while (0)
 #define rcu_read_unlock() do { } while (0)
 
@@ -553,7 +585,8 @@ struct completion { int done; };
 struct work_struct { int unused; };
 struct mmu_notifier { const void *ops; void *mm; };
 struct mm_struct { void *pgd; };
-struct device { void *driver_data; int numa_node; bool dma_coherent; };
+struct iommu_fwspec;
+struct device { void *driver_data; int numa_node; bool dma_coherent; struct iommu_fwspec *iommu_fwspec; };
 struct iommu_group;
 struct fwnode_handle;
 struct msi_desc;
@@ -616,6 +649,12 @@ static inline void *phys_to_virt(phys_addr_t pa) { return (void *)(uintptr_t)pa;
 #define kzalloc_node(size, gfp, node) kzalloc(size, gfp)
 #define kfree(p) kshim_free((p), __FILE__, __LINE__)
 #define kvfree(p) kfree(p)
+/* Typed allocators (7.x): the object's type, an optional gfp (ignored). */
+#define kmalloc_obj(P, ...) ((typeof(P) *)kmalloc(sizeof(typeof(P)), GFP_KERNEL))
+#define kzalloc_obj(P, ...) ((typeof(P) *)kzalloc(sizeof(typeof(P)), GFP_KERNEL))
+#define kzalloc_objs(P, n, ...) ((typeof(P) *)kcalloc((n), sizeof(typeof(P)), GFP_KERNEL))
+#define kzalloc_flex(P, fam, n, ...) \
+	((typeof(P) *)kzalloc(sizeof(typeof(P)) + (n) * sizeof(((typeof(P) *)0)->fam[0]), GFP_KERNEL))
 #define devm_kzalloc(dev, size, gfp) kzalloc(size, gfp)
 #define devm_kcalloc(dev, n, size, gfp) kcalloc(n, size, gfp)
 #define devm_kfree(dev, p) kfree(p)
@@ -637,8 +676,24 @@ static inline void *__kshim_table_pages(gfp_t gfp, int order, const char *f, int
 #define iommu_alloc_pages(gfp, order) iommu_alloc_pages_node(0, gfp, order)
 #define iommu_alloc_page(gfp) iommu_alloc_pages_node(0, gfp, 0)
 #define iommu_alloc_page_node(nid, gfp) iommu_alloc_pages_node(nid, gfp, 0)
-#define iommu_free_pages(p, order) kshim_free((p), __FILE__, __LINE__)
+/* 6.12 passes the order too; 7.x only the address. */
+#define iommu_free_pages(p, ...) kshim_free((p), __FILE__, __LINE__)
 #define iommu_free_page(p) iommu_free_pages(p, 0)
+/* 7.x sizes tables in bytes; the pages are a power of two, like a folio. */
+#define iommu_alloc_pages_node_sz(nid, gfp, size) \
+	__kshim_table_pages((gfp) | __GFP_ZERO, get_order(size), __FILE__, __LINE__)
+/*
+ * A non-coherent walker's table (7.x): arm64 maps it with the DMA API, which
+ * cleans the whole allocation to PoC, as dma_map_single does in 6.12.
+ */
+#define iommu_pages_start_incoherent(virt, dev)                                \
+	({                                                                     \
+		void *__kshim_v = (virt);                                      \
+		kshim_cmo(__kshim_v, kshim_alloc_size(__kshim_v), KSHIM_CMO_CLEAN, \
+			  __FILE__, __LINE__);                                 \
+		0;                                                             \
+	})
+#define iommu_pages_free_incoherent(virt, dev) iommu_free_pages(virt)
 /* 6.1: struct page is the page itself. */
 struct page;
 #define alloc_pages_node(nid, gfp, order) \
@@ -689,6 +744,10 @@ extern u64 vabits_actual;
 #define SYS_ID_AA64MMFR0_EL1 0
 #define ID_AA64MMFR0_EL1_PARANGE_SHIFT 0
 #define read_sanitised_ftr_reg(id) kshim_sysreg_id_aa64mmfr0_el1
+/* CPU features the 7.x SVA CD checks: a CPU without HAFT, POE and GCS. */
+#define system_supports_haft() false
+#define system_supports_poe() false
+#define system_supports_gcs() false
 static inline unsigned int cpuid_feature_extract_unsigned_field(u64 features, int field)
 {
 	return (features >> field) & 0xf;
@@ -703,6 +762,7 @@ static inline unsigned int cpuid_feature_extract_unsigned_field(u64 features, in
 #define wfe() do { } while (0)
 #define sev() do { } while (0)
 
+#include <linux/overflow.h>
 #include <linux/container_of.h>
 #include <linux/bits.h>
 #include <linux/build_bug.h>

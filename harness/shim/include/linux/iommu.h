@@ -27,6 +27,11 @@
 #define IOMMU_DOMAIN_UNMANAGED (__IOMMU_DOMAIN_PAGING)
 #define IOMMU_DOMAIN_DMA (__IOMMU_DOMAIN_PAGING | __IOMMU_DOMAIN_DMA_API)
 #define IOMMU_DOMAIN_DMA_FQ (__IOMMU_DOMAIN_PAGING | __IOMMU_DOMAIN_DMA_API | __IOMMU_DOMAIN_DMA_FQ)
+/* 7.x's to_smmu_domain_devices tells SVA and nested domains apart. */
+#define __IOMMU_DOMAIN_SVA (1U << 4)
+#define __IOMMU_DOMAIN_NESTED (1U << 6)
+#define IOMMU_DOMAIN_SVA (__IOMMU_DOMAIN_SVA)
+#define IOMMU_DOMAIN_NESTED (__IOMMU_DOMAIN_NESTED)
 #endif
 #define IOMMU_PASID_INVALID (-1U)
 #define IOMMU_DIRTY_NO_CLEAR (1 << 0)
@@ -61,7 +66,15 @@ struct iommu_domain {
 
 struct iommu_device { int unused; };
 struct iommu_ops { int unused; };
-struct iommu_fwspec { int unused; };
+/* The firmware's description of a master: its stream IDs, and flags. */
+#define IOMMU_FWSPEC_PCI_RC_ATS (1 << 0)
+#define IOMMU_FWSPEC_PCI_RC_CANWBS (1 << 1)
+struct iommu_fwspec {
+	u32 flags;
+	unsigned int num_ids;
+	u32 ids[8];
+};
+#define dev_iommu_fwspec_get(dev) ((dev)->iommu_fwspec)
 struct iommu_sva { int unused; };
 struct iommu_user_data;
 
