@@ -115,6 +115,15 @@ std::filesystem::path optional_tree(const std::string &series) {
   return std::filesystem::is_regular_file(cached / "Makefile", ec) ? cached : std::filesystem::path();
 }
 
+std::string no_tree_message(const std::string &series) {
+  std::string var = series;
+  for (char &c : var)
+    if (c == '.') c = '_';
+  return "no Linux " + series + " tree: set SMMU_CHECK_TREE_" + var +
+         " to a kernel source directory, or extract Debian's linux-source-" + series +
+         " into the cache (smmu-check --debian " + series + ")";
+}
+
 const harness::KernelRunner &kernel_at(const std::filesystem::path &root) {
   static std::map<std::string, std::unique_ptr<harness::KernelRunner>> runners;
   auto &r = runners[root.string()];

@@ -47,6 +47,12 @@ int init_pte_line(const std::string &series);
 // ('.' as '_', e.g. SMMU_CHECK_TREE_7_3), else the cache's extracted Debian
 // tree (trees/debian-<series>); empty when neither exists, for GTEST_SKIP.
 std::filesystem::path optional_tree(const std::string &series);
+// Why optional_tree(series) found nothing, and how to provide the tree.
+std::string no_tree_message(const std::string &series);
+// Declares `root`, the series' tree, or skips the test saying why.
+#define TREE_OR_SKIP(root, series)                                \
+  const auto root = ::smmu::testing::optional_tree(series);       \
+  if (root.empty()) GTEST_SKIP() << ::smmu::testing::no_tree_message(series)
 // The tree at root (e.g. optional_tree()), sliced, built and loaded once.
 const harness::KernelRunner &kernel_at(const std::filesystem::path &root);
 harness::RunResult run_case_at(const std::filesystem::path &root, const std::string &name);

@@ -58,20 +58,6 @@ const KunitCase kCases[] = {
 
 const char *const kSeries[] = {"7.3", "7.2"};
 
-std::string no_tree(const std::string &series) {
-  std::string var = series;
-  for (char &c : var)
-    if (c == '.') c = '_';
-  return "no Linux " + series + " tree: set SMMU_CHECK_TREE_" + var +
-         " to a kernel source directory, or extract Debian's linux-source-" + series +
-         " into the cache (smmu-check --debian " + series + ")";
-}
-
-// Declares root, the series' tree, or skips the test.
-#define TREE_OR_SKIP(root, series)        \
-  const auto root = optional_tree(series); \
-  if (root.empty()) GTEST_SKIP() << no_tree(series)
-
 // The text of a line of the tree's file: kernel locations are found by content.
 std::string line_of(const std::filesystem::path &root, const std::string &file, int line) {
   std::ifstream in(root / file);

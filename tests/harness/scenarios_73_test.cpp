@@ -24,19 +24,6 @@ const char *kDriver = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c";
 const char *kPgtable = "drivers/iommu/io-pgtable-arm.c";
 const char *const kSeries[] = {"7.3", "7.2"};
 
-std::string no_tree(const std::string &series) {
-  std::string var = series;
-  for (char &c : var)
-    if (c == '.') c = '_';
-  return "no Linux " + series + " tree: set SMMU_CHECK_TREE_" + var +
-         " to a kernel source directory, or extract Debian's linux-source-" + series +
-         " into the cache (smmu-check --debian " + series + ")";
-}
-
-#define TREE_OR_SKIP(root, series)        \
-  const auto root = optional_tree(series); \
-  if (root.empty()) GTEST_SKIP() << no_tree(series)
-
 // The statement around a recorded line: the line and the two before it (a
 // macro's __LINE__ may be the last line of a call spanning several).
 std::string text_at(const std::filesystem::path &root, const std::string &file, int line) {
