@@ -139,14 +139,18 @@ HeaderClosure slice_header_closure(const KernelTree &tree, const Profile &p) {
                              {data / "shim" / "include", data / "include", data / "kdrivers"});
 }
 
-HeaderClosure stage_real_headers(const KernelTree &tree, const Profile &p, const fs::path &realinc) {
+void stage_headers(const KernelTree &tree, const HeaderClosure &closure, const fs::path &realinc) {
   fs::create_directories(realinc);
-  HeaderClosure closure = slice_header_closure(tree, p);
   for (const auto &h : closure.staged) {
     fs::path dst = realinc / h.include_name;
     fs::create_directories(dst.parent_path());
     fs::copy_file(tree.root / h.tree_path, dst, fs::copy_options::overwrite_existing);
   }
+}
+
+HeaderClosure stage_real_headers(const KernelTree &tree, const Profile &p, const fs::path &realinc) {
+  HeaderClosure closure = slice_header_closure(tree, p);
+  stage_headers(tree, closure, realinc);
   return closure;
 }
 
@@ -194,7 +198,8 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     for (const auto &g : u.glue) h.add(g);  // which glue files, not only their contents
     for (const auto &g : u.prelude_headers) h.add(g);
   }
-  for (const auto &r : slice_header_closure(tree, p).staged) {
+  const HeaderClosure headers = slice_header_closure(tree, p);
+  for (const auto &r : headers.staged) {
     h.add(r.include_name);
     h.add(read_file(tree.root / r.tree_path));
   }
@@ -219,7 +224,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
 
   fs::remove_all(b.dir);
   fs::path realinc = b.dir / "realinc";
-  HeaderClosure headers = stage_real_headers(tree, p, realinc);
+  stage_headers(tree, headers, realinc);
   std::vector<std::string> flags = slice_unit_flags(b);  // realinc is b.dir / "realinc"
 
   std::vector<fs::path> objects;
