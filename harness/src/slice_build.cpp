@@ -186,6 +186,9 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
   h.add(kSlicerVersion);
   h.add(compiler());
   h.add(p.name);
+  // The slice's C files include the tree's headers by absolute path (the IR of
+  // get_used is compiled from them later): a copy elsewhere is another slice.
+  h.add(fs::absolute(tree.root).string());
   for (const auto &u : p.units) {
     h.add(u.file);
     h.add(read_file(tree.root / u.file));
