@@ -7,6 +7,9 @@
 #include <memory>
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+
+#include "command.h"
 #include "subprocess.h"
 
 namespace smmu::testing {
@@ -144,5 +147,20 @@ CliResult run_cli(const std::vector<std::string> &args) {
 }
 
 size_t count(const harness::Trace &t, harness::EventKind kind) { return t.count(kind); }
+
+void expect_four_page_range_tlbi(const std::array<uint64_t, 2> &cmd) {
+  EXPECT_EQ(cmd[0], 0x0005000000200012ull);
+  EXPECT_EQ(cmd[1], 0x0000000000010701ull);
+  harness::Command c = harness::decode_command(cmd);
+  EXPECT_EQ(c.opcode, static_cast<uint8_t>(harness::CmdOp::TlbiNhVa));
+  EXPECT_EQ(c.asid, 5);
+  EXPECT_EQ(c.vmid, 0);
+  EXPECT_EQ(c.scale, 2);
+  EXPECT_EQ(c.num, 0);
+  EXPECT_EQ(c.tg, 1);
+  EXPECT_EQ(c.ttl, 3);
+  EXPECT_TRUE(c.leaf);
+  EXPECT_EQ(c.addr, 0x10000u);
+}
 
 }  // namespace smmu::testing

@@ -3,6 +3,8 @@
 // runner for the CLI binary.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -64,5 +66,10 @@ struct CliResult {
 CliResult run_cli(const std::vector<std::string> &args);
 
 size_t count(const harness::Trace &t, harness::EventKind kind);
+
+// Asserts (gtest) that `cmd` is what the driver encodes for 4 x 4K unmapped at
+// 0x10000 in ASID 5 with range invalidation: TLBI_NH_VA, SCALE=2, NUM=0 (one
+// unit of 4 pages), TG=1 (4K), TTL=3, leaf. 6.12 and 7.x encode it alike.
+void expect_four_page_range_tlbi(const std::array<uint64_t, 2> &cmd);
 
 }  // namespace smmu::testing

@@ -334,17 +334,7 @@ TEST(Scenario612Tlbi, RangeInvalidationOfFourPagesIsOneCommandAfterThePteClears)
     if (e.kind != EventKind::Command) continue;
     // The first command of the run: 4 x 4K at 0x10000 in ASID 5.
     EXPECT_EQ(cleared, 4);
-    EXPECT_EQ(e.cmd[0], 0x0005000000200012ull);
-    EXPECT_EQ(e.cmd[1], 0x0000000000010701ull);
-    Command c = decode_command(e.cmd);
-    EXPECT_EQ(c.opcode, static_cast<uint8_t>(CmdOp::TlbiNhVa));
-    EXPECT_EQ(c.asid, 5);
-    EXPECT_EQ(c.scale, 2);
-    EXPECT_EQ(c.num, 0);
-    EXPECT_EQ(c.tg, 1);
-    EXPECT_EQ(c.ttl, 3);
-    EXPECT_TRUE(c.leaf);
-    EXPECT_EQ(c.addr, 0x10000u);
+    smmu::testing::expect_four_page_range_tlbi(e.cmd);
     EXPECT_TRUE(is_op(command_at(t, i + 1), CmdOp::Sync));
     break;
   }
