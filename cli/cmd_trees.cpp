@@ -112,13 +112,14 @@ int cmd_trees(const std::vector<std::string> &argv) {
   harness::DebianArchive archive(cache / "apt", progress);
   std::vector<std::pair<std::string, std::vector<harness::SourcePackage>>> available;
   std::string archive_error;
-  for (const auto &s : kSeries) {
-    try {
-      available.emplace_back(s, archive.versions(s, a.has("refresh") && &s == &kSeries[0]));
-    } catch (const UserError &e) {
-      archive_error = e.what();
-      break;
+  try {
+    bool refresh = a.has("refresh");  // the lists are shared by every series: once is enough
+    for (const auto &s : kSeries) {
+      available.emplace_back(s, archive.versions(s, refresh));
+      refresh = false;
     }
+  } catch (const UserError &e) {
+    archive_error = e.what();
   }
 
   if (format == "json") {
