@@ -22,6 +22,7 @@ int cmd_lint(const std::vector<std::string> &args);
 int cmd_explain(const std::vector<std::string> &args);
 int cmd_seq(const std::vector<std::string> &args);
 int cmd_kernel(const std::vector<std::string> &args);
+int cmd_explore(const std::vector<std::string> &args);
 int cmd_merge(const std::vector<std::string> &args);
 int cmd_trees(const std::vector<std::string> &args);
 int cmd_cache(const std::vector<std::string> &args);

@@ -23,6 +23,7 @@ const Subcommand kSubcommands[] = {
     {"explain", "draw one case under one model as a timeline (text, SVG, HTML)", smmu::cli::cmd_explain},
     {"lint", "list plain (not single-copy atomic) stores into live STE/CD/PTE memory", smmu::cli::cmd_lint},
     {"seq", "check a proposed update sequence written as text (.seq) against its expectations", smmu::cli::cmd_seq},
+    {"explore", "generate map/unmap sequences on the real driver, check each, shrink what fails", smmu::cli::cmd_explore},
     {"merge", "join the JSON reports of 'kernel --shard K/N' into one report, in any format", smmu::cli::cmd_merge},
     {"trees", "the kernel trees it can use (installed, cached, in Debian's archive) and their families", smmu::cli::cmd_trees},
     {"cache", "list, verify (and repair) or clean the cache of trees and slices", smmu::cli::cmd_cache},

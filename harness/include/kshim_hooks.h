@@ -175,6 +175,41 @@ const char *kshim_slice_scenario_help(int index);
 int kshim_slice_scenario_run(int index);
 
 /*
+ * Generated operation sequences (smmu-check explore): the driver's own
+ * map_pages / unmap_pages / iotlb_sync / flush_iotlb_all over one domain,
+ * in the order the C++ generator chose. Exported by slices whose driver
+ * glue defines kshim_explore_driver (kdrivers/explore_pt.c).
+ */
+enum kshim_explore_op_kind {
+	KSHIM_XOP_MAP = 0,       /* map_pages(iova, pa, pgsize, count) */
+	KSHIM_XOP_UNMAP,         /* unmap_pages(iova, pgsize, count) into the gather */
+	KSHIM_XOP_IOTLB_SYNC,    /* iotlb_sync of the gather, as iommu_unmap ends */
+	KSHIM_XOP_FLUSH_ALL,     /* flush_iotlb_all */
+	KSHIM_XOP_EXPECT_PHYS,   /* iova_to_phys(iova) must be pa (0: unmapped) */
+};
+struct kshim_explore_op {
+	int kind;
+	kshim_u64 iova, pa, pgsize, count;
+};
+struct kshim_explore_config {
+	kshim_u64 granule;  /* 4K, 16K or 64K */
+	int stage;          /* 1 or 2 */
+	int coherent_walk;  /* ARM_SMMU_FEAT_COHERENCY */
+	int range_inv;      /* ARM_SMMU_FEAT_RANGE_INV */
+	int ias_bits;       /* input (and output) address bits: 40 or 48 */
+};
+/* What the tree's io-pgtable can do: a partial unmap of a block splits it (until 6.14). */
+enum { KSHIM_XCAP_SPLIT = 1 };
+/* -1: the slice has no explore driver. */
+int kshim_slice_explore_caps(void);
+/* Window of IOVAs the generator uses (the domain's tables for cfg): *base, and *pgsizes. */
+int kshim_slice_explore_geometry(const struct kshim_explore_config *cfg, kshim_u64 *base,
+				 kshim_u64 *pgsizes);
+/* A run status (enum kshim_run_status); a failed EXPECT_PHYS is KSHIM_RUN_FAIL. */
+int kshim_slice_explore_run(const struct kshim_explore_config *cfg,
+			    const struct kshim_explore_op *ops, int n);
+
+/*
  * Exported by slices with io-pgtable-arm (harness/kdrivers/io_pgtable_arm_glue.c):
  * the tree's own ARM_LPAE_LVL_IDX, iopte_leaf/iopte_type and iopte_to_paddr.
  * decode returns -1 for a fault, 0 for a table (*addr = next table), 1 for a

@@ -260,3 +260,48 @@ int kshim_slice_scenario_run(int index)
 		return scenario_failed ? KSHIM_RUN_FAIL : KSHIM_RUN_BUG;
 	return run_result ? KSHIM_RUN_FAIL : KSHIM_RUN_PASS;
 }
+
+/* ---- generated operation sequences (kdrivers/explore_pt.c in the driver glue) ---- */
+
+struct kshim_explore_call {
+	const struct kshim_explore_config *cfg;
+	const struct kshim_explore_op *ops;
+	int n;
+};
+
+int kshim_explore_driver(const struct kshim_explore_config *cfg, const struct kshim_explore_op *ops,
+			 int n) __attribute__((weak));
+int kshim_explore_driver_caps(void) __attribute__((weak));
+int kshim_explore_driver_geometry(const struct kshim_explore_config *cfg, kshim_u64 *base,
+				  kshim_u64 *pgsizes) __attribute__((weak));
+
+static void run_explore(void *arg)
+{
+	const struct kshim_explore_call *c = arg;
+	run_result = kshim_explore_driver(c->cfg, c->ops, c->n);
+}
+
+int kshim_slice_explore_caps(void)
+{
+	return kshim_explore_driver_caps ? kshim_explore_driver_caps() : -1;
+}
+
+int kshim_slice_explore_geometry(const struct kshim_explore_config *cfg, kshim_u64 *base,
+				 kshim_u64 *pgsizes)
+{
+	return kshim_explore_driver_geometry ? kshim_explore_driver_geometry(cfg, base, pgsizes) : -1;
+}
+
+int kshim_slice_explore_run(const struct kshim_explore_config *cfg,
+			    const struct kshim_explore_op *ops, int n)
+{
+	struct kshim_explore_call call = { cfg, ops, n };
+
+	if (!kshim_explore_driver)
+		return KSHIM_RUN_SKIP;
+	scenario_failed = 0;
+	run_result = 0;
+	if (guarded(run_explore, &call))
+		return scenario_failed ? KSHIM_RUN_FAIL : KSHIM_RUN_BUG;
+	return run_result ? KSHIM_RUN_FAIL : KSHIM_RUN_PASS;
+}

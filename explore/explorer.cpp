@@ -1,0 +1,141 @@
+#include "explorer.h"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include "sequence.h"
+
+namespace smmu::explore {
+
+namespace {
+
+uint64_t splitmix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+rc::Random random_at(uint64_t seed, uint64_t index) { return rc::Random(splitmix(seed ^ splitmix(index))); }
+
+bool has(const SequenceVerdict &v, const std::string &signature) {
+  return std::any_of(v.findings.begin(), v.findings.end(),
+                     [&](const Finding &f) { return f.signature == signature; });
+}
+
+void add(PathCounts &a, const PathCounts &b) {
+  a.maps += b.maps;
+  a.unmaps += b.unmaps;
+  a.flushes += b.flushes;
+  a.blocks_mapped += b.blocks_mapped;
+  a.tables_freed_by_map += b.tables_freed_by_map;
+  a.tables_freed_by_unmap += b.tables_freed_by_unmap;
+  a.splits += b.splits;
+  a.table_crossings += b.table_crossings;
+}
+
+}  // namespace
+
+bool ExploreResult::new_findings() const {
+  return std::any_of(findings.begin(), findings.end(), [](const ExploredFinding &f) { return !f.known; });
+}
+
+const harness::SequenceGeometry &Explorer::geometry(const kshim_explore_config &c) const {
+  const std::string key = describe_config(c);
+  auto it = geometry_.find(key);
+  if (it != geometry_.end()) return it->second;
+  auto g = checker.runner().geometry(c);
+  if (!g) throw std::runtime_error("the tree's code could not set up a domain for " + key);
+  return geometry_.emplace(key, *g).first->second;
+}
+
+Concrete Explorer::concrete(const Draft &d) const {
+  const auto &g = geometry(d.config);
+  return concretize(d, g.base, g.pgsizes, limits.allow_split);
+}
+
+Sequence Explorer::sequence_at(uint64_t seed, uint64_t index) const {
+  return concrete(draft_generator(limits)(random_at(seed, index), 100).value()).sequence;
+}
+
+ExploreResult Explorer::explore(const Schedule &schedule) const {
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  const rc::Gen<Draft> gen = draft_generator(limits);
+  ExploreResult r;
+  r.schedule = schedule;
+  std::map<std::string, size_t> by_signature;
+  double last_progress = 0;
+
+  for (uint64_t n = 0;; ++n) {
+    if (schedule.max_sequences && n >= schedule.max_sequences) break;
+    if (schedule.max_seconds > 0 && elapsed() >= schedule.max_seconds) break;
+    const uint64_t index = schedule.index_of(n);
+    const rc::Shrinkable<Draft> drawn = gen(random_at(schedule.seed, index), 100);
+    const Concrete c = concrete(drawn.value());
+    const SequenceVerdict v = checker.check(c.sequence);
+    ++r.totals.sequences;
+    r.totals.ops += c.sequence.ops.size();
+    r.totals.walks += v.walks;
+    add(r.totals.paths, c.paths);
+    if (!v.unknowns.empty()) {
+      ++r.totals.unknown_sequences;
+      if (r.unknowns.size() < 5) r.unknowns.push_back("sequence " + std::to_string(index) + ": " + v.unknowns[0]);
+    }
+    for (const Finding &f : v.findings) {
+      if (auto it = by_signature.find(f.signature); it != by_signature.end()) {
+        ExploredFinding &seen = r.findings[it->second];
+        ++seen.sequences;
+        if (!f.model.empty() && seen.models.find(f.model) == std::string::npos)
+          seen.models += (seen.models.empty() ? "" : ",") + f.model;
+        continue;
+      }
+      // A new root cause: shrink its sequence while the same signature stays.
+      if (progress) progress("explore: sequence " + std::to_string(index) + ": " + f.signature + "; shrinking");
+      ExploredFinding e;
+      e.first_index = index;
+      e.sequences = 1;
+      e.models = f.model;
+      rc::Shrinkable<Draft> current = drawn;
+      Finding best = f;
+      for (bool smaller = true; smaller && e.shrink_steps < max_shrink_checks;) {
+        smaller = false;
+        auto shrinks = current.shrinks();
+        while (auto next = shrinks.next()) {
+          if (++e.shrink_steps > max_shrink_checks) break;
+          const Concrete candidate = concrete(next->value());
+          const SequenceVerdict cv = checker.check(candidate.sequence);
+          if (!has(cv, f.signature)) continue;
+          current = *next;
+          for (const Finding &cf : cv.findings)
+            if (cf.signature == f.signature) best = cf;
+          smaller = true;
+          break;
+        }
+      }
+      e.finding = best;
+      e.shrunk = to_text(concrete(current.value()).sequence);
+      for (const KnownFinding &k : known) {
+        const auto colon = f.location.rfind(':');
+        if (k.kind != f.kind || colon == std::string::npos || f.location.substr(0, colon) != k.file) continue;
+        const std::string text = line_text ? line_text(k.file, std::stoi(f.location.substr(colon + 1))) : "";
+        if (!text.empty() && text.find(k.line_text) != std::string::npos &&
+            f.signature.find(k.detail) != std::string::npos)
+          e.known = k.reason;
+      }
+      by_signature[f.signature] = r.findings.size();
+      r.findings.push_back(std::move(e));
+    }
+    if (progress && elapsed() - last_progress >= 10) {
+      last_progress = elapsed();
+      progress("explore: " + std::to_string(r.totals.sequences) + " sequences, " +
+               std::to_string(r.findings.size()) + " findings, " + std::to_string(int(elapsed())) + " s");
+    }
+  }
+  r.totals.seconds = elapsed();
+  return r;
+}
+
+}  // namespace smmu::explore

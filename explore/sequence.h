@@ -1,0 +1,33 @@
+// A concrete operation sequence on one domain: the configuration and the
+// driver calls, exactly as kdrivers/explore_pt.c performs them. Its text
+// form is what a shrunk counterexample prints and `explore --replay` reads:
+//
+//   config granule=4K stage=1 walk=coherent range-inv=on ias=48
+//   map 0x80000000 -> 0x880000000 pgsize=0x1000 count=2
+//   unmap 0x80000000 pgsize=0x1000 count=1
+//   iotlb_sync
+//   flush_all
+//   expect 0x80001000 -> 0x880001000      (iova_to_phys; "-> none": unmapped)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kshim_hooks.h"
+
+namespace smmu::explore {
+
+struct Sequence {
+  kshim_explore_config config{};
+  std::vector<kshim_explore_op> ops;
+};
+
+std::string describe_config(const kshim_explore_config &c);  // "4K S1, coherent walk, range inv"
+std::string to_text(const kshim_explore_op &op);
+std::string to_text(const Sequence &s);  // one line per statement, ending in '\n'
+
+// Throws std::invalid_argument("ORIGIN:LINE: expected ..., got ...").
+Sequence parse_sequence(const std::string &text, const std::string &origin);
+
+}  // namespace smmu::explore

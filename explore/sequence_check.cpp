@@ -1,0 +1,105 @@
+#include "sequence_check.h"
+
+#include <sstream>
+
+namespace smmu::explore {
+
+namespace {
+
+bool is_store(const harness::Trace &t, int index) {
+  return index >= 0 && static_cast<size_t>(index) < t.events.size() &&
+         t.events[index].kind == harness::EventKind::Store;
+}
+
+// The first relevant event of a walk: a torn or stale read's store, an
+// invalidation that did not remove a cached entry, the free of a table read
+// after it, then the last read's store (the order the kernel report uses).
+int root_event(const harness::Trace &t, const checker::PtWitness &w) {
+  for (bool torn : {true, false})
+    for (const auto &r : w.reads)
+      if (torn ? r.torn : r.stale)
+        for (const auto &s : r.sources)
+          if (is_store(t, s.trace_index)) return s.trace_index;
+  for (const auto &r : w.reads)
+    for (const auto &[index, why] : r.not_invalidated_by) return index;
+  if (w.outcome.freed_at >= 0) return w.outcome.freed_at;
+  for (auto r = w.reads.rbegin(); r != w.reads.rend(); ++r)
+    for (const auto &s : r->sources)
+      if (is_store(t, s.trace_index)) return s.trace_index;
+  return -1;
+}
+
+std::string where(const harness::Trace &t, int index);
+
+// What tells two findings at the same event apart: for a cached entry no
+// invalidation removed, the deepest such entry's level, where it was written
+// and why the invalidation missed it (one batch-submit line issues every TLBI).
+std::string detail(const harness::Trace &t, const checker::PtWitness &w) {
+  for (auto r = w.reads.rbegin(); r != w.reads.rend(); ++r) {
+    if (r->not_invalidated_by.empty()) continue;
+    // "TLBI_NH_VA asid=5 ... granule 4K: why": the command's operands vary with the sequence.
+    std::string why = r->not_invalidated_by.front().second;
+    if (auto colon = why.rfind(": "); colon != std::string::npos) why = why.substr(colon + 2);
+    int written = -1;
+    for (const auto &src : r->sources)
+      if (is_store(t, src.trace_index)) written = src.trace_index;
+    return ": level " + std::to_string(r->level) + " entry written at " + where(t, written) +
+           " stays cached (" + why + ")";
+  }
+  return "";
+}
+
+std::string where(const harness::Trace &t, int index) {
+  if (index < 0 || static_cast<size_t>(index) >= t.events.size() || t.events[index].loc.line <= 0)
+    return "an unlocated event";
+  return t.events[index].loc.file + ":" + std::to_string(t.events[index].loc.line);
+}
+
+}  // namespace
+
+SequenceChecker::SequenceChecker(const harness::KernelRunner &runner, std::vector<models::Model> models,
+                                 checker::PtSemantics semantics)
+    : sequences_(runner), models_(std::move(models)), semantics_(std::move(semantics)) {}
+
+SequenceVerdict SequenceChecker::check(const Sequence &s) const { return judge(run(s)); }
+
+SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
+  SequenceVerdict v;
+  v.status = run.status;
+  const harness::Trace &t = run.trace;
+  // The kernel's own word first: a failed map/unmap or iova_to_phys, a WARN, a BUG.
+  for (const auto &f : t.kunit_failures)
+    v.findings.push_back({"kernel-failure at " + f.substr(0, f.find(": ")), "kernel-failure", f, "", f});
+  for (const auto &e : t.events)
+    if (e.kind == harness::EventKind::Warn || e.kind == harness::EventKind::Bug) {
+      const std::string kind = e.kind == harness::EventKind::Warn ? "kernel-warning" : "kernel-bug";
+      const std::string at = e.loc.file + ":" + std::to_string(e.loc.line);
+      v.findings.push_back({kind + " at " + at, kind, at, "", e.text});
+    }
+  if (run.status == harness::RunStatus::Skip) {
+    v.unknowns.push_back("the slice has no explore driver");
+    return v;
+  }
+  for (const auto &m : models_) {
+    checker::PtVerdict pv = checker::check_pt_trace(t, m, semantics_);
+    v.walks += pv.walks;
+    if (pv.outcome == checker::Outcome::Violation) {
+      const int root = root_event(t, pv.witness);
+      std::ostringstream text;
+      checker::print_pt_witness(text, t, pv);
+      const std::string kind = checker::to_string(pv.kind);
+      v.findings.push_back(
+          {kind + " at " + where(t, root) + detail(t, pv.witness), kind, where(t, root), m.name, text.str()});
+    } else if (pv.outcome == checker::Outcome::Unknown) {
+      v.unknowns.push_back(m.name + ": " + pv.reason);
+    } else if (run.status != harness::RunStatus::Pass) {
+      // A failed check stops the sequence (KSHIM_CHECK), as does a BUG: a pass
+      // on part of a run is not a pass.
+      v.unknowns.push_back(m.name + ": the run stopped before its end (" +
+                           std::string(harness::to_string(run.status)) + ")");
+    }
+  }
+  return v;
+}
+
+}  // namespace smmu::explore

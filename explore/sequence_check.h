@@ -1,0 +1,53 @@
+// Runs one concrete sequence through the tree's code and judges its trace
+// with the walker under each model, exactly as the pt_* scenarios are judged.
+// A finding is named by its signature: the violation kind (or the kernel's
+// own failure) and the kernel file:line of its first relevant event, so the
+// same root cause found by many sequences is one finding.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "kernel_runner.h"
+#include "model.h"
+#include "pt_check.h"
+#include "sequence.h"
+#include "sequence_runner.h"
+
+namespace smmu::explore {
+
+struct Finding {
+  std::string signature;  // "stale at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:969"
+  std::string kind;       // torn, misordered, stale, kernel-failure, kernel-bug, kernel-warning
+  std::string location;   // kernel file:line, or the failure's "file:line: message"
+  std::string model;      // empty for the kernel's own failures
+  std::string witness;    // the walk (or the failure) as text, event numbers of the trace
+};
+
+struct SequenceVerdict {
+  harness::RunStatus status = harness::RunStatus::Pass;
+  std::vector<Finding> findings;  // at most one per model, plus the kernel's own
+  // Every model passed on a complete run: nothing to report for this sequence.
+  bool clean() const { return findings.empty() && unknowns.empty(); }
+  std::vector<std::string> unknowns;  // "MODEL: reason"
+  uint64_t walks = 0;
+};
+
+class SequenceChecker {
+ public:
+  SequenceChecker(const harness::KernelRunner &runner, std::vector<models::Model> models,
+                  checker::PtSemantics semantics);
+
+  const harness::SequenceRunner &runner() const { return sequences_; }
+  SequenceVerdict check(const Sequence &s) const;
+  // The run and its verdicts, for a replay that prints the whole trace.
+  harness::RunResult run(const Sequence &s) const { return sequences_.run(s.config, s.ops); }
+  SequenceVerdict judge(const harness::RunResult &run) const;
+
+ private:
+  harness::SequenceRunner sequences_;
+  std::vector<models::Model> models_;
+  checker::PtSemantics semantics_;
+};
+
+}  // namespace smmu::explore

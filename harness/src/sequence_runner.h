@@ -1,0 +1,34 @@
+// Runs a generated operation sequence (kdrivers/explore_pt.c) in a loaded
+// slice under the recorder, like a scenario: the harness runs, never judges.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "kernel_runner.h"
+#include "kshim_hooks.h"
+
+namespace smmu::harness {
+
+struct SequenceGeometry {
+  uint64_t base = 0;      // the IOVA window starts here (two level-1 spans up)
+  uint64_t pgsizes = 0;   // the domain's pgsize_bitmap after io-pgtable restricted it
+};
+
+class SequenceRunner {
+ public:
+  explicit SequenceRunner(const KernelRunner &runner);
+
+  // False when the slice has no explore driver (the families sweep and pt-smmu).
+  bool available() const { return caps_ >= 0; }
+  bool can_split_blocks() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_SPLIT); }
+  // The domain cfg sets up; nullopt if the set-up itself failed.
+  std::optional<SequenceGeometry> geometry(const kshim_explore_config &cfg) const;
+  RunResult run(const kshim_explore_config &cfg, const std::vector<kshim_explore_op> &ops) const;
+
+ private:
+  const KernelRunner &runner_;
+  int caps_ = -1;
+};
+
+}  // namespace smmu::harness
