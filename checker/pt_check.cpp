@@ -27,6 +27,7 @@
 #include <set>
 
 #include "command.h"
+#include "fresh_values.h"
 #include "tlbi_scope.h"
 #include "trace_print.h"
 
@@ -37,7 +38,9 @@ using harness::EventKind;
 
 namespace {
 
-// What recorder.cpp fills fresh memory with: bit 0 set, so it looks valid.
+// Stands for fresh memory's bytes in the run's own terms (whole values, torn
+// checks) and for memory outside every range. Never decoded: a walk that reads
+// fresh bytes takes each meaning they can have (fresh_values.h).
 constexpr uint64_t kOldBytes = 0xA5A5A5A5A5A5A5A5ull;
 constexpr int kNever = 1 << 30;
 // CFGI_STE, CFGI_STE_RANGE (CFGI_ALL), CFGI_CD, CFGI_CD_ALL: the SMMU drops cached STEs/CDs.
@@ -67,10 +70,12 @@ struct Part {
 
 struct Range {
   uint64_t base = 0, size = 0;
-  bool fresh = false;            // allocated during the run: old bytes before its alloc
+  bool fresh = false;            // allocated during the run: any bytes until its zeroing or stores
   std::vector<uint64_t> before;  // registered, not fresh: its content
   bool table = true;             // a page-table page (else the STE/CD holding the table pointer)
   int freed_at = kNever;         // the Free event; later reads see a reused page
+  int event = -1;                // its Alloc or DescRegister event
+  bool zeroed = false;           // fresh: the allocation zeroes it (a store at `event`)
 };
 
 // A command that drops cached entries once the CMD_SYNC after it completes.
@@ -120,6 +125,17 @@ struct Memory {
   size_t forced_prefix(int P) const {
     auto it = std::lower_bound(force_pos.begin(), force_pos.end(), P);
     return it == force_pos.begin() ? 0 : parts_before(*(it - 1));
+  }
+  // The bytes of a descriptor no store (zeroing included) has written by instant P.
+  uint64_t fresh_bytes(uint64_t a, int P) const {
+    const Range *r = range(a);
+    if (!r || !r->fresh) return 0;
+    uint64_t m = ~0ull;
+    auto it = by_qword.find(a);
+    if (it != by_qword.end())
+      for (int id : it->second)
+        if (parts[id].pos < P) m &= ~parts[id].mask;
+    return m;
   }
   // The CPU's value of a descriptor at instant P (program order).
   uint64_t cpu_value(uint64_t a, int P) const {
@@ -190,7 +206,8 @@ Memory build_memory(const harness::Trace &t, const models::Model &m) {
       case EventKind::DescRegister:
         if (!pgtable(e.desc)) break;
         mem.ranges.push_back({e.addr, e.size, e.kind == EventKind::Alloc, e.before,
-                              t.descs[e.desc].kind == harness::DescKind::PgTable});
+                              t.descs[e.desc].kind == harness::DescKind::PgTable, kNever, i,
+                              e.kind == EventKind::Alloc && e.zeroed});
         if (e.kind == EventKind::Alloc && e.zeroed)
           for (uint64_t a = e.addr; a < e.addr + e.size; a += 8) {
             mem.by_qword[a].push_back(static_cast<int>(mem.parts.size()));
@@ -273,6 +290,9 @@ struct Candidate {
   View view;
   std::vector<PtSource> sources;
   bool stale = false;
+  uint64_t fresh_mask = 0;  // bytes of value from fresh memory
+  int fresh_source = -1;    // their entry in sources
+  uint64_t recorded = 0;    // value with fresh bytes as kOldBytes: what "torn" compares
 };
 
 class Walker {
@@ -280,7 +300,10 @@ class Walker {
   Walker(const Memory &mem, const models::Model &m, const PtSemantics &sem)
       : mem_(mem), model_(m), sem_(sem), cacheable_(m.coherency == models::Coherency::Cacheable) {}
 
-  // The walk of a stable state (the CPU's tables at instant P).
+  // The walk of a stable state (the CPU's tables at instant P). Bytes nothing
+  // has written yet (fresh) are taken as zeros, a fault: a stable state that
+  // reaches them is wrong already (MODEL.md §4.4), and every walk that reads
+  // them as a leaf or a table then differs from it.
   WalkOutcome stable(uint64_t iova, int P) const {
     uint64_t table = mem_.geom.root;
     if (mem_.geom.root_desc) table = mem_.cpu_value(mem_.geom.root_desc, P) & mem_.geom.root_mask;
@@ -288,7 +311,7 @@ class Walker {
       uint64_t a = table + 8 * sem_.index(mem_.geom, iova, l);
       if (!mem_.table_range(a)) return {WalkOutcome::Kind::Wild, a, 0, l};
       uint64_t addr = 0, attrs = 0;
-      int r = sem_.decode(mem_.geom, iova, l, mem_.cpu_value(a, P), &addr, &attrs);
+      int r = sem_.decode(mem_.geom, iova, l, mem_.cpu_value(a, P) & ~mem_.fresh_bytes(a, P), &addr, &attrs);
       if (r < 0) return {WalkOutcome::Kind::Fault, 0, 0, l};
       if (r > 0) return {WalkOutcome::Kind::Translate, addr, attrs, l};
       table = addr;
@@ -296,9 +319,27 @@ class Walker {
     return {WalkOutcome::Kind::Fault, 0, 0, 3};
   }
 
-  // Every value a read of descriptor `a` can return after `v`, at an instant <= maxP.
-  std::vector<Candidate> read(uint64_t a, const View &v, int maxP, int start_instant) {
-    return cacheable_ ? read_cacheable(a, v, maxP, start_instant) : read_coherent(a, v, maxP);
+  // Every value a read of descriptor `a` can return after `v`, at an instant
+  // <= maxP. At a level (>= 0, for iova) a value with fresh bytes becomes one
+  // value per meaning they can give it there.
+  std::vector<Candidate> read(uint64_t a, const View &v, int maxP, int start_instant, uint64_t iova = 0,
+                              int level = -1) {
+    std::vector<Candidate> in = cacheable_ ? read_cacheable(a, v, maxP, start_instant) : read_coherent(a, v, maxP);
+    std::vector<Candidate> out;
+    for (Candidate &c : in) {
+      c.recorded = c.value;
+      if (!c.fresh_mask || level < 0) {
+        out.push_back(std::move(c));
+        continue;
+      }
+      for (const FreshValue &f : fresh_values(sem_, mem_.geom, iova, level, c.value, c.fresh_mask)) {
+        Candidate x = c;
+        x.value = f.value;
+        x.sources[x.fresh_source].what += ": any bytes, chosen as " + describe_fresh(f.meaning, level);
+        out.push_back(std::move(x));
+      }
+    }
+    return out;
   }
 
   std::string unsupported;
@@ -370,14 +411,22 @@ class Walker {
         c.sources.push_back({ev, part_of[ev]->zeroing ? "zeroing at alloc"
                                  : bytes != ~0ull     ? "part of a plain store (torn)"
                                                       : "store"});
-    if (from_initial) c.sources.push_back({-1, initial_what(a)});
+    if (from_initial) add_initial_source(c, a, from_initial, "");
     out.push_back(std::move(c));
   }
 
-  std::string initial_what(uint64_t a) const {
+  // The source of the bytes in `mask` that no store gave: the content before
+  // the run, or fresh memory (named by its allocation).
+  void add_initial_source(Candidate &c, uint64_t a, uint64_t mask, const std::string &where) const {
     const Range *r = mem_.range(a);
-    return r && r->fresh ? "old bytes of a fresh table page (its zeroing not visible)"
-                         : "content before the run";
+    if (!r || !r->fresh) {
+      c.sources.push_back({-1, "content before the run" + where});
+      return;
+    }
+    c.fresh_mask |= mask;
+    c.fresh_source = static_cast<int>(c.sources.size());
+    c.sources.push_back({r->event, std::string("fresh memory") + where +
+                                       (r->zeroed ? ", its zeroing not yet there" : ", never written")});
   }
 
   // One CPU state of a descriptor: its value from position `pos` until `until`.
@@ -432,11 +481,12 @@ class Walker {
     };
     std::vector<std::vector<std::vector<size_t>>> per(ngran);
     for (int k = 0; k < ngran; ++k) {
-      std::map<uint64_t, std::vector<size_t>> seen;
+      // Fresh bytes stay apart from any store's equal bits: they take any value.
+      std::map<std::pair<uint64_t, bool>, std::vector<size_t>> seen;
       for (size_t j = 0; j < states.size(); ++j) {
         int P = std::max(v.P, states[j].pos + 1);
         if (P > maxP || !valid(j, P)) continue;
-        seen[(states[j].value >> (k * g)) & gmask].push_back(j);
+        seen[{(states[j].value >> (k * g)) & gmask, states[j].event < 0}].push_back(j);
       }
       for (auto &[bits, js] : seen) per[k].push_back(js);
     }
@@ -470,17 +520,19 @@ class Walker {
         Candidate c;
         c.view.P = P;
         std::set<std::pair<int, int>> srcs;
+        uint64_t from_initial = 0;
         for (int q = 0; q < ngran; ++q) {
           const CpuState &s = states[choice[q]];
           c.value |= ((s.value >> (q * g)) & gmask) << (q * g);
+          if (s.event < 0) from_initial |= gmask << (q * g);
           srcs.insert({s.event, s.zeroing ? 2 : s.torn ? 1 : 0});
           // Overwritten on the CPU before the walk began, and still at PoC: stale.
           if (s.until < start_instant) c.stale = true;
         }
         static const char *what[] = {"store", "part of a plain store (torn)", "zeroing at alloc"};
         for (auto [ev, k] : srcs)
-          c.sources.push_back({ev, ev < 0 ? initial_what(a) + ", at PoC"
-                                          : std::string(what[k]) + ", at PoC by a write-back or clean"});
+          if (ev < 0) add_initial_source(c, a, from_initial, " at PoC");
+          else c.sources.push_back({ev, std::string(what[k]) + ", at PoC by a write-back or clean"});
         out.push_back(std::move(c));
         return;
       }
@@ -713,9 +765,9 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
       // Every value a read of `a` can return (smallest instant first), and for
       // a cacheable entry the same value read just after each invalidation that
       // would otherwise drop it: a refill the invalidation does not cover.
-      auto reads_of = [&](uint64_t a, const View &from, int maxP, auto &&entry_of) {
+      auto reads_of = [&](uint64_t a, const View &from, int maxP, int level, auto &&entry_of) {
         std::vector<std::pair<Candidate, std::pair<int, int>>> out;
-        std::vector<Candidate> work = w.read(a, from, maxP, startP);
+        std::vector<Candidate> work = w.read(a, from, maxP, startP, iova, level);
         for (size_t i = 0; i < work.size(); ++i) {
           Candidate c = work[i];
           std::pair<int, int> exp{-1, -1};
@@ -725,7 +777,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
             if (e && e->first != kNever && e->second + 1 <= maxP && out.size() + work.size() < 64) {
               View later = from;
               later.P = std::max(from.P, e->second + 1);
-              for (Candidate &r : w.read(a, later, maxP, startP))
+              for (Candidate &r : w.read(a, later, maxP, startP, iova, level))
                 if (r.value == c.value && r.view.P > c.view.P) work.push_back(std::move(r));
             }
           }
@@ -765,10 +817,10 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
           if (r < 0 || (r == 0 && l == 3)) return std::nullopt;  // invalid: never cached
           return caches.expiry(caches.entry(iova, l, r, value), P);
         };
-        for (auto &[c, exp] : reads_of(a, from, maxP, entry_of)) {
+        for (auto &[c, exp] : reads_of(a, from, maxP, l, entry_of)) {
           uint64_t addr = 0, attrs = 0;
           int r = sem.decode(mem.geom, iova, l, c.value, &addr, &attrs);
-          bool t = !whole.count(c.value);
+          bool t = !whole.count(c.recorded);
           PtRead rd{l, table, a, idx, c.value, c.view.P, c.sources, t, c.stale};
           rd.expires = r < 0 || (r == 0 && l == 3) ? c.view.P : exp.first == kNever ? -1 : exp.first;
           rd.expired_by = exp.second;
@@ -795,8 +847,8 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
         return caches.config_expiry(P);
       };
       std::set<uint64_t> whole = mem.whole_values(a);
-      for (auto &[c, exp] : reads_of(a, from, maxP, cfg_of)) {
-        PtRead rd{-1, a & ~63ull, a, (a & 63) / 8, c.value, c.view.P, c.sources, !whole.count(c.value), c.stale};
+      for (auto &[c, exp] : reads_of(a, from, maxP, -1, cfg_of)) {
+        PtRead rd{-1, a & ~63ull, a, (a & 63) / 8, c.value, c.view.P, c.sources, !whole.count(c.recorded), c.stale};
         rd.expires = exp.first == kNever ? -1 : exp.first;
         rd.expired_by = exp.second;
         reads.push_back(rd);

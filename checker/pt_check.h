@@ -53,8 +53,8 @@ std::string describe(const WalkOutcome &o);
 
 // Where (part of) a value read came from.
 struct PtSource {
-  int trace_index = -1;  // the store (or alloc, for zeroing) event; -1: memory before the run
-  std::string what;      // "store", "zeroing at alloc", "old bytes", "write-back of ..."
+  int trace_index = -1;  // the store (or alloc: zeroing, fresh memory) event; -1: memory before the run
+  std::string what;      // "store", "zeroing at alloc", "fresh memory ...: any bytes, chosen as ...", ...
 };
 
 struct PtRead {

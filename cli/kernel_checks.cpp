@@ -353,6 +353,7 @@ std::vector<ReportItem> check_l1(const KernelChecks &k, const PlannedCheck &c, s
           j.begin_object().key("pointer").value(p.pointer).key("table").value(p.table);
           j.key("pointer_event").value(p.pointer_event + 1).key("unordered_event").value(p.unordered_event + 1);
           j.key("seen_value").hex(p.seen_value).key("intended_value").hex(p.intended_value);
+          j.key("seen_fresh").value(p.seen_fresh);  // true: any value (fresh memory), the two above unused
           j.key("table_stores").value(static_cast<uint64_t>(p.table_stores)).end_object();
           it.witness_json = js.str();
           SourceRef ptr = refs.event(p.pointer_event), un = refs.event(p.unordered_event);

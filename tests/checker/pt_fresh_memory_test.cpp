@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "fault_injection.h"
 #include "kernel_fixture.h"
 #include "model_registry.h"
 #include "pt_check.h"
@@ -16,6 +17,7 @@
 using namespace smmu;
 using checker::Outcome;
 using checker::ViolationKind;
+using checker::WalkOutcome;
 
 namespace {
 
@@ -51,6 +53,16 @@ checker::PtVerdict check(const harness::Trace &t, const std::string &model) {
   return checker::check_pt_trace(t, models::resolve_model(model), semantics());
 }
 
+// The read's bytes that came from fresh memory name it, and the allocation's file:line.
+bool from_fresh_memory(const harness::Trace &t, const checker::PtRead &r, const std::string &file) {
+  for (const auto &s : r.sources)
+    if (s.what.find("fresh memory") != std::string::npos && s.trace_index >= 0 &&
+        t.events[s.trace_index].kind == harness::EventKind::Alloc &&
+        t.events[s.trace_index].loc.file.find(file) != std::string::npos)
+      return true;
+  return false;
+}
+
 }  // namespace
 
 TEST(PtFreshMemory, TableRegisteredAfterAnotherAllocationKeepsItsFreshStatus) {
@@ -69,5 +81,47 @@ TEST(PtFreshMemory, TableRegisteredAfterAnotherAllocationKeepsItsFreshStatus) {
     ASSERT_GE(v.witness.reads.size(), 3u);
     const checker::PtRead &read = v.witness.reads.back();
     EXPECT_EQ(read.level, 2);
+    EXPECT_TRUE(from_fresh_memory(r.trace, read, "fresh_table_second_alloc.c")) << v.reason;
   }
+}
+
+// 0xA5A5... (the runtime's fill) is reserved at level 3: a checker that read
+// the fill literally would see a fault there and pass.
+TEST(PtFreshMemory, LeafTableReadBeforeItsZeroingMayHoldAValidPage) {
+  harness::RunResult r = run_case_file(pt_case("fresh_leaf_table.c"));
+  for (const char *m : {"coherent", "cacheable-64", "cacheable-byte"}) {
+    SCOPED_TRACE(m);
+    checker::PtVerdict v = check(r.trace, m);
+    ASSERT_EQ(v.outcome, Outcome::Violation) << v.reason;
+    if (std::string(m) == "coherent") {
+      EXPECT_EQ(v.kind, ViolationKind::Misordered);
+    }
+    ASSERT_EQ(v.witness.reads.size(), 4u);
+    const checker::PtRead &leaf = v.witness.reads.back();
+    EXPECT_EQ(leaf.level, 3);
+    EXPECT_TRUE(from_fresh_memory(r.trace, leaf, "fresh_leaf_table.c"));
+    // The value chosen for the fresh bytes is a page descriptor by the tree's own decoding.
+    uint64_t addr = 0, attrs = 0;
+    EXPECT_EQ(semantics().decode(r.trace.events.back().walk, v.witness.iova, 3, leaf.value, &addr, &attrs), 1);
+    EXPECT_EQ(v.witness.outcome.kind, WalkOutcome::Kind::Translate);
+    EXPECT_EQ(v.witness.outcome.level, 3);
+  }
+}
+
+// Every level: a fresh descriptor may be a table, a leaf or a fault. With
+// the dma_wmb before the first table pointer dropped, the walker reads the
+// new level-1 table's bytes; each meaning is a possible witness.
+TEST(PtFreshMemory, FreshDescriptorTakesEveryMeaningAtItsLevel) {
+  harness::Trace t = smmu::testing::run_case("6.12", "iopt_map_page_coherent").trace;
+  ASSERT_TRUE(harness::inject(t, harness::Fault::DropDmaWmb, 1));
+  checker::PtVerdict v = check(t, "coherent");
+  ASSERT_EQ(v.outcome, Outcome::Violation);
+  EXPECT_EQ(v.kind, ViolationKind::Misordered);
+  const checker::PtRead &fresh = v.witness.reads.back();
+  bool named = false;
+  for (const auto &s : fresh.sources) named |= s.what.find("fresh memory") != std::string::npos;
+  EXPECT_TRUE(named);
+  uint64_t addr = 0, attrs = 0;
+  int d = semantics().decode(t.events.back().walk, v.witness.iova, fresh.level, fresh.value, &addr, &attrs);
+  EXPECT_GE(d, 0) << "the witness's fresh value is a table or a leaf, not a fault";
 }
