@@ -684,6 +684,30 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
     return P >= endP ? nops : k;
   };
   bool found = false;
+  std::vector<PtRead> reads;  // the walk in progress
+  std::set<std::pair<int, uint64_t>> warned;
+  // A walk that follows a pointer to `out.out`, outside every table: warn at
+  // the event that wrote the pointer (a store, else the range's registration;
+  // the walk context for the root itself).
+  auto wild_pointer = [&](uint64_t iova, const WalkOutcome &out) {
+    const uint64_t table = out.out - 8 * sem.index(mem.geom, iova, out.level);
+    int event = mem.ctx.front();
+    std::string what = "the walk's root table (TTBR)";
+    if (!reads.empty()) {
+      const PtRead &r = reads.back();
+      what = r.level < 0 ? "the STE/CD table pointer " + hex(r.value)
+                         : "the level " + std::to_string(r.level) + " descriptor " + hex(r.value);
+      event = -1;
+      for (const PtSource &src : r.sources)
+        if (src.trace_index >= 0 && trace.events[src.trace_index].kind == EventKind::Store) event = src.trace_index;
+      if (event < 0)
+        if (const Range *rg = mem.range(r.address)) event = rg->event;
+    }
+    if (!warned.insert({event, table}).second) return;
+    verdict.warnings.push_back({event, what + " (IOVA " + hex(iova) +
+                                           "): expected a pointer to a table of the run, found one to " + hex(table) +
+                                           ", outside every table; the walks through it are not checked"});
+  };
   for (uint64_t iova : mem.iovas) {
     std::vector<WalkOutcome> stable;
     for (int k = 0; k <= nops; ++k) stable.push_back(w.stable(iova, mem.ctx[k] + 1));
@@ -694,7 +718,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
       View v0;
       v0.P = startP;
       v0.prefix = 0;
-      std::vector<PtRead> reads;
+      reads.clear();
       auto finish = [&](WalkOutcome out, int lastP) {
         ++w.walks;
         int first = o, last = publication ? nops : std::min(op_of(lastP), nops);
@@ -721,6 +745,12 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
         };
         auto matches = [&](const std::vector<WalkOutcome> &a) { return std::find(a.begin(), a.end(), out) != a.end(); };
         std::vector<WalkOutcome> allowed = allowed_from(first);
+        // Outside every table as the stable states are too: nothing to compare
+        // what the walker finds there with. Not a pass.
+        if (out.kind == WalkOutcome::Kind::Wild && out.freed_at < 0 && matches(allowed)) {
+          wild_pointer(iova, out);
+          return;
+        }
         if (matches(allowed)) return;
         // The plainest cause: a walk already wrong while it ran is torn or
         // misordered; one only wrong after a boundary its caches survived is stale.
@@ -864,6 +894,11 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
   if (!found && !w.unsupported.empty()) {
     verdict.outcome = Outcome::Unknown;
     verdict.reason = w.unsupported;
+  } else if (!found && !verdict.warnings.empty()) {
+    verdict.outcome = Outcome::Unknown;
+    verdict.reason = "a walk follows a table pointer outside every table of the run: what it reads there is "
+                     "unknown (" + std::to_string(verdict.warnings.size()) + " warning" +
+                     (verdict.warnings.size() == 1 ? "" : "s") + ")";
   }
   if (!found && verdict.outcome == Outcome::Pass)
     verdict.reason = std::to_string(w.walks) + " walks of " + std::to_string(mem.iovas.size()) +
@@ -872,6 +907,17 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
                                   : "");
   verdict.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return verdict;
+}
+
+void print_pt_warnings(std::ostream &out, const harness::Trace &t, const std::vector<PtWarning> &warnings) {
+  for (const PtWarning &w : warnings) {
+    const bool event = w.event >= 0 && static_cast<size_t>(w.event) < t.events.size();
+    const harness::SourceLoc *loc = event ? &t.events[w.event].loc : nullptr;
+    if (loc && loc->line > 0)
+      out << loc->file << ":" << loc->line << ": warning: " << w.text << "\n";
+    else
+      out << "warning: " << w.text << (event ? " (event " + std::to_string(w.event + 1) + ")" : "") << "\n";
+  }
 }
 
 void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdict &v) {

@@ -171,6 +171,13 @@ ReportItem pt_item(const PlannedCheck &c, size_t row, const std::string &model, 
   it.engine = "walker";
   it.seconds = v.seconds;
   it.notes = v.notes;
+  for (const auto &w : v.warnings) {  // as "FILE:LINE: warning: ..."
+    std::ostringstream line;
+    checker::print_pt_warnings(line, t, {w});
+    std::string text = line.str();
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    it.notes.push_back(text);
+  }
   it.pt = true;
   it.iovas = v.iovas;
   it.ops = v.ops;
