@@ -9,6 +9,7 @@
 #include <string>
 
 #include "fault_injection.h"
+#include "fresh_values.h"
 #include "kernel_fixture.h"
 #include "model_registry.h"
 #include "pt_check.h"
@@ -124,4 +125,53 @@ TEST(PtFreshMemory, FreshDescriptorTakesEveryMeaningAtItsLevel) {
   uint64_t addr = 0, attrs = 0;
   int d = semantics().decode(t.events.back().walk, v.witness.iova, fresh.level, fresh.value, &addr, &attrs);
   EXPECT_GE(d, 0) << "the witness's fresh value is a table or a leaf, not a fault";
+}
+
+// A table nobody zeroed or wrote, published with a clean and a barrier: even
+// the final stable state reaches bytes nobody initialised.
+TEST(PtFreshMemory, UnzeroedTableNeverWrittenFailsUnderEveryModel) {
+  harness::RunResult r = run_case_file(pt_case("fresh_unzeroed_table.c"));
+  for (const auto &m : models::resolve_models("all")) {
+    SCOPED_TRACE(m.name);
+    checker::PtVerdict v = checker::check_pt_trace(r.trace, m, semantics());
+    ASSERT_EQ(v.outcome, Outcome::Violation) << v.reason;
+    const checker::PtRead &leaf = v.witness.reads.back();
+    EXPECT_TRUE(from_fresh_memory(r.trace, leaf, "fresh_unzeroed_table.c"));
+    bool never_written = false;
+    for (const auto &s : leaf.sources) never_written |= s.what.find("never written") != std::string::npos;
+    EXPECT_TRUE(never_written);
+  }
+}
+
+// The values themselves, with the tree's decoding at every level of a 4K
+// stage-1 table: one per meaning the fresh bytes allow, none the known bytes rule out.
+TEST(PtFreshMemory, FreshValuesDecodeAsChosenAtEveryLevel) {
+  checker::WalkGeom g;
+  g.start_level = 0;
+  g.pgd_bits = 9;
+  g.bits_per_level = 9;
+  g.ias = g.oas = 48;
+  g.stage = 1;
+  g.fmt = 2;  // ARM_64_LPAE_S1
+  const uint64_t iova = 0x80001000ull;
+  for (int l = 0; l <= 3; ++l) {
+    SCOPED_TRACE(l);
+    auto vals = checker::fresh_values(semantics(), g, iova, l, 0, ~0ull);
+    std::vector<int> meanings;
+    for (const auto &f : vals) {
+      uint64_t addr = 0, attrs = 0;
+      EXPECT_EQ(semantics().decode(g, iova, l, f.value, &addr, &attrs), f.meaning) << std::hex << f.value;
+      meanings.push_back(f.meaning);
+    }
+    // Level 3 has no table descriptors: a type-3 entry is a page there.
+    EXPECT_EQ(meanings, l < 3 ? std::vector<int>({1, 0, -1}) : std::vector<int>({1, -1}));
+  }
+  // A zero low byte (the zeroing reached it) leaves only a fault; a table type there only a table.
+  auto zero_low = checker::fresh_values(semantics(), g, iova, 2, 0, ~0xffull);
+  ASSERT_EQ(zero_low.size(), 1u);
+  EXPECT_EQ(zero_low[0].meaning, -1);
+  auto table_low = checker::fresh_values(semantics(), g, iova, 2, 0x3, ~0xffull);
+  ASSERT_EQ(table_low.size(), 1u);
+  EXPECT_EQ(table_low[0].meaning, 0);
+  EXPECT_EQ(table_low[0].value & 0xff, 0x3u) << "known bytes are kept";
 }
