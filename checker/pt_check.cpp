@@ -27,6 +27,7 @@
 #include <set>
 
 #include "command.h"
+#include "fresh_values.h"
 #include "tlbi_scope.h"
 #include "trace_print.h"
 
@@ -37,7 +38,9 @@ using harness::EventKind;
 
 namespace {
 
-// What recorder.cpp fills fresh memory with: bit 0 set, so it looks valid.
+// Stands for fresh memory's bytes in the run's own terms (whole values, torn
+// checks) and for memory outside every range. Never decoded: a walk that reads
+// fresh bytes takes each meaning they can have (fresh_values.h).
 constexpr uint64_t kOldBytes = 0xA5A5A5A5A5A5A5A5ull;
 constexpr int kNever = 1 << 30;
 // CFGI_STE, CFGI_STE_RANGE (CFGI_ALL), CFGI_CD, CFGI_CD_ALL: the SMMU drops cached STEs/CDs.
@@ -67,10 +70,12 @@ struct Part {
 
 struct Range {
   uint64_t base = 0, size = 0;
-  bool fresh = false;            // allocated during the run: old bytes before its alloc
+  bool fresh = false;            // allocated during the run: any bytes until its zeroing or stores
   std::vector<uint64_t> before;  // registered, not fresh: its content
   bool table = true;             // a page-table page (else the STE/CD holding the table pointer)
   int freed_at = kNever;         // the Free event; later reads see a reused page
+  int event = -1;                // its Alloc or DescRegister event
+  bool zeroed = false;           // fresh: the allocation zeroes it (a store at `event`)
 };
 
 // A command that drops cached entries once the CMD_SYNC after it completes.
@@ -120,6 +125,17 @@ struct Memory {
   size_t forced_prefix(int P) const {
     auto it = std::lower_bound(force_pos.begin(), force_pos.end(), P);
     return it == force_pos.begin() ? 0 : parts_before(*(it - 1));
+  }
+  // The bytes of a descriptor no store (zeroing included) has written by instant P.
+  uint64_t fresh_bytes(uint64_t a, int P) const {
+    const Range *r = range(a);
+    if (!r || !r->fresh) return 0;
+    uint64_t m = ~0ull;
+    auto it = by_qword.find(a);
+    if (it != by_qword.end())
+      for (int id : it->second)
+        if (parts[id].pos < P) m &= ~parts[id].mask;
+    return m;
   }
   // The CPU's value of a descriptor at instant P (program order).
   uint64_t cpu_value(uint64_t a, int P) const {
@@ -190,7 +206,8 @@ Memory build_memory(const harness::Trace &t, const models::Model &m) {
       case EventKind::DescRegister:
         if (!pgtable(e.desc)) break;
         mem.ranges.push_back({e.addr, e.size, e.kind == EventKind::Alloc, e.before,
-                              t.descs[e.desc].kind == harness::DescKind::PgTable});
+                              t.descs[e.desc].kind == harness::DescKind::PgTable, kNever, i,
+                              e.kind == EventKind::Alloc && e.zeroed});
         if (e.kind == EventKind::Alloc && e.zeroed)
           for (uint64_t a = e.addr; a < e.addr + e.size; a += 8) {
             mem.by_qword[a].push_back(static_cast<int>(mem.parts.size()));
@@ -273,6 +290,9 @@ struct Candidate {
   View view;
   std::vector<PtSource> sources;
   bool stale = false;
+  uint64_t fresh_mask = 0;  // bytes of value from fresh memory
+  int fresh_source = -1;    // their entry in sources
+  uint64_t recorded = 0;    // value with fresh bytes as kOldBytes: what "torn" compares
 };
 
 class Walker {
@@ -280,7 +300,10 @@ class Walker {
   Walker(const Memory &mem, const models::Model &m, const PtSemantics &sem)
       : mem_(mem), model_(m), sem_(sem), cacheable_(m.coherency == models::Coherency::Cacheable) {}
 
-  // The walk of a stable state (the CPU's tables at instant P).
+  // The walk of a stable state (the CPU's tables at instant P). Bytes nothing
+  // has written yet (fresh) are taken as zeros, a fault: a stable state that
+  // reaches them is wrong already (MODEL.md §4.4), and every walk that reads
+  // them as a leaf or a table then differs from it.
   WalkOutcome stable(uint64_t iova, int P) const {
     uint64_t table = mem_.geom.root;
     if (mem_.geom.root_desc) table = mem_.cpu_value(mem_.geom.root_desc, P) & mem_.geom.root_mask;
@@ -288,7 +311,7 @@ class Walker {
       uint64_t a = table + 8 * sem_.index(mem_.geom, iova, l);
       if (!mem_.table_range(a)) return {WalkOutcome::Kind::Wild, a, 0, l};
       uint64_t addr = 0, attrs = 0;
-      int r = sem_.decode(mem_.geom, iova, l, mem_.cpu_value(a, P), &addr, &attrs);
+      int r = sem_.decode(mem_.geom, iova, l, mem_.cpu_value(a, P) & ~mem_.fresh_bytes(a, P), &addr, &attrs);
       if (r < 0) return {WalkOutcome::Kind::Fault, 0, 0, l};
       if (r > 0) return {WalkOutcome::Kind::Translate, addr, attrs, l};
       table = addr;
@@ -296,9 +319,27 @@ class Walker {
     return {WalkOutcome::Kind::Fault, 0, 0, 3};
   }
 
-  // Every value a read of descriptor `a` can return after `v`, at an instant <= maxP.
-  std::vector<Candidate> read(uint64_t a, const View &v, int maxP, int start_instant) {
-    return cacheable_ ? read_cacheable(a, v, maxP, start_instant) : read_coherent(a, v, maxP);
+  // Every value a read of descriptor `a` can return after `v`, at an instant
+  // <= maxP. At a level (>= 0, for iova) a value with fresh bytes becomes one
+  // value per meaning they can give it there.
+  std::vector<Candidate> read(uint64_t a, const View &v, int maxP, int start_instant, uint64_t iova = 0,
+                              int level = -1) {
+    std::vector<Candidate> in = cacheable_ ? read_cacheable(a, v, maxP, start_instant) : read_coherent(a, v, maxP);
+    std::vector<Candidate> out;
+    for (Candidate &c : in) {
+      c.recorded = c.value;
+      if (!c.fresh_mask || level < 0) {
+        out.push_back(std::move(c));
+        continue;
+      }
+      for (const FreshValue &f : fresh_values(sem_, mem_.geom, iova, level, c.value, c.fresh_mask)) {
+        Candidate x = c;
+        x.value = f.value;
+        x.sources[x.fresh_source].what += ": any bytes, chosen as " + describe_fresh(f.meaning, level);
+        out.push_back(std::move(x));
+      }
+    }
+    return out;
   }
 
   std::string unsupported;
@@ -370,14 +411,22 @@ class Walker {
         c.sources.push_back({ev, part_of[ev]->zeroing ? "zeroing at alloc"
                                  : bytes != ~0ull     ? "part of a plain store (torn)"
                                                       : "store"});
-    if (from_initial) c.sources.push_back({-1, initial_what(a)});
+    if (from_initial) add_initial_source(c, a, from_initial, "");
     out.push_back(std::move(c));
   }
 
-  std::string initial_what(uint64_t a) const {
+  // The source of the bytes in `mask` that no store gave: the content before
+  // the run, or fresh memory (named by its allocation).
+  void add_initial_source(Candidate &c, uint64_t a, uint64_t mask, const std::string &where) const {
     const Range *r = mem_.range(a);
-    return r && r->fresh ? "old bytes of a fresh table page (its zeroing not visible)"
-                         : "content before the run";
+    if (!r || !r->fresh) {
+      c.sources.push_back({-1, "content before the run" + where});
+      return;
+    }
+    c.fresh_mask |= mask;
+    c.fresh_source = static_cast<int>(c.sources.size());
+    c.sources.push_back({r->event, std::string("fresh memory") + where +
+                                       (r->zeroed ? ", its zeroing not yet there" : ", never written")});
   }
 
   // One CPU state of a descriptor: its value from position `pos` until `until`.
@@ -432,11 +481,12 @@ class Walker {
     };
     std::vector<std::vector<std::vector<size_t>>> per(ngran);
     for (int k = 0; k < ngran; ++k) {
-      std::map<uint64_t, std::vector<size_t>> seen;
+      // Fresh bytes stay apart from any store's equal bits: they take any value.
+      std::map<std::pair<uint64_t, bool>, std::vector<size_t>> seen;
       for (size_t j = 0; j < states.size(); ++j) {
         int P = std::max(v.P, states[j].pos + 1);
         if (P > maxP || !valid(j, P)) continue;
-        seen[(states[j].value >> (k * g)) & gmask].push_back(j);
+        seen[{(states[j].value >> (k * g)) & gmask, states[j].event < 0}].push_back(j);
       }
       for (auto &[bits, js] : seen) per[k].push_back(js);
     }
@@ -470,17 +520,19 @@ class Walker {
         Candidate c;
         c.view.P = P;
         std::set<std::pair<int, int>> srcs;
+        uint64_t from_initial = 0;
         for (int q = 0; q < ngran; ++q) {
           const CpuState &s = states[choice[q]];
           c.value |= ((s.value >> (q * g)) & gmask) << (q * g);
+          if (s.event < 0) from_initial |= gmask << (q * g);
           srcs.insert({s.event, s.zeroing ? 2 : s.torn ? 1 : 0});
           // Overwritten on the CPU before the walk began, and still at PoC: stale.
           if (s.until < start_instant) c.stale = true;
         }
         static const char *what[] = {"store", "part of a plain store (torn)", "zeroing at alloc"};
         for (auto [ev, k] : srcs)
-          c.sources.push_back({ev, ev < 0 ? initial_what(a) + ", at PoC"
-                                          : std::string(what[k]) + ", at PoC by a write-back or clean"});
+          if (ev < 0) add_initial_source(c, a, from_initial, " at PoC");
+          else c.sources.push_back({ev, std::string(what[k]) + ", at PoC by a write-back or clean"});
         out.push_back(std::move(c));
         return;
       }
@@ -632,6 +684,30 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
     return P >= endP ? nops : k;
   };
   bool found = false;
+  std::vector<PtRead> reads;  // the walk in progress
+  std::set<std::pair<int, uint64_t>> warned;
+  // A walk that follows a pointer to `out.out`, outside every table: warn at
+  // the event that wrote the pointer (a store, else the range's registration;
+  // the walk context for the root itself).
+  auto wild_pointer = [&](uint64_t iova, const WalkOutcome &out) {
+    const uint64_t table = out.out - 8 * sem.index(mem.geom, iova, out.level);
+    int event = mem.ctx.front();
+    std::string what = "the walk's root table (TTBR)";
+    if (!reads.empty()) {
+      const PtRead &r = reads.back();
+      what = r.level < 0 ? "the STE/CD table pointer " + hex(r.value)
+                         : "the level " + std::to_string(r.level) + " descriptor " + hex(r.value);
+      event = -1;
+      for (const PtSource &src : r.sources)
+        if (src.trace_index >= 0 && trace.events[src.trace_index].kind == EventKind::Store) event = src.trace_index;
+      if (event < 0)
+        if (const Range *rg = mem.range(r.address)) event = rg->event;
+    }
+    if (!warned.insert({event, table}).second) return;
+    verdict.warnings.push_back({event, what + " (IOVA " + hex(iova) +
+                                           "): expected a pointer to a table of the run, found one to " + hex(table) +
+                                           ", outside every table; the walks through it are not checked"});
+  };
   for (uint64_t iova : mem.iovas) {
     std::vector<WalkOutcome> stable;
     for (int k = 0; k <= nops; ++k) stable.push_back(w.stable(iova, mem.ctx[k] + 1));
@@ -642,7 +718,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
       View v0;
       v0.P = startP;
       v0.prefix = 0;
-      std::vector<PtRead> reads;
+      reads.clear();
       auto finish = [&](WalkOutcome out, int lastP) {
         ++w.walks;
         int first = o, last = publication ? nops : std::min(op_of(lastP), nops);
@@ -669,6 +745,12 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
         };
         auto matches = [&](const std::vector<WalkOutcome> &a) { return std::find(a.begin(), a.end(), out) != a.end(); };
         std::vector<WalkOutcome> allowed = allowed_from(first);
+        // Outside every table as the stable states are too: nothing to compare
+        // what the walker finds there with. Not a pass.
+        if (out.kind == WalkOutcome::Kind::Wild && out.freed_at < 0 && matches(allowed)) {
+          wild_pointer(iova, out);
+          return;
+        }
         if (matches(allowed)) return;
         // The plainest cause: a walk already wrong while it ran is torn or
         // misordered; one only wrong after a boundary its caches survived is stale.
@@ -713,9 +795,9 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
       // Every value a read of `a` can return (smallest instant first), and for
       // a cacheable entry the same value read just after each invalidation that
       // would otherwise drop it: a refill the invalidation does not cover.
-      auto reads_of = [&](uint64_t a, const View &from, int maxP, auto &&entry_of) {
+      auto reads_of = [&](uint64_t a, const View &from, int maxP, int level, auto &&entry_of) {
         std::vector<std::pair<Candidate, std::pair<int, int>>> out;
-        std::vector<Candidate> work = w.read(a, from, maxP, startP);
+        std::vector<Candidate> work = w.read(a, from, maxP, startP, iova, level);
         for (size_t i = 0; i < work.size(); ++i) {
           Candidate c = work[i];
           std::pair<int, int> exp{-1, -1};
@@ -725,7 +807,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
             if (e && e->first != kNever && e->second + 1 <= maxP && out.size() + work.size() < 64) {
               View later = from;
               later.P = std::max(from.P, e->second + 1);
-              for (Candidate &r : w.read(a, later, maxP, startP))
+              for (Candidate &r : w.read(a, later, maxP, startP, iova, level))
                 if (r.value == c.value && r.view.P > c.view.P) work.push_back(std::move(r));
             }
           }
@@ -765,10 +847,10 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
           if (r < 0 || (r == 0 && l == 3)) return std::nullopt;  // invalid: never cached
           return caches.expiry(caches.entry(iova, l, r, value), P);
         };
-        for (auto &[c, exp] : reads_of(a, from, maxP, entry_of)) {
+        for (auto &[c, exp] : reads_of(a, from, maxP, l, entry_of)) {
           uint64_t addr = 0, attrs = 0;
           int r = sem.decode(mem.geom, iova, l, c.value, &addr, &attrs);
-          bool t = !whole.count(c.value);
+          bool t = !whole.count(c.recorded);
           PtRead rd{l, table, a, idx, c.value, c.view.P, c.sources, t, c.stale};
           rd.expires = r < 0 || (r == 0 && l == 3) ? c.view.P : exp.first == kNever ? -1 : exp.first;
           rd.expired_by = exp.second;
@@ -795,8 +877,8 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
         return caches.config_expiry(P);
       };
       std::set<uint64_t> whole = mem.whole_values(a);
-      for (auto &[c, exp] : reads_of(a, from, maxP, cfg_of)) {
-        PtRead rd{-1, a & ~63ull, a, (a & 63) / 8, c.value, c.view.P, c.sources, !whole.count(c.value), c.stale};
+      for (auto &[c, exp] : reads_of(a, from, maxP, -1, cfg_of)) {
+        PtRead rd{-1, a & ~63ull, a, (a & 63) / 8, c.value, c.view.P, c.sources, !whole.count(c.recorded), c.stale};
         rd.expires = exp.first == kNever ? -1 : exp.first;
         rd.expired_by = exp.second;
         reads.push_back(rd);
@@ -812,6 +894,11 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
   if (!found && !w.unsupported.empty()) {
     verdict.outcome = Outcome::Unknown;
     verdict.reason = w.unsupported;
+  } else if (!found && !verdict.warnings.empty()) {
+    verdict.outcome = Outcome::Unknown;
+    verdict.reason = "a walk follows a table pointer outside every table of the run: what it reads there is "
+                     "unknown (" + std::to_string(verdict.warnings.size()) + " warning" +
+                     (verdict.warnings.size() == 1 ? "" : "s") + ")";
   }
   if (!found && verdict.outcome == Outcome::Pass)
     verdict.reason = std::to_string(w.walks) + " walks of " + std::to_string(mem.iovas.size()) +
@@ -820,6 +907,17 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
                                   : "");
   verdict.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return verdict;
+}
+
+void print_pt_warnings(std::ostream &out, const harness::Trace &t, const std::vector<PtWarning> &warnings) {
+  for (const PtWarning &w : warnings) {
+    const bool event = w.event >= 0 && static_cast<size_t>(w.event) < t.events.size();
+    const harness::SourceLoc *loc = event ? &t.events[w.event].loc : nullptr;
+    if (loc && loc->line > 0)
+      out << loc->file << ":" << loc->line << ": warning: " << w.text << "\n";
+    else
+      out << "warning: " << w.text << (event ? " (event " + std::to_string(w.event + 1) + ")" : "") << "\n";
+  }
 }
 
 void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdict &v) {

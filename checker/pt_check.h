@@ -53,8 +53,8 @@ std::string describe(const WalkOutcome &o);
 
 // Where (part of) a value read came from.
 struct PtSource {
-  int trace_index = -1;  // the store (or alloc, for zeroing) event; -1: memory before the run
-  std::string what;      // "store", "zeroing at alloc", "old bytes", "write-back of ..."
+  int trace_index = -1;  // the store (or alloc: zeroing, fresh memory) event; -1: memory before the run
+  std::string what;      // "store", "zeroing at alloc", "fresh memory ...: any bytes, chosen as ...", ...
 };
 
 struct PtRead {
@@ -86,6 +86,13 @@ struct PtWitness {
   size_t cached_through = 0;
 };
 
+// Something the run asks the walker to do that it cannot judge: a table
+// pointer to memory outside every table (what is there is unknown).
+struct PtWarning {
+  int event = -1;    // the event that wrote it (kernel or case file:line): a store, or a registration
+  std::string text;  // "expected ..., found ..."
+};
+
 struct PtVerdict {
   Outcome outcome = Outcome::Pass;
   ViolationKind kind = ViolationKind::None;
@@ -96,6 +103,7 @@ struct PtVerdict {
   size_t iovas = 0, ops = 0;
   double seconds = 0;
   std::vector<std::string> notes;
+  std::vector<PtWarning> warnings;  // non-empty: the verdict is unknown unless a violation was found
 };
 
 PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model,
@@ -104,5 +112,8 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
 // The violation's walk: levels, values, instants, and the event (kernel
 // file:line) each value came from.
 void print_pt_witness(std::ostream &out, const harness::Trace &trace, const PtVerdict &v);
+
+// "FILE:LINE: warning: TEXT", one line per warning (without a location: "warning: TEXT (event N)").
+void print_pt_warnings(std::ostream &out, const harness::Trace &trace, const std::vector<PtWarning> &warnings);
 
 }  // namespace smmu::checker

@@ -28,6 +28,7 @@ struct Publication {
   std::string reason;
   int unordered_event = -1;      // violation: a table store (or the allocation) not yet visible
   uint64_t seen_value = 0, intended_value = 0;  // what the SMMU may read there, and what was written
+  bool seen_fresh = false;       // it may read fresh memory (any value; seen/intended_value unused)
   size_t table_stores = 0;       // stores into the table before the pointer
 };
 

@@ -34,6 +34,8 @@ const char *kHelp =
     "A violation is torn (bytes of two stores in one descriptor), misordered (a\n"
     "new pointer before what it points to), or stale (an old value still at PoC,\n"
     "or a cached entry no completed TLBI removed).\n"
+    "A table pointer outside every table of the run makes a row unknown, with a\n"
+    "warning at the file:line that wrote it.\n"
     "docs/walker.md explains the model and how to read a witness.\n\n"
     "What is checked:\n"
     "  - the tree's io-pgtable-arm scenarios (map/unmap/split/free a table,\n"
@@ -176,6 +178,14 @@ void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std
     j.key("notes").begin_array();
     for (const auto &n : v.notes) j.value(n);
     j.end_array();
+    j.key("warnings").begin_array();  // each at the event that wrote what the walker could not judge
+    for (const auto &w : v.warnings) {
+      j.begin_object();
+      write_event_ref(j, r.run->run.trace, w.event);
+      j.key("what").value(w.text);
+      j.end_object();
+    }
+    j.end_array();
     if (v.outcome == checker::Outcome::Violation) {
       j.key("witness");
       write_pt_witness(j, r.run->run.trace, v.witness);
@@ -303,6 +313,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
         << (v.outcome == checker::Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "")
         << ": " << run.name << " under " << m.name << "\n  " << v.reason << "\n";
       for (const auto &n : v.notes) d << "  note: " << n << "\n";
+      checker::print_pt_warnings(d, run.trace, v.warnings);
       if (v.outcome == checker::Outcome::Violation) checker::print_pt_witness(d, run.trace, v);
       details.push_back(d.str());
     }

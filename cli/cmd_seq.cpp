@@ -177,6 +177,7 @@ void print_pt_rows(std::ostream &out, const SeqRun &r, bool witnesses) {
         << (v.outcome == Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "") << ": "
         << check_name(r.seq) << " under " << r.models[i].name << "\n  " << v.reason << "\n";
     for (const auto &n : v.notes) out << "  note: " << n << "\n";
+    checker::print_pt_warnings(out, r.seq.trace, v.warnings);
     if (witnesses && v.outcome == Outcome::Violation) checker::print_pt_witness(out, r.seq.trace, v);
   }
 }
@@ -207,6 +208,19 @@ void write_pt_json(std::ostream &out, const SeqRun &r) {
     j.key("time_s").value(v.seconds);
     j.key("notes").begin_array();
     for (const auto &n : v.notes) j.value(n);
+    j.end_array();
+    j.key("warnings").begin_array();  // at the .seq line that wrote what the walker could not judge
+    for (const auto &w : v.warnings) {
+      const harness::Event *e = w.event >= 0 && static_cast<size_t>(w.event) < r.seq.trace.events.size()
+                                    ? &r.seq.trace.events[w.event]
+                                    : nullptr;
+      j.begin_object();
+      j.key("event").value(w.event + 1);
+      j.key("file").value(e ? e->loc.file : std::string());
+      j.key("line").value(e ? e->loc.line : 0);
+      j.key("what").value(w.text);
+      j.end_object();
+    }
     j.end_array();
     if (v.outcome == Outcome::Violation) {
       const checker::PtWitness &w = v.witness;

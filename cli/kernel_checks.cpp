@@ -171,6 +171,13 @@ ReportItem pt_item(const PlannedCheck &c, size_t row, const std::string &model, 
   it.engine = "walker";
   it.seconds = v.seconds;
   it.notes = v.notes;
+  for (const auto &w : v.warnings) {  // as "FILE:LINE: warning: ..."
+    std::ostringstream line;
+    checker::print_pt_warnings(line, t, {w});
+    std::string text = line.str();
+    if (!text.empty() && text.back() == '\n') text.pop_back();
+    it.notes.push_back(text);
+  }
   it.pt = true;
   it.iovas = v.iovas;
   it.ops = v.ops;
@@ -353,6 +360,7 @@ std::vector<ReportItem> check_l1(const KernelChecks &k, const PlannedCheck &c, s
           j.begin_object().key("pointer").value(p.pointer).key("table").value(p.table);
           j.key("pointer_event").value(p.pointer_event + 1).key("unordered_event").value(p.unordered_event + 1);
           j.key("seen_value").hex(p.seen_value).key("intended_value").hex(p.intended_value);
+          j.key("seen_fresh").value(p.seen_fresh);  // true: any value (fresh memory), the two above unused
           j.key("table_stores").value(static_cast<uint64_t>(p.table_stores)).end_object();
           it.witness_json = js.str();
           SourceRef ptr = refs.event(p.pointer_event), un = refs.event(p.unordered_event);

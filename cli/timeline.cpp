@@ -153,7 +153,9 @@ Timeline timeline_of_walk(const harness::Trace &t, const checker::PtVerdict &v, 
           u.addr < e.addr + e.size) {
         uint64_t before = (u.addr - e.addr) / 8 < e.before.size() ? e.before[(u.addr - e.addr) / 8] : 0;
         if (e.kind == EventKind::Alloc) {
-          u.values.push_back({-1, 0xA5A5A5A5A5A5A5A5ull});  // the page's old bytes
+          // The runtime's fill of fresh memory: what the CPU had there. The walker may see
+          // any value before the zeroing (its reads show the one the checker chose).
+          u.values.push_back({-1, 0xA5A5A5A5A5A5A5A5ull});
           if (e.zeroed) u.values.push_back({i, 0});
         } else {
           u.values.push_back({-1, before});

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "kernel_arena.h"
 #include "kshim_hooks.h"
@@ -17,13 +18,15 @@ namespace {
 Trace *g_trace = nullptr;
 std::vector<int> g_update_registered;  // per open update: desc it registered, or -1
 
-// The newest allocation, reported when it is registered as descriptor memory:
-// only memory the SMMU can fetch is an event.
-struct LastAlloc {
-  uint64_t addr = 0, size = 0;
+// Allocations not yet registered, by address: one is reported as fresh
+// memory (an Alloc event) when it becomes descriptor memory, whatever was
+// allocated in between; only memory the SMMU can fetch is an event.
+struct FreshAlloc {
+  uint64_t size = 0;
   bool zeroed = false;
   SourceLoc where;
-} g_last_alloc;
+};
+std::map<uint64_t, FreshAlloc> g_fresh;
 struct Allocation {
   uint64_t size = 0;
   bool in_arena = false;  // else from the C heap (the arena was full)
@@ -84,19 +87,39 @@ std::vector<uint64_t> qwords_at(const volatile void *p, unsigned n) {
   return out;
 }
 
+// What kshim_alloc leaves in memory nobody wrote: somebody's old bytes. 0xA5
+// has bit 0 set, so an unzeroed page looks full of valid-ish descriptors to
+// kernel code; the checker never relies on how these bytes decode.
+constexpr unsigned char kOldByte = 0xA5;
+
+// The fresh allocation a range registered at p is, if nothing wrote it since:
+// its bytes are still the allocator's (zeros, or the old bytes).
+std::optional<FreshAlloc> take_fresh(const volatile void *p, uint64_t size) {
+  auto it = g_fresh.find(addr_of(p));
+  if (it == g_fresh.end() || size > it->second.size) return std::nullopt;
+  FreshAlloc a = it->second;
+  g_fresh.erase(it);  // reported once: a later registration of it is not fresh
+  const unsigned char fill = a.zeroed ? 0 : kOldByte;
+  const volatile unsigned char *b = static_cast<const volatile unsigned char *>(p);
+  for (uint64_t i = 0; i < size; ++i)
+    if (b[i] != fill) return std::nullopt;
+  return a;
+}
+
 }  // namespace
 
 RecordingScope::RecordingScope(Trace &trace) : previous_(g_trace) { g_trace = &trace; }
 RecordingScope::~RecordingScope() {
   g_trace = previous_;
   g_update_registered.clear();
-  g_last_alloc = {};  // an allocation is only reported within the run that made it
+  g_fresh.clear();  // an allocation is only reported within the run that made it
 }
 
 void release_kernel_allocations() {
   for (auto &[addr, where] : g_allocations)
     if (!where.in_arena) std::free(reinterpret_cast<void *>(addr));
   g_allocations.clear();
+  g_fresh.clear();
   arena_reset();
 }
 
@@ -166,11 +189,9 @@ void *kshim_alloc(kshim_size size, kshim_size align, int zero, const char *file,
     p = std::aligned_alloc(align, rounded ? rounded : align);
   }
   if (!p) return nullptr;
-  // Fresh memory holds somebody's old bytes. 0xA5 has bit 0 set, so an
-  // unzeroed page-table page looks full of valid descriptors.
-  std::memset(p, zero ? 0 : 0xA5, rounded);
+  std::memset(p, zero ? 0 : kOldByte, rounded);
   g_allocations[addr_of(p)] = {rounded, in_arena};
-  g_last_alloc = {addr_of(p), size, zero != 0, loc(file, line)};
+  g_fresh[addr_of(p)] = {size, zero != 0, loc(file, line)};
   return p;
 }
 
@@ -178,6 +199,7 @@ void kshim_free(const void *p, const char *file, int line) {
   if (!p) return;
   auto it = g_allocations.find(addr_of(p));
   if (it == g_allocations.end()) return;  // not ours (static or stack memory)
+  g_fresh.erase(it->first);
   if (g_trace) {
     bool fetchable = false;
     for (auto &d : g_trace->descs)
@@ -229,12 +251,11 @@ void kshim_desc_register(const volatile void *p, kshim_size size, int kind, cons
   d.base = addr_of(p);
   d.size = size;
   g_trace->descs.push_back(d);
-  bool fresh = g_last_alloc.addr == d.base;
+  std::optional<FreshAlloc> fresh = take_fresh(p, size);
   Event &e = fresh ? push(EventKind::Alloc, "", 0) : push(EventKind::DescRegister, "", 0);
   if (fresh) {
-    e.loc = g_last_alloc.where;
-    e.zeroed = g_last_alloc.zeroed;
-    g_last_alloc = {};
+    e.loc = fresh->where;
+    e.zeroed = fresh->zeroed;
   }
   e.desc = static_cast<int>(g_trace->descs.size()) - 1;
   e.addr = d.base;

@@ -354,7 +354,8 @@ class Parser {
     for (int l = 0; l <= L; ++l) {
       std::string name = l == L ? seq_.name : "l" + std::to_string(l);
       seq_.trace.descs.push_back({name, DescKind::PgTable, p.tables[l], kTableBytes, true});
-      Event &r = push(EventKind::DescRegister, at);
+      // The PTE's table holds `initial`: a report about that content points at its line.
+      Event &r = push(EventKind::DescRegister, l == L ? *initial_line_ : at);
       r.desc = l;
       r.addr = p.tables[l];
       r.size = kTableBytes;

@@ -42,6 +42,15 @@ checker::PtVerdict check(const harness::Trace &t, const std::string &model) {
 
 constexpr uint64_t kPagePa = 0x880123000ull;  // IOPT_PA_PAGE in scenarios_612_io_pgtable.c
 
+// The read's bytes came from a table page's allocation before its zeroing reached the walker.
+bool reads_fresh_memory(const harness::Trace &t, const checker::PtRead &r) {
+  for (const auto &s : r.sources)
+    if (s.trace_index >= 0 && t.events[s.trace_index].kind == harness::EventKind::Alloc &&
+        s.what.rfind("fresh memory", 0) == 0)
+      return true;
+  return false;
+}
+
 }  // namespace
 
 TEST(PtWalk, SliceExportsTheTreesDecoding) {
@@ -127,7 +136,7 @@ TEST(PtWalk, MissingDmaWmbBeforeTablePointerIsCaught) {
   EXPECT_EQ(v.kind, ViolationKind::Misordered);
   // The walker followed the new pointer and read the fresh table's old bytes.
   ASSERT_GE(v.witness.reads.size(), 2u);
-  EXPECT_EQ(v.witness.reads.back().value, 0xA5A5A5A5A5A5A5A5ull);
+  EXPECT_TRUE(reads_fresh_memory(t, v.witness.reads.back()));
 }
 
 TEST(PtWalk, MissingCleanOfNewTableIsCaughtUnderCacheable) {
@@ -136,7 +145,7 @@ TEST(PtWalk, MissingCleanOfNewTableIsCaughtUnderCacheable) {
   ASSERT_TRUE(harness::inject(t, harness::Fault::DropCmo, 2));
   checker::PtVerdict v = check(t, "cacheable-64");
   ASSERT_EQ(v.outcome, Outcome::Violation);
-  EXPECT_EQ(v.witness.reads.back().value, 0xA5A5A5A5A5A5A5A5ull);
+  EXPECT_TRUE(reads_fresh_memory(t, v.witness.reads.back()));
   // Under coherent the clean does not matter.
   EXPECT_EQ(check(t, "coherent").outcome, Outcome::Pass);
 }
@@ -184,5 +193,7 @@ TEST(PtCli, VerdictTableAndWalkWitness) {
   auto seeded = smmu::testing::run_cli({"pt", "--debian", "6.12", "--model", "coherent", "--scenario",
                                         "iopt_map_page_coherent", "--inject", "drop-dma-wmb:1"});
   EXPECT_EQ(seeded.status, 1) << seeded.out;
-  EXPECT_NE(seeded.out.find("old bytes of a fresh table page"), std::string::npos) << seeded.out;
+  EXPECT_NE(seeded.out.find("(fresh memory, its zeroing not yet there: any bytes, chosen as a level-1 "),
+            std::string::npos)
+      << seeded.out;
 }

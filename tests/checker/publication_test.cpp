@@ -80,5 +80,8 @@ TEST(Publication, L2CdTablesArePublishedRightAfterTheirAllocation) {
     EXPECT_EQ(p.outcome, Outcome::Violation);
     EXPECT_EQ(t.events[p.pointer_event].loc.line, l1_store_line("static void arm_smmu_write_cd_l1_desc("));
     EXPECT_EQ(t.events[p.unordered_event].kind, harness::EventKind::Alloc);
+    // Before its zeroing the table is fresh memory: any value, none assumed.
+    EXPECT_TRUE(p.seen_fresh);
+    EXPECT_NE(p.reason.find("fresh memory"), std::string::npos) << p.reason;
   }
 }

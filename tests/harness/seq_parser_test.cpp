@@ -214,6 +214,8 @@ TEST(SeqParser, PteBuildsItsTablesAndOperationBoundaries) {
     EXPECT_EQ(r.before.size(), 512u);
     // Upper levels point down (a table descriptor); the leaf holds the initial PTE.
     EXPECT_EQ(r.before[p.index[l]], l < 3 ? p.tables[l + 1] | 3 : 0) << l;
+    // The PTE's table holds `initial`: located at its line, the upper tables at the header.
+    EXPECT_EQ(r.loc.line, l < 3 ? 1 : 3) << l;
   }
   EXPECT_EQ(p.address, p.tables[3] + 8);
   std::vector<int> boundaries;
