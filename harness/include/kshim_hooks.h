@@ -156,9 +156,11 @@ void kshim_kunit_failure(const char *message, const char *file, int line);
 
 enum kshim_run_status {
 	KSHIM_RUN_PASS = 0,
-	KSHIM_RUN_FAIL = 1,
+	KSHIM_RUN_FAIL = 1,         /* expectations failed; the code ran to its end */
 	KSHIM_RUN_SKIP = 2,
-	KSHIM_RUN_BUG = 3, /* BUG_ON or an assertion stopped the code */
+	KSHIM_RUN_BUG = 3,          /* BUG_ON stopped the code part way */
+	KSHIM_RUN_FAIL_STOPPED = 4, /* a failed assertion (or a BUG_ON after a failed
+				       expectation) stopped the code part way */
 };
 
 /* KUnit cases of every registered suite, flattened. */

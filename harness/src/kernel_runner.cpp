@@ -40,7 +40,16 @@ RunResult run_entry(const LoadedSlice &so, const RunnableCase &c) {
     status = fn(c.index);
   }
   release_kernel_allocations();
-  r.status = static_cast<RunStatus>(status);
+  // What the runtime (harness/kdrivers/runtime.c) says: passed, failed, or
+  // stopped part way, leaving only a prefix of the run in the trace.
+  switch (status) {
+    case KSHIM_RUN_PASS: r.status = RunStatus::Pass; break;
+    case KSHIM_RUN_FAIL: r.status = RunStatus::Fail; break;
+    case KSHIM_RUN_SKIP: r.status = RunStatus::Skip; break;
+    case KSHIM_RUN_FAIL_STOPPED: r.status = RunStatus::Fail; break;
+    default: r.status = RunStatus::Bug; break;
+  }
+  r.trace.complete = status == KSHIM_RUN_PASS || status == KSHIM_RUN_FAIL;
   return r;
 }
 

@@ -15,6 +15,8 @@ namespace smmu::harness {
 enum class RunStatus { Pass = 0, Fail = 1, Skip = 2, Bug = 3 };
 const char *to_string(RunStatus s);
 
+// Fail: the code's own expectations failed; Bug: BUG_ON stopped it. Whether
+// the code ran to its end is trace.complete (a failed assertion stops it too).
 struct RunResult {
   std::string suite;   // KUnit suite, or "scenario"
   std::string name;
