@@ -29,15 +29,16 @@ std::vector<RunnableCase> scenarios_of(const LoadedSlice &so, const std::string 
 }
 
 // Runs one entry point under the recorder, then frees what the code allocated.
-RunResult run_entry(const LoadedSlice &so, const RunnableCase &c) {
+RunResult run_entry(const LoadedSlice &so, const RunnableCase &c, const LiveFaults &faults = {}) {
   RunResult r;
   r.suite = c.suite;
   r.name = c.name;
   int status;
   {
-    RecordingScope scope(r.trace);
+    RecordingScope scope(r.trace, faults);
     auto fn = so.function<int(int)>(c.kunit ? "kshim_slice_kunit_run" : "kshim_slice_scenario_run");
     status = fn(c.index);
+    r.seeded = scope.seeded();
   }
   release_kernel_allocations();
   // What the runtime (harness/kdrivers/runtime.c) says: passed, failed, or
@@ -93,7 +94,7 @@ RunnableCase KernelRunner::find(const std::string &wanted) const {
                   "; available:" + names);
 }
 
-RunResult KernelRunner::run(const RunnableCase &c) const { return run_entry(*slice_, c); }
+RunResult KernelRunner::run(const RunnableCase &c, const LiveFaults &faults) const { return run_entry(*slice_, c, faults); }
 
 CaseRunner::CaseRunner(const std::filesystem::path &source, const BuildOptions &options)
     : source_(source), build_(build_case(source, options)) {

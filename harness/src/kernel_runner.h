@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernel_tree.h"
+#include "recorder.h"
 #include "slice_build.h"
 #include "trace.h"
 
@@ -22,6 +23,7 @@ struct RunResult {
   std::string name;
   RunStatus status = RunStatus::Pass;
   Trace trace;
+  bool seeded = true;  // every LiveFaults asked for was seeded (false: the run never reached it)
 };
 
 struct RunnableCase {
@@ -42,7 +44,8 @@ class KernelRunner {
   std::vector<RunnableCase> scenarios() const;
   // Finds a KUnit case or scenario by exact name; throws UserError listing the names.
   RunnableCase find(const std::string &name) const;
-  RunResult run(const RunnableCase &c) const;
+  // With `faults`, a bug is seeded into the running code (see LiveFaults).
+  RunResult run(const RunnableCase &c, const LiveFaults &faults = {}) const;
 
  private:
   KernelTree tree_;
