@@ -53,23 +53,24 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
   std::vector<CheckRow> rows;
   std::unique_ptr<checker::Z3Engine> z3;
   if (engine != EngineChoice::Explicit) z3 = std::make_unique<checker::Z3Engine>(sem);
-  for (const auto &run : runs)
+  for (const auto &run : runs) {
+    // A run whose own expectations failed is judged all the same (checker/kernel_run.h).
+    checker::KernelStatus kernel = checker::kernel_status(run);
+    harness::Trace trace = checker::judgeable_trace(run);
     for (const auto &m : models) {
-      CheckRow row{run.name, m.name, {}, &run.trace};
-      if (run.status != harness::RunStatus::Pass) {
-        row.verdict.outcome = checker::Outcome::Unknown;
-        row.verdict.reason = std::string("the kernel code itself did not pass (") +
-                             harness::to_string(run.status) + ")";
-      } else if (engine == EngineChoice::Z3) {
-        row.verdict = checker::check_trace(run.trace, m, *z3, sem, options);
+      CheckRow row{run.name, m.name, {}, kernel, &run.trace};
+      if (engine == EngineChoice::Z3) {
+        row.verdict = checker::check_trace(trace, m, *z3, sem, options);
       } else {
         checker::ExplicitEngine ex(sem);
-        row.verdict = checker::check_trace(run.trace, m, ex, sem, options);
+        row.verdict = checker::check_trace(trace, m, ex, sem, options);
         if (engine == EngineChoice::Both)
-          row.verdict = cross_check(row.verdict, checker::check_trace(run.trace, m, *z3, sem, options));
+          row.verdict = cross_check(row.verdict, checker::check_trace(trace, m, *z3, sem, options));
       }
+      row.verdict = checker::judged(kernel, row.verdict);
       rows.push_back(std::move(row));
     }
+  }
   return rows;
 }
 
@@ -104,7 +105,8 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
   for (const auto &r : rows) model_width = std::max(model_width, static_cast<int>(r.model.size()) + 2);
   out << std::left << std::setw(40) << "check" << std::setw(model_width) << "model" << std::setw(11)
       << "verdict" << std::setw(12) << "kind" << std::setw(7) << "syncs" << std::setw(10)
-      << "update" << std::setw(10) << "explored" << std::setw(8) << "unique" << "time\n";
+      << "update" << std::setw(10) << "explored" << std::setw(8) << "unique" << std::setw(9) << "time"
+      << "kernel\n";
   for (const auto &r : rows) {
     const checker::Verdict &v = r.verdict;
     char time[32];
@@ -112,14 +114,17 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
     out << std::left << std::setw(40) << short_case(r.check) << std::setw(model_width) << r.model
         << std::setw(11) << to_string(v.outcome) << std::setw(12) << to_string(v.kind)
         << std::setw(7) << v.syncs << std::setw(10) << (v.hitless ? "hitless" : "breaking")
-        << std::setw(10) << v.explored << std::setw(8) << v.unique << time << "\n";
-    if (v.outcome != checker::Outcome::Pass) ++not_pass;
+        << std::setw(10) << v.explored << std::setw(8) << v.unique << std::setw(9) << time
+        << (!r.kernel_ran ? "-" : std::string(r.kernel.name()) + (r.kernel.complete ? "" : " (stopped)")) << "\n";
+    if (!r.passed()) ++not_pass;
   }
   for (const auto &r : rows) {
     const checker::Verdict &v = r.verdict;
-    if (v.outcome == checker::Outcome::Pass) continue;
+    if (r.passed()) continue;
     out << "\n" << to_string(v.outcome) << (v.outcome == checker::Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "")
-        << ": " << short_case(r.check) << " under " << r.model << " [" << v.engine << "]\n  " << v.reason << "\n";
+        << ": " << short_case(r.check) << " under " << r.model << " [" << v.engine << "]\n";
+    if (!v.reason.empty()) out << "  " << v.reason << "\n";
+    if (!r.kernel.passed()) out << "  kernel " << r.kernel.name() << ": " << r.kernel.message << "\n";
     for (const auto &n : v.notes) out << "  note: " << n << "\n";
     if (witnesses && v.outcome == checker::Outcome::Violation && r.trace)
       checker::print_witness(out, *r.trace, v);
@@ -196,7 +201,7 @@ int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows) {
   j.key("results").begin_array();
   for (const auto &r : rows) {
     const checker::Verdict &v = r.verdict;
-    if (v.outcome != checker::Outcome::Pass) ++not_pass;
+    if (!r.passed()) ++not_pass;
     j.begin_object();
     j.key("check").value(r.check);
     j.key("model").value(r.model);
@@ -210,6 +215,16 @@ int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows) {
     j.key("unique").value(v.unique);
     j.key("engine").value(v.engine);
     j.key("time_s").value(v.seconds);
+    // The kernel code's own run, beside the verdict: pass, fail (its KUnit
+    // expectations), skip or bug, whether it ran to its end, and why not.
+    // null for a written sequence, where none ran.
+    if (r.kernel_ran) {
+      j.key("kernel_status").value(r.kernel.name());
+      j.key("trace_complete").value(r.kernel.complete);
+      j.key("kernel_message").value(r.kernel.message);
+    } else {
+      j.key("kernel_status").null().key("trace_complete").null().key("kernel_message").null();
+    }
     j.key("notes").begin_array();
     for (const auto &n : v.notes) j.value(n);
     j.end_array();

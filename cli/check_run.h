@@ -8,6 +8,7 @@
 
 #include "check_update.h"
 #include "json_writer.h"
+#include "kernel_run.h"
 #include "kernel_runner.h"
 #include "model.h"
 #include "publication.h"
@@ -20,8 +21,12 @@ EngineChoice parse_engine(const std::string &s);  // throws UserError
 struct CheckRow {
   std::string check;   // the KUnit case or scenario
   std::string model;
-  checker::Verdict verdict;
+  checker::Verdict verdict;  // of the trace, as the run allows (checker::judged)
+  checker::KernelStatus kernel;  // what the kernel code's own run said, beside the verdict
   const harness::Trace *trace = nullptr;
+  bool kernel_ran = true;        // false: a written sequence (seq), no kernel code ran
+
+  bool passed() const { return verdict.outcome == checker::Outcome::Pass && kernel.passed(); }
 };
 
 // explicit's verdict, or unknown naming both if the engines disagree.
@@ -44,12 +49,14 @@ std::vector<checker::PointerLayout> pointer_layouts(const harness::KernelRunner 
 // A witness's fields (update, epoch, observed entry, meanings, parts) into an open JSON object.
 void write_witness_fields(JsonWriter &j, const checker::Witness &w);
 
-// The verdict table, then each violation with its replayable witness.
-// Returns the number of rows that are not `pass`.
+// The verdict table, then each row that does not pass (a verdict other than
+// pass, or a kernel run that failed) with its reason and replayable witness.
+// Returns the number of rows that do not pass.
 int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, bool witnesses);
 
 // Every field of every verdict, the witness and the CPU events of the update
-// it falls in, as one JSON document. Returns the number of rows not `pass`.
+// it falls in, and the kernel run's own status, as one JSON document. Returns
+// the number of rows that do not pass.
 int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows);
 
 }  // namespace smmu::cli

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "explicit_engine.h"
 #include "fault_injection.h"
+#include "kernel_run.h"
 #include "kernel_semantics.h"
 #include "model_registry.h"
 #include "options.h"
@@ -27,8 +28,12 @@ const char *kHelp =
     "SMMU (its reads, each tied to the stores its value came from). The reads that\n"
     "make the violation are marked. STE/CD updates are checked as 'kunit --model'\n"
     "does (explicit engine); runs with a page-table walk context as 'pt' does.\n"
+    "A run that fails its own checks (a KUnit expectation) is drawn and judged\n"
+    "all the same, and the failure is printed under the verdict; one that stopped\n"
+    "part way (BUG_ON, a failed assertion) is judged on what it ran: a violation\n"
+    "stands, anything else is unknown.\n"
     "The text timeline goes to stdout; --svg and --html also write a picture.\n"
-    "Exit 0 pass, 1 violation or unknown, 2 bad input.\n\n";
+    "Exit 0 pass (and the run passed its own checks), 1 otherwise, 2 bad input.\n\n";
 
 void write_file(const std::string &path, const Timeline &tl, void (*render)(std::ostream &, const Timeline &)) {
   std::ofstream f(path);
@@ -58,26 +63,28 @@ int cmd_explain(const std::vector<std::string> &argv) {
     throw harness::UserError("explain expects one CASE (a KUnit case or scenario; see 'smmu-check list')");
   auto runner = open_kernel(a);
   models::Model model = models::resolve_model(a.get("model", "coherent"));
-  harness::RunResult run = runner->run(runner->find(a.positional[0]));
-  if (run.status != harness::RunStatus::Pass)
-    throw harness::UserError(a.positional[0] + ": the kernel code itself did not pass (" +
-                             harness::to_string(run.status) + "); see 'smmu-check trace'");
+  const harness::RunnableCase c = runner->find(a.positional[0]);
+  harness::RunResult run = runner->run(c);
   bool walk = run.trace.count(harness::EventKind::WalkContext) > 0;
   if (a.has("inject")) {
     auto [fault, k] = walk ? harness::parse_fault(a.get("inject"), {harness::Fault::DropDmaWmb, harness::Fault::DropCmo,
                                                                    harness::Fault::DropTlbi, harness::Fault::LeafTlbi})
                            : harness::parse_fault(a.get("inject"), {harness::Fault::DropSync, harness::Fault::MergeSteps,
                                                                    harness::Fault::SwapSteps, harness::Fault::TearStore});
-    if (!harness::inject(run.trace, fault, k))
+    if (!harness::run_with_fault(*runner, c, fault, k, run))
       throw harness::UserError(a.positional[0] + " has no " + harness::to_string(fault) + " " + std::to_string(k));
   }
+  // A run that failed its own checks is judged all the same (checker/kernel_run.h).
+  const checker::KernelStatus kernel = checker::kernel_status(run);
+  const harness::Trace trace = checker::judgeable_trace(run);
   const std::string title = a.positional[0] + " under " + model.name;
   Timeline tl;
   checker::Outcome outcome;
   if (walk) {
-    checker::PtVerdict v = checker::check_pt_trace(run.trace, model, checker::pt_semantics(runner->slice()));
+    checker::PtVerdict v =
+        checker::judged(kernel, checker::check_pt_trace(trace, model, checker::pt_semantics(runner->slice())));
     outcome = v.outcome;
-    tl = timeline_of_walk(run.trace, v, title);
+    tl = timeline_of_walk(trace, v, title);
   } else {
     if (run.trace.count(harness::EventKind::UpdateBegin) == 0)
       throw harness::UserError(a.positional[0] + " records no STE/CD update and no page-table walk context");
@@ -85,14 +92,15 @@ int cmd_explain(const std::vector<std::string> &argv) {
     checker::ExplicitEngine engine(sem);
     checker::CheckOptions options;
     options.clean_at_sync = a.has("clean-at-sync");
-    checker::Verdict v = checker::check_trace(run.trace, model, engine, sem, options);
+    checker::Verdict v = checker::judged(kernel, checker::check_trace(trace, model, engine, sem, options));
     outcome = v.outcome;
-    tl = timeline_of_entry(run.trace, v, title);
+    tl = timeline_of_entry(trace, v, title);
   }
+  if (!kernel.passed()) tl.details.push_back(std::string("kernel ") + kernel.name() + ": " + kernel.message);
   render_text(std::cout, tl);
   if (a.has("svg")) write_file(a.get("svg"), tl, render_svg);
   if (a.has("html")) write_file(a.get("html"), tl, render_html);
-  return outcome == checker::Outcome::Pass ? 0 : 1;
+  return outcome == checker::Outcome::Pass && kernel.passed() ? 0 : 1;
 }
 
 }  // namespace smmu::cli

@@ -2,6 +2,7 @@
 // KTAP like kunit_tool, with the expectations of the unmodified test file.
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include <cstdlib>
 
@@ -27,8 +28,32 @@ const char *kHelp =
     "before nor after a sync (torn, misordered, stale)? One row per case and\n"
     "model: verdict, violation kind, syncs, hitless or breaking, observations\n"
     "explored, distinct meanings, time; then each violation with its witness.\n"
+    "A case whose own KUnit expectations fail is checked all the same: its rows\n"
+    "keep the verdict and report the kernel's failure beside it (column kernel);\n"
+    "a case that stopped part way (BUG_ON, a failed assertion) is judged on what\n"
+    "it ran: a violation there stands, anything else is unknown.\n"
     "Exit status 0 when every case (and every check) passes, 1 when one does\n"
     "not, 2 on bad input.\n\n";
+
+using Injection = std::optional<std::pair<harness::Fault, int>>;
+
+Injection injection(const Args &a) {
+  if (!a.has("inject")) return std::nullopt;
+  return harness::parse_fault(a.get("inject"), {harness::Fault::DropSync, harness::Fault::MergeSteps,
+                                                harness::Fault::SwapSteps, harness::Fault::TearStore});
+}
+
+// One case's run, with the seeded bug if any: a missing sync is seeded into
+// the running writer, so the case's own expectations see it too.
+harness::RunResult run_case(const harness::KernelRunner &runner, const harness::RunnableCase &c,
+                            const Injection &fault) {
+  if (!fault) return runner.run(c);
+  harness::RunResult r;
+  if (!harness::run_with_fault(runner, c, fault->first, fault->second, r))
+    std::cerr << "smmu-check kunit: note: " << c.name << " has no " << harness::to_string(fault->first) << " "
+              << fault->second << " to inject; checked as recorded\n";
+  return r;
+}
 
 int check_cases(const harness::KernelRunner &runner, const std::vector<harness::RunnableCase> &cases,
                 const Args &a) {
@@ -37,16 +62,9 @@ int check_cases(const harness::KernelRunner &runner, const std::vector<harness::
   checker::EntrySemantics sem = kernel_semantics(runner, engine != EngineChoice::Explicit);
   checker::CheckOptions options;
   options.clean_at_sync = a.has("clean-at-sync");
+  Injection fault = injection(a);
   std::vector<harness::RunResult> runs;
-  for (const auto &c : cases) runs.push_back(runner.run(c));
-  if (a.has("inject")) {
-    auto [fault, k] = harness::parse_fault(a.get("inject"), {harness::Fault::DropSync, harness::Fault::MergeSteps,
-                                                             harness::Fault::SwapSteps, harness::Fault::TearStore});
-    for (auto &r : runs)
-      if (!harness::inject(r.trace, fault, k))
-        std::cerr << "smmu-check kunit: note: " << r.name << " has no " << harness::to_string(fault)
-                  << " " << k << " to inject; checked as recorded\n";
-  }
+  for (const auto &c : cases) runs.push_back(run_case(runner, c, fault));
   auto rows = check_runs(runs, models, sem, engine, options);
   std::string format = a.get("format", "text");
   int bad;
@@ -76,9 +94,13 @@ int cmd_kunit(const std::vector<std::string> &argv) {
                  "                    PoC first (what a driver with cacheable descriptors adds)\n"
                  "  --no-witness      print the table and reasons only\n"
                  "  --format F        text (default) or json (every field, witnesses and traces)\n"
-                 "  --inject F:K      seed a bug before checking: drop-sync:K, merge-steps:K\n"
-                 "                    (steps K and K+1 without a sync), swap-steps:K, or\n"
-                 "                    tear-store:K (the K-th WRITE_ONCE becomes a plain store)\n"
+                 "  --inject F:K      seed a bug: drop-sync:K (the writer never makes its K-th\n"
+                 "                    sync), merge-steps:K (steps K and K+1 without a sync),\n"
+                 "                    both seeded into the running writer, so the case's own\n"
+                 "                    expectations see them; or, with --model, swap-steps:K or\n"
+                 "                    tear-store:K (the K-th WRITE_ONCE becomes a plain store),\n"
+                 "                    edits of the recorded run. A case whose own expectations\n"
+                 "                    fail is still checked: both facts are reported\n"
                  "  --verbose         print the kernel's pr_debug output and the trace of failing cases\n"
                  "\nexamples:\n  smmu-check kunit --debian 6.12\n"
                  "  smmu-check kunit --debian 6.12 --model all --engine both\n";
@@ -98,6 +120,11 @@ int cmd_kunit(const std::vector<std::string> &argv) {
       if (filter.empty() || c.name.find(filter) != std::string::npos) selected.push_back(c);
     return check_cases(*runner, selected, a);
   }
+  Injection fault = injection(a);
+  if (fault && !harness::seeds_live(fault->first))
+    throw harness::UserError(std::string("--inject ") + harness::to_string(fault->first) +
+                             " edits the recorded run for the checker, which the KUnit cases never see: "
+                             "add --model, or seed drop-sync:K or merge-steps:K");
   std::vector<std::string> suites;
   std::map<std::string, std::vector<harness::RunnableCase>> by_suite;
   for (auto &c : cases) {
@@ -112,7 +139,7 @@ int cmd_kunit(const std::vector<std::string> &argv) {
     int sp = 0, sf = 0, ss = 0, n = 0;
     std::cout << "    KTAP version 1\n    # Subtest: " << s << "\n    1.." << by_suite[s].size() << "\n";
     for (const auto &c : by_suite[s]) {
-      harness::RunResult r = runner->run(c);
+      harness::RunResult r = run_case(*runner, c, fault);
       ++n;
       for (const auto &f : r.trace.kunit_failures) std::cout << "    # " << c.name << ": EXPECTATION FAILED at " << f << "\n";
       for (const auto &e : r.trace.events)

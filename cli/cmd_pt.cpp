@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "fault_injection.h"
 #include "json_writer.h"
+#include "kernel_run.h"
 #include "model_registry.h"
 #include "options.h"
 #include "pt_check.h"
@@ -48,8 +49,12 @@ const char *kHelp =
     "    runs it, and checks it with the tree's own descriptor decoding, so the\n"
     "    tree is still named. Without --scenario, --case checks only the cases.\n"
     "    How to write one: docs/walker.md, \"Proposed sequences\".\n"
-    "Exit 0 only if every row passes, 1 otherwise, 2 for bad input (a case that\n"
-    "does not compile: the compiler's file:line:col).\n\n";
+    "A run that fails its own checks is judged all the same, and the failure is\n"
+    "reported beside the verdict (column kernel); one that stopped part way is\n"
+    "judged on what it ran: a violation stands, anything else is unknown.\n"
+    "Exit 0 only if every row passes (and its run passed its own checks), 1\n"
+    "otherwise, 2 for bad input (a case that does not compile: the compiler's\n"
+    "file:line:col).\n\n";
 
 struct PtRun {
   std::string case_file;  // empty for the tree's scenarios
@@ -59,7 +64,10 @@ struct PtRun {
 struct PtRow {
   const PtRun *run;
   std::string model;
-  checker::PtVerdict verdict;
+  checker::PtVerdict verdict;    // as the run allows (checker::judged)
+  checker::KernelStatus kernel;  // the run's own status, beside the verdict
+
+  bool passed() const { return verdict.outcome == checker::Outcome::Pass && kernel.passed(); }
 };
 
 const char *kind_name(checker::WalkOutcome::Kind k) {
@@ -157,8 +165,11 @@ void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std
   j.key("tree").value(tree.origin);
   j.key("version").value(tree.version);
   j.key("results").begin_array();
+  size_t kernel_failed = 0, not_pass = 0;
   for (const PtRow &r : rows) {
     const checker::PtVerdict &v = r.verdict;
+    kernel_failed += !r.kernel.passed();
+    not_pass += !r.passed();
     pass += v.outcome == checker::Outcome::Pass;
     violation += v.outcome == checker::Outcome::Violation;
     unknown += v.outcome == checker::Outcome::Unknown;
@@ -175,6 +186,10 @@ void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std
     j.key("walks").value(v.walks);
     j.key("tlb").value(v.tlb);  // TLB and walk caches modelled (the run issued TLBIs)
     j.key("seconds").value(v.seconds);
+    // The run's own status, beside the verdict (checker/kernel_run.h).
+    j.key("kernel_status").value(r.kernel.name());
+    j.key("trace_complete").value(r.kernel.complete);
+    j.key("kernel_message").value(r.kernel.message);
     j.key("notes").begin_array();
     for (const auto &n : v.notes) j.value(n);
     j.end_array();
@@ -198,7 +213,8 @@ void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std
   j.key("passed").value(static_cast<uint64_t>(pass));
   j.key("violations").value(static_cast<uint64_t>(violation));
   j.key("unknown").value(static_cast<uint64_t>(unknown));
-  j.key("failed").value(static_cast<uint64_t>(rows.size() - pass));  // exit status 1 iff > 0
+  j.key("kernel_failed").value(static_cast<uint64_t>(kernel_failed));  // rows whose run failed its own checks
+  j.key("failed").value(static_cast<uint64_t>(not_pass));  // exit status 1 iff > 0
   j.key("seconds").value(seconds);
   j.end_object();
   j.end_object();
@@ -282,36 +298,37 @@ int cmd_pt(const std::vector<std::string> &argv) {
   if (!json)
     std::cout << std::left << std::setw(30) << "scenario" << std::setw(28) << "model" << std::setw(11)
               << "verdict" << std::setw(12) << "kind" << std::setw(7) << "iovas" << std::setw(5) << "ops"
-              << std::setw(9) << "walks" << "time\n";
+              << std::setw(9) << "walks" << std::setw(9) << "time" << "kernel\n";
   for (auto &pr : runs) {
     harness::RunResult &run = pr->run;
     if (injection && !harness::inject(run.trace, injection->first, injection->second))
       std::cerr << "smmu-check pt: note: " << run.name << " has no " << harness::to_string(injection->first)
                 << " " << injection->second << " to inject; checked as recorded\n";
+    // A run that failed its own checks is judged all the same (checker/kernel_run.h).
+    const checker::KernelStatus kernel = checker::kernel_status(run);
+    const harness::Trace trace = checker::judgeable_trace(run);
     for (const auto &m : models) {
-      checker::PtVerdict v;
-      if (run.status != harness::RunStatus::Pass) {
-        v.outcome = checker::Outcome::Unknown;
-        v.reason = std::string(pr->case_file.empty() ? "the kernel code" : "the case") + " itself did not pass (" +
-                   harness::to_string(run.status) + ")";
-      } else {
-        v = checker::check_pt_trace(run.trace, m, sem);
-      }
-      if (v.outcome != checker::Outcome::Pass) ++not_pass;
+      PtRow row{pr.get(), m.name, checker::judged(kernel, checker::check_pt_trace(trace, m, sem)), kernel};
+      const checker::PtVerdict &v = row.verdict;
+      if (!row.passed()) ++not_pass;
       if (json) {
-        rows.push_back({pr.get(), m.name, std::move(v)});
+        rows.push_back(std::move(row));
         continue;
       }
       char time[32];
       std::snprintf(time, sizeof time, "%.1fms", v.seconds * 1e3);
       std::cout << std::left << std::setw(30) << run.name << std::setw(28) << m.name << std::setw(11)
                 << to_string(v.outcome) << std::setw(12) << to_string(v.kind) << std::setw(7) << v.iovas
-                << std::setw(5) << v.ops << std::setw(9) << v.walks << time << "\n";
-      if (v.outcome == checker::Outcome::Pass) continue;
+                << std::setw(5) << v.ops << std::setw(9) << v.walks << std::setw(9) << time << kernel.name()
+                << (kernel.complete ? "" : " (stopped)") << "\n";
+      if (row.passed()) continue;
       std::ostringstream d;
       d << to_string(v.outcome)
         << (v.outcome == checker::Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "")
-        << ": " << run.name << " under " << m.name << "\n  " << v.reason << "\n";
+        << ": " << run.name << " under " << m.name << "\n";
+      if (!v.reason.empty()) d << "  " << v.reason << "\n";
+      if (!kernel.passed())
+        d << "  " << (pr->case_file.empty() ? "kernel " : "case ") << kernel.name() << ": " << kernel.message << "\n";
       for (const auto &n : v.notes) d << "  note: " << n << "\n";
       checker::print_pt_warnings(d, run.trace, v.warnings);
       if (v.outcome == checker::Outcome::Violation) checker::print_pt_witness(d, run.trace, v);

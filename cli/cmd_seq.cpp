@@ -345,6 +345,7 @@ int cmd_seq(const std::vector<std::string> &argv) {
       r->rows = check_runs({r->run}, r->models, *entry_sem, engine, options);
       for (auto &row : r->rows) {
         row.trace = &r->run.trace;  // check_runs pointed at its argument's copy
+        row.kernel_ran = false;     // a written sequence: no kernel code ran
         r->checked.push_back({row.model, row.verdict.outcome, row.verdict.kind});
       }
     }

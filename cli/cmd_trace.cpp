@@ -35,6 +35,7 @@ int cmd_trace(const std::vector<std::string> &argv) {
             << harness::to_string(r.status) << "\n";
   harness::print_trace(std::cout, r.trace);
   for (const auto &f : r.trace.kunit_failures) std::cout << "# EXPECTATION FAILED at " << f << "\n";
+  if (!r.trace.complete) std::cout << "# the run stopped part way: the events above are a prefix of it\n";
   for (const auto &l : r.trace.log)
     if (!l.empty()) std::cout << "# kernel: " << l << (l.back() == '\n' ? "" : "\n");
   return r.status == harness::RunStatus::Pass ? 0 : 1;

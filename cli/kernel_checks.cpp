@@ -10,6 +10,7 @@
 #include "entry_update.h"
 #include "family_support.h"
 #include "json_writer.h"
+#include "kernel_run.h"
 #include "kernel_semantics.h"
 #include "lint.h"
 #include "pt_slice.h"
@@ -91,6 +92,22 @@ ReportItem base_item(const PlannedCheck &c, size_t row, const std::string &model
   it.check = c.check;
   it.model = model;
   return it;
+}
+
+// The kernel run's own status, beside the item's verdict; the failure's file
+// as a location relative to the tree when it is one of the tree's files.
+void set_kernel(ReportItem &it, const checker::KernelStatus &k, const std::filesystem::path &root) {
+  it.kernel_status = k.name();
+  it.trace_complete = k.complete;
+  it.kernel_message = k.message;
+  if (k.file.empty() || k.line <= 0) return;
+  std::string file = k.file, prefix = root.string() + "/";
+  if (file.rfind(prefix, 0) == 0) file = file.substr(prefix.size());
+  std::error_code ec;
+  if (file.empty() || file[0] == '/' || !std::filesystem::is_regular_file(root / file, ec)) return;
+  it.kernel_location.file = file;
+  it.kernel_location.line = k.line;
+  it.kernel_location.text = k.message;
 }
 
 void set_outcome(ReportItem &it, Outcome o, checker::ViolationKind kind, const std::string &reason) {
@@ -232,7 +249,10 @@ std::vector<ReportItem> check_kunit(const KernelChecks &k, const PlannedCheck &c
   std::vector<checker::EntryUpdate> updates = checker::extract_entry_updates(runs[0].trace);
   Refs refs(runs[0].trace, runner.tree().root);
   std::vector<ReportItem> items;
-  for (const auto &r : rows) items.push_back(entry_item(c, row, r.model, r.verdict, runs[0].trace, updates, refs));
+  for (const auto &r : rows) {
+    items.push_back(entry_item(c, row, r.model, r.verdict, runs[0].trace, updates, refs));
+    set_kernel(items.back(), r.kernel, runner.tree().root);
+  }
   add_semantics_notes(k, items);
   return items;
 }
@@ -264,28 +284,33 @@ std::vector<ReportItem> update_items(const KernelChecks &k, const PlannedCheck &
                                      const std::vector<models::Model> &models, const harness::RunResult &run,
                                      const SkipUpdate &skip = nullptr) {
   const harness::KernelRunner &runner = *k.runner;
-  if (run.status != harness::RunStatus::Pass)
-    return unknown_items(c, row, models,
-                         c.targets[0] + ": the " + c.family + " driver failed (" + harness::to_string(run.status) +
-                             "); see 'smmu-check trace " + c.targets[0] + "'");
-  std::vector<checker::EntryUpdate> updates = checker::extract_entry_updates(run.trace);
+  // A driver that failed its own checks is judged all the same (checker/kernel_run.h).
+  const checker::KernelStatus kernel = checker::kernel_status(run);
+  const harness::Trace trace = checker::judgeable_trace(run);
+  auto with_kernel = [&](std::vector<ReportItem> items) {
+    for (auto &it : items) set_kernel(it, kernel, runner.tree().root);
+    return items;
+  };
+  std::vector<checker::EntryUpdate> updates = checker::extract_entry_updates(trace);
   std::vector<std::string> why(updates.size());
   std::map<std::string, int> skipped;
   for (size_t i = 0; skip && i < updates.size(); ++i)
     if (!(why[i] = skip(updates[i])).empty()) ++skipped[why[i]];
   // A cell with no items would read as a pass.
+  std::string stopped = kernel.complete ? "" : " (the " + c.family + " driver stopped part way: " + kernel.message + ")";
   if (updates.empty())
-    return unknown_items(c, row, models, c.targets[0] + ": the run holds no STE/CD update to judge");
+    return with_kernel(unknown_items(c, row, models, c.targets[0] + ": the run holds no STE/CD update to judge" + stopped));
   if (std::none_of(why.begin(), why.end(), [](const std::string &w) { return w.empty(); }))
-    return unknown_items(c, row, models, c.targets[0] + ": the run holds no update this row judges");
-  Refs refs(run.trace, runner.tree().root);
+    return with_kernel(unknown_items(c, row, models, c.targets[0] + ": the run holds no update this row judges" + stopped));
+  Refs refs(trace, runner.tree().root);
   std::vector<ReportItem> items;
   for (const auto &m : models) {
-    std::vector<checker::Verdict> each = check_each(run.trace, m, *k.entry, k.engine, k.options);
+    std::vector<checker::Verdict> each = check_each(trace, m, *k.entry, k.engine, k.options);
     for (size_t i = 0; i < each.size(); ++i) {
       if (i < why.size() && !why[i].empty()) continue;
-      ReportItem it = entry_item(c, row, m.name, each[i], run.trace, updates, refs);
-      it.item = update_name(run.trace, updates, i);
+      ReportItem it = entry_item(c, row, m.name, checker::judged(kernel, each[i]), trace, updates, refs);
+      it.item = update_name(trace, updates, i);
+      set_kernel(it, kernel, runner.tree().root);
       items.push_back(std::move(it));
     }
   }
@@ -341,14 +366,29 @@ std::vector<ReportItem> check_l1(const KernelChecks &k, const PlannedCheck &c, s
   for (const auto &name : c.targets) runs.push_back(runner.run(runner.find(name)));
   for (const auto &m : models)
     for (const auto &run : runs) {
+      // A driver that failed its own checks is judged all the same (checker/kernel_run.h).
+      const checker::KernelStatus kernel = checker::kernel_status(run);
+      const harness::Trace trace = checker::judgeable_trace(run);
       Refs refs(run.trace, runner.tree().root);
       auto t0 = Clock::now();
-      std::vector<checker::Publication> pubs = checker::check_publications(run.trace, m, k.layouts);
+      std::vector<checker::Publication> pubs = checker::check_publications(trace, m, k.layouts);
       double seconds = pubs.empty() ? 0 : since(t0) / pubs.size();
-      for (const auto &p : pubs) {
+      if (pubs.empty() && !kernel.passed()) {
+        // A failed driver that published nothing: no pass, and its failure shown.
+        ReportItem it = base_item(c, row, m.name);
+        it.item = run.name;
+        set_outcome(it, Outcome::Unknown, checker::ViolationKind::None,
+                    run.name + ": the driver " + (kernel.complete ? "failed its own checks" : "stopped part way") +
+                        " (" + kernel.message + ") and published no table");
+        set_kernel(it, kernel, runner.tree().root);
+        items.push_back(std::move(it));
+      }
+      for (const auto &pub : pubs) {
+        const checker::Publication p = checker::judged(kernel, pub);
         ReportItem it = base_item(c, row, m.name);
         it.item = run.name + ": " + p.pointer + " -> " + p.table + " (event " + std::to_string(p.pointer_event + 1) + ")";
         set_outcome(it, p.outcome, p.kind, p.reason);
+        set_kernel(it, kernel, runner.tree().root);
         it.engine = "publication";
         it.seconds = seconds;
         if (p.outcome == Outcome::Violation) {
@@ -379,17 +419,14 @@ std::vector<ReportItem> check_pt(const KernelChecks &k, const PlannedCheck &c, s
                                  const std::vector<models::Model> &models) {
   const harness::KernelRunner &runner = *k.runner;
   harness::RunResult run = runner.run(runner.find(c.targets[0]));
-  Refs refs(run.trace, runner.tree().root);
+  // A run that failed its own checks is judged all the same (checker/kernel_run.h).
+  const checker::KernelStatus kernel = checker::kernel_status(run);
+  const harness::Trace trace = checker::judgeable_trace(run);
+  Refs refs(trace, runner.tree().root);
   std::vector<ReportItem> items;
   for (const auto &m : models) {
-    checker::PtVerdict v;
-    if (run.status != harness::RunStatus::Pass) {
-      v.outcome = Outcome::Unknown;
-      v.reason = std::string("the kernel code itself did not pass (") + harness::to_string(run.status) + ")";
-    } else {
-      v = checker::check_pt_trace(run.trace, m, k.pt);
-    }
-    items.push_back(pt_item(c, row, m.name, v, run.trace, refs));
+    items.push_back(pt_item(c, row, m.name, checker::judged(kernel, checker::check_pt_trace(trace, m, k.pt)), trace, refs));
+    set_kernel(items.back(), kernel, runner.tree().root);
   }
   return items;
 }

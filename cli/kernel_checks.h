@@ -43,8 +43,10 @@ struct KernelChecks {
 std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> &skipped);
 
 // The verdicts of one row under `models` (lint ignores them: it is one
-// model-independent cell): per model, every item. Bad kernel runs and
-// internal errors become `unknown` items that say so.
+// model-independent cell): per model, every item. A kernel run that failed
+// its own checks is judged as any other, its status carried by each item; one
+// that stopped part way keeps only violations (checker/kernel_run.h).
+// Internal errors become `unknown` items that say so.
 std::vector<ReportItem> run_check(const KernelChecks &k, const PlannedCheck &c, size_t row,
                                   const std::vector<models::Model> &models);
 

@@ -126,13 +126,28 @@ Expectations read_expectations(const std::filesystem::path &file) {
 
 // ---------------------------------------------------------------- cells
 
-std::string Cell::text() const {
-  if (not_pass == 0) return "pass";
-  if (verdict == "warning") return "warnings " + std::to_string(not_pass);
+namespace {
+
+std::string verdict_text(const Cell &c) {
+  if (c.not_pass == 0) return "pass";
+  if (c.verdict == "warning") return "warnings " + std::to_string(c.not_pass);
   std::string k;
-  for (const auto &[name, n] : kinds) k += (k.empty() ? "" : "+") + name;
-  if (items == 1) return k;
-  return k + " " + std::to_string(not_pass) + "/" + std::to_string(items);
+  for (const auto &[name, n] : c.kinds) k += (k.empty() ? "" : "+") + name;
+  if (c.items == 1) return k;
+  return k + " " + std::to_string(c.not_pass) + "/" + std::to_string(c.items);
+}
+
+// "fail", "bug", "fail, stopped": what the kernel run said, for a cell's text.
+std::string kernel_text(const ReportItem &it) {
+  return it.kernel_status + (it.kernel_status == "fail" && !it.trace_complete ? ", stopped" : "");
+}
+
+}  // namespace
+
+std::string Cell::text() const {
+  std::string t = verdict_text(*this);
+  if (first_kernel) t += " (kernel " + kernel_text(*first_kernel) + ")";
+  return t;
 }
 
 std::vector<Cell> report_cells(const Report &r, const Expectations *expect) {
@@ -159,6 +174,10 @@ std::vector<Cell> report_cells(const Report &r, const Expectations *expect) {
       std::map<std::string, int> kinds;
       for (const ReportItem *it : by[{row.index, m}]) {
         ++c.items;
+        if (it->kernel_failed()) {
+          ++c.kernel_failed;
+          if (!c.first_kernel) c.first_kernel = it;
+        }
         if (it->verdict == "pass") continue;
         ++c.not_pass;
         if (!c.first) c.first = it;
@@ -179,7 +198,7 @@ std::vector<Cell> report_cells(const Report &r, const Expectations *expect) {
 
 int report_status(const Report &r, const Expectations *expect) {
   for (const auto &c : report_cells(r, expect))
-    if (c.required && c.not_pass) return 1;
+    if (c.required && !c.ok()) return 1;
   return 0;
 }
 
@@ -190,11 +209,14 @@ namespace {
 struct Totals {
   size_t cells = 0, pass = 0, violation = 0, unknown = 0, unsupported = 0, warnings = 0, required = 0,
          required_failed = 0;
+  size_t kernel_failed = 0;  // checks (rows) whose kernel run failed its own checks or stopped
 };
 
 Totals totals(const std::vector<Cell> &cells) {
   Totals t;
+  std::set<std::string> kernel_failed;
   for (const auto &c : cells) {
+    if (c.kernel_failed) kernel_failed.insert(c.check);
     // Lint's findings count also in a cell that a file not checked makes unknown.
     for (const auto &[kind, n] : c.kinds)
       if (kind == "warning") t.warnings += n;
@@ -207,9 +229,10 @@ Totals totals(const std::vector<Cell> &cells) {
     }
     if (c.required) {
       ++t.required;
-      if (c.not_pass) ++t.required_failed;
+      if (!c.ok()) ++t.required_failed;
     }
   }
+  t.kernel_failed = kernel_failed.size();
   return t;
 }
 
@@ -230,7 +253,7 @@ std::string gate_line(const Report &r, const std::vector<Cell> &cells, const Exp
 
 std::string one_line(const Cell &c) {
   const ReportItem &it = *c.first;
-  std::string s = c.check + " under " + c.model + ": " + c.text();
+  std::string s = c.check + " under " + c.model + ": " + verdict_text(c);
   if (c.items > 1) s += ", first " + it.item;
   s += ": " + it.reason;
   if (!it.locations.empty() && !it.locations[0].file.empty()) s += " (" + where(it.locations[0]) + ")";
@@ -246,6 +269,8 @@ std::string summary_line(const Report &r, const Expectations *expect) {
   s << "kernel: " << r.rows.size() << " checks x " << r.models.size() << " models: " << t.pass << " pass, "
     << t.violation << " violation, " << t.unknown << " unknown";
   if (t.unsupported) s << ", " << t.unsupported << " unsupported";
+  if (t.kernel_failed)
+    s << "; the kernel code failed its own checks in " << t.kernel_failed << " check" << (t.kernel_failed > 1 ? "s" : "");
   if (std::any_of(cells.begin(), cells.end(), [](const Cell &c) { return c.model == "any"; }))
     s << "; lint " << t.warnings << " warnings";
   s << " (" << seconds_text(r.seconds) << "); " << gate_line(r, cells, expect);
@@ -268,7 +293,7 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect) 
     return !v.empty() && v[0]->items > 1 && v[0]->model != "any" ? check + " (" + std::to_string(v[0]->items) + ")"
                                                                  : check;
   };
-  auto cell_text = [&](const Cell &c) { return c.text() + (expect && c.required && c.not_pass ? "!" : ""); };
+  auto cell_text = [&](const Cell &c) { return c.text() + (expect && c.required && !c.ok() ? "!" : ""); };
   size_t w0 = 6;
   for (const auto &row : r.rows) w0 = std::max(w0, label(row.check).size());
   std::vector<size_t> w;
@@ -290,14 +315,14 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect) 
     line += std::string(w0 + 2 - line.size(), ' ');
     if (!v.empty() && v[0]->model == "any") {
       line += cell_text(*v[0]) + " (any model)";
-      marked |= expect && v[0]->required && v[0]->not_pass;
+      marked |= expect && v[0]->required && !v[0]->ok();
     } else {
       for (size_t i = 0; i < r.models.size(); ++i) {
         const Cell *c = nullptr;
         for (const Cell *x : v)
           if (x->model == r.models[i]) c = x;
         std::string t = c ? cell_text(*c) : "-";
-        marked |= c && expect && c->required && c->not_pass;
+        marked |= c && expect && c->required && !c->ok();
         line += i + 1 < r.models.size() ? t + std::string(w[i] + 2 - t.size(), ' ') : t;
       }
     }
@@ -307,13 +332,25 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect) 
   if (marked) out << "(! = required to pass by " << expect->file << ")\n";
 
   bool header = false;
+  std::set<std::string> kernel_said;  // one line per check whose kernel run failed
   for (const auto &c : cells) {
-    if (!c.not_pass) continue;
+    if (c.ok()) continue;
     if (!header) {
       out << "\nfindings (one line per cell; --format json lists every item with its witness):\n";
       header = true;
     }
     std::string mark = expect && c.required ? "! " : "  ";
+    if (c.first_kernel && kernel_said.insert(c.check).second) {
+      // Model-independent: marked if any cell of the row is required.
+      bool required = expect && std::any_of(cells.begin(), cells.end(), [&](const Cell &x) {
+                        return x.check == c.check && x.required && x.kernel_failed;
+                      });
+      const ReportItem &k = *c.first_kernel;
+      out << (required ? "! " : "  ") << c.check << ": kernel " << kernel_text(k) << ": " << k.kernel_message;
+      if (!k.kernel_location.file.empty()) out << " (" << where(k.kernel_location) << ")";
+      out << "\n";
+    }
+    if (!c.not_pass) continue;
     if (c.verdict != "warning") out << mark << one_line(c) << "\n";
     // Lint: every finding, also in a cell that a file not checked makes unknown.
     for (const auto &it : r.items)
@@ -322,10 +359,10 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect) 
             << it.reason << " [" << it.kind << "]\n";
   }
   // What fails the gate, last, where a CI log is read.
-  if (expect && std::any_of(cells.begin(), cells.end(), [](const Cell &c) { return c.required && c.not_pass; })) {
+  if (expect && std::any_of(cells.begin(), cells.end(), [](const Cell &c) { return c.required && !c.ok(); })) {
     out << "\nrequired by " << expect->file << " and not passing:\n";
     for (const auto &c : cells)
-      if (c.required && c.not_pass) out << "  " << c.check << " under " << c.model << ": " << c.text() << "\n";
+      if (c.required && !c.ok()) out << "  " << c.check << " under " << c.model << ": " << c.text() << "\n";
   }
   out << "\n" << summary_line(r, expect) << "\n";
 }
@@ -395,6 +432,20 @@ void write_item(JsonWriter &j, const ReportItem &it) {
   if (it.witness_json.empty()) j.null();
   else j.raw(it.witness_json);
   j.key("witness_text").value(it.witness_text);
+  // The kernel code's own run, beside the verdict; null where none ran.
+  auto or_null = [&](const char *k, const std::string &v) {
+    j.key(k);
+    if (it.kernel_status.empty()) j.null();
+    else j.value(v);
+  };
+  or_null("kernel_status", it.kernel_status);
+  j.key("trace_complete");
+  if (it.kernel_status.empty()) j.null();
+  else j.value(it.trace_complete);
+  or_null("kernel_message", it.kernel_message);
+  j.key("kernel_location");
+  if (it.kernel_location.file.empty()) j.null();
+  else write_ref(j, it.kernel_location);
   j.end_object();
 }
 
@@ -430,6 +481,10 @@ ReportItem read_item(const JsonValue &v, const std::string &doc, const std::stri
   for (const auto &e : v["trace"].items) it.trace.push_back(read_ref(e));
   if (v["witness"].type == JsonValue::Type::Object) it.witness_json = v["witness"].raw(doc);
   it.witness_text = v["witness_text"].str();
+  it.kernel_status = v["kernel_status"].str();
+  it.trace_complete = v["trace_complete"].boolean_or(true);
+  it.kernel_message = v["kernel_message"].str();
+  if (v["kernel_location"].type == JsonValue::Type::Object) it.kernel_location = read_ref(v["kernel_location"]);
   return it;
 }
 
@@ -482,6 +537,8 @@ void write_json(std::ostream &out, const Report &r, const Expectations *expect) 
     j.key("kinds").begin_object();
     for (const auto &[k, n] : c.kinds) j.key(k).value(n);
     j.end_object();
+    j.key("kernel_failed").value(static_cast<uint64_t>(c.kernel_failed));
+    j.key("passes").value(c.ok());
     j.key("required").value(c.required).end_object();
   }
   j.end_array();
@@ -493,6 +550,7 @@ void write_json(std::ostream &out, const Report &r, const Expectations *expect) 
   j.key("unknown").value(static_cast<uint64_t>(t.unknown));
   j.key("unsupported").value(static_cast<uint64_t>(t.unsupported));
   j.key("warnings").value(static_cast<uint64_t>(t.warnings));
+  j.key("kernel_failed").value(static_cast<uint64_t>(t.kernel_failed));  // checks, not cells
   j.key("required").value(static_cast<uint64_t>(t.required));
   j.key("required_failed").value(static_cast<uint64_t>(t.required_failed));
   j.key("status").value(t.required_failed ? 1 : 0);
@@ -640,6 +698,11 @@ double cell_seconds(const Report &r, const Cell &c) {
 
 std::string cell_details(const Report &r, const Cell &c) {
   std::ostringstream d;
+  if (c.first_kernel) {
+    const ReportItem &k = *c.first_kernel;
+    d << "kernel " << kernel_text(k) << ": " << k.kernel_message << "\n";
+    if (!k.kernel_location.file.empty()) d << "  at " << where(k.kernel_location) << "\n";
+  }
   for (const auto &it : r.items) {
     if (it.check != c.check || it.model != c.model || it.verdict == "pass") continue;
     d << it.verdict << (it.kind.empty() ? "" : " (" + it.kind + ")") << ": "
@@ -666,7 +729,7 @@ void write_junit(std::ostream &out, const Report &r, const Expectations *expect)
       if (fam && family(c.check) != *fam) continue;
       ++tests;
       secs += cell_seconds(r, c);
-      if (c.not_pass) (c.required ? failures : skipped)++;
+      if (!c.ok()) (c.required ? failures : skipped)++;
     }
   };
   size_t tests, failures, skipped;
@@ -687,14 +750,16 @@ void write_junit(std::ostream &out, const Report &r, const Expectations *expect)
       std::snprintf(buf, sizeof buf, "%.3f", cell_seconds(r, c));
       out << "    <testcase classname=\"smmu-check." << xml(fam) << "\" name=\"" << xml(c.check + " [" + c.model + "]")
           << "\" time=\"" << buf << "\"";
-      if (!c.not_pass) {
+      if (c.ok()) {
         out << "/>\n";
         continue;
       }
       out << ">\n";
-      std::string msg = c.text() + (c.first ? ": " + c.first->reason : "");
+      std::string msg = c.text() + (c.first ? ": " + c.first->reason : "") +
+                        (c.first_kernel ? "; kernel " + kernel_text(*c.first_kernel) + ": " + c.first_kernel->kernel_message : "");
+      std::string type = c.first ? (c.first->kind.empty() ? c.first->verdict : c.first->kind) : "kernel-run";
       if (c.required)
-        out << "      <failure type=\"" << xml(c.first ? (c.first->kind.empty() ? c.first->verdict : c.first->kind) : "")
+        out << "      <failure type=\"" << xml(type)
             << "\" message=\"" << xml(msg) << "\">" << xml(cell_details(r, c)) << "</failure>\n";
       else
         out << "      <skipped message=\"" << xml(msg + " (not required" + (expect ? " by " + expect->file : "") + ")")
@@ -719,6 +784,9 @@ const char *rule_text(const std::string &id) {
            "invalidation is missing or too narrow).";
   if (id == "unknown") return "smmu-check could not decide this check (a bound, a solver timeout, unsupported code).";
   if (id == "unsupported") return "The tree lacks a function this check runs (a check family it does not support).";
+  if (id == "kernel-run")
+    return "The kernel code's own run failed its checks (a KUnit expectation or assertion) or stopped part way "
+           "(BUG_ON); its trace is still judged under each model, and reported separately.";
   return "A store into live descriptor memory that is not single-copy atomic.";
 }
 
@@ -744,9 +812,22 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
     std::string rule, level, message, check, model, item;
     const ReportItem *it;
     size_t items, not_pass;
+    bool kernel = false;  // the kernel run's own failure: located at it->kernel_location
   };
   std::vector<Result> results;
+  std::set<std::string> kernel_said;  // one result per check whose kernel run failed
   for (const auto &c : cells) {
+    if (c.ok()) continue;
+    if (c.first_kernel && kernel_said.insert(c.check).second) {
+      // Model-independent: an error if any cell of the row is required.
+      bool required = std::any_of(cells.begin(), cells.end(), [&](const Cell &x) {
+        return x.check == c.check && x.required && x.kernel_failed;
+      });
+      const ReportItem &k = *c.first_kernel;
+      results.push_back({"kernel-run", required ? "error" : "note",
+                         c.check + ": kernel " + kernel_text(k) + ": " + k.kernel_message, c.check, "any", "", &k,
+                         c.items, c.kernel_failed, true});
+    }
     if (!c.not_pass) continue;
     if (c.verdict == "unsupported" && !c.required) continue;  // about the tree, not a finding in it
     std::string level = c.required ? "error" : "note";
@@ -755,7 +836,7 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
       std::string rule = it.verdict == "violation"     ? it.kind
                          : it.verdict == "unsupported" ? "unsupported"
                                                        : "unknown";
-      std::string msg = c.check + " under " + c.model + ": " + c.text() + ": " +
+      std::string msg = c.check + " under " + c.model + ": " + verdict_text(c) + ": " +
                         (c.items > 1 ? it.item + ": " : "") + it.reason;
       results.push_back({rule, level, msg, c.check, c.model, it.item, &it, c.items, c.not_pass});
     }
@@ -796,10 +877,14 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
     j.key("level").value(x.level);
     j.key("message").begin_object().key("text").value(x.message).end_object();
     j.key("locations").begin_array();
-    if (!x.it->locations.empty() && !x.it->locations[0].file.empty()) write_location(j, x.it->locations[0], -1);
+    if (x.kernel) {
+      if (!x.it->kernel_location.file.empty()) write_location(j, x.it->kernel_location, -1);
+    } else if (!x.it->locations.empty() && !x.it->locations[0].file.empty()) {
+      write_location(j, x.it->locations[0], -1);
+    }
     j.end_array();
     j.key("relatedLocations").begin_array();
-    for (size_t k = 1; k < x.it->locations.size(); ++k)
+    for (size_t k = 1; !x.kernel && k < x.it->locations.size(); ++k)
       if (!x.it->locations[k].file.empty()) write_location(j, x.it->locations[k], static_cast<int>(k));
     j.end_array();
     j.key("partialFingerprints").begin_object();

@@ -45,6 +45,16 @@ struct ReportItem {
   std::vector<SourceRef> trace;      // the CPU events the witness is made of
   std::string witness_json;          // the structured witness (a JSON object), or ""
   std::string witness_text;          // the witness as 'smmu-check kunit/pt/sweep' print it
+  // The kernel code's own run (a KUnit case, a scenario driver), reported
+  // beside the verdict, which it never replaces (checker/kernel_run.h): ""
+  // where no kernel code ran (lint, a row not checked), else pass, fail (its
+  // KUnit expectations or checks), skip or bug; whether it ran to its end;
+  // why not, with the first failure's kernel file:line.
+  std::string kernel_status;
+  bool trace_complete = true;
+  std::string kernel_message;
+  SourceRef kernel_location;         // file "" when the failure names no tree file
+  bool kernel_failed() const { return !kernel_status.empty() && (kernel_status != "pass" || !trace_complete); }
 };
 
 struct PlanRow {
@@ -85,18 +95,25 @@ Expectations parse_expectations(const std::string &text, const std::string &file
 Expectations read_expectations(const std::filesystem::path &file);
 
 // One table cell: every item of a check under a model (lint: one cell).
+// It passes when every verdict is pass and the kernel code's own run passed.
 struct Cell {
   std::string check, model;
   std::string verdict;             // the worst: violation, unknown, unsupported, warning, pass
   std::vector<std::pair<std::string, int>> kinds;  // violation kinds and unknowns, with counts
   size_t items = 0, not_pass = 0;
   const ReportItem *first = nullptr;  // the first item that is not pass
+  size_t kernel_failed = 0;        // items whose kernel run failed its own checks or stopped
+  const ReportItem *first_kernel = nullptr;  // the first of them
   bool required = false;           // the expectations (or, without any, everything) require pass
-  std::string text() const;        // "pass", "torn", "torn+stale 147/272", "warnings 2"
+  bool ok() const { return not_pass == 0 && kernel_failed == 0; }
+  // "pass", "torn", "torn+stale 147/272", "warnings 2"; "misordered (kernel fail)"
+  // when the kernel run failed too.
+  std::string text() const;
 };
 std::vector<Cell> report_cells(const Report &r, const Expectations *expect);
 
-// 0 when every required cell passes, 1 otherwise.
+// 0 when every required cell passes (its verdicts, and the kernel run's own
+// checks), 1 otherwise.
 int report_status(const Report &r, const Expectations *expect);
 
 void write_text(std::ostream &out, const Report &r, const Expectations *expect);

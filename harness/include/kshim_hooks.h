@@ -101,11 +101,14 @@ void kshim_desc_unregister(const volatile void *p);
 /*
  * Update boundaries around arm_smmu_write_entry and the points where the
  * writer calls its sync op: the structure of an STE/CD update.
+ * kshim_update_sync returns 0 when a seeded bug (smmu-check --inject
+ * drop-sync:K) leaves this sync out: the caller must then not sync, so that
+ * the kernel's own checks (KUnit's sync count) see the broken writer too.
  */
 void kshim_update_begin(int desc_kind, const volatile void *entry,
 			const kshim_u64 *target, unsigned nqwords,
 			const char *file, int line);
-void kshim_update_sync(const char *file, int line);
+int kshim_update_sync(const char *file, int line);
 void kshim_update_end(const char *file, int line);
 
 /* Diagnostics from WARN_ON, BUG_ON and printk. */
@@ -156,9 +159,11 @@ void kshim_kunit_failure(const char *message, const char *file, int line);
 
 enum kshim_run_status {
 	KSHIM_RUN_PASS = 0,
-	KSHIM_RUN_FAIL = 1,
+	KSHIM_RUN_FAIL = 1,         /* expectations failed; the code ran to its end */
 	KSHIM_RUN_SKIP = 2,
-	KSHIM_RUN_BUG = 3, /* BUG_ON or an assertion stopped the code */
+	KSHIM_RUN_BUG = 3,          /* BUG_ON stopped the code part way */
+	KSHIM_RUN_FAIL_STOPPED = 4, /* a failed assertion (or a BUG_ON after a failed
+				       expectation) stopped the code part way */
 };
 
 /* KUnit cases of every registered suite, flattened. */

@@ -196,7 +196,7 @@ int kshim_slice_kunit_run(int index)
 	stopped = guarded(run_case, &ref);
 	current_test = NULL;
 	if (stopped)
-		return test.failures ? KSHIM_RUN_FAIL : KSHIM_RUN_BUG;
+		return test.failures ? KSHIM_RUN_FAIL_STOPPED : KSHIM_RUN_BUG;
 	return test.failures ? KSHIM_RUN_FAIL : KSHIM_RUN_PASS;
 }
 
@@ -257,7 +257,7 @@ int kshim_slice_scenario_run(int index)
 	else
 		stopped = guarded(run_initcall, (void *)&__start_kshim_initcalls[index - n_scenarios()]);
 	if (stopped)
-		return scenario_failed ? KSHIM_RUN_FAIL : KSHIM_RUN_BUG;
+		return scenario_failed ? KSHIM_RUN_FAIL_STOPPED : KSHIM_RUN_BUG;
 	return run_result ? KSHIM_RUN_FAIL : KSHIM_RUN_PASS;
 }
 

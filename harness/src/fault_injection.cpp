@@ -166,4 +166,20 @@ bool inject(Trace &t, Fault f, int k) {
   return false;
 }
 
+bool seeds_live(Fault f) { return f == Fault::DropSync || f == Fault::MergeSteps; }
+
+bool run_with_fault(const KernelRunner &runner, const RunnableCase &c, Fault f, int k, RunResult &out) {
+  if (!seeds_live(f)) {
+    out = runner.run(c);
+    return inject(out.trace, f, k);
+  }
+  LiveFaults live;
+  live.drop_sync = k;
+  out = runner.run(c, live);
+  // Merging steps k and k+1 needs a sync k+1: one is left after sync k went.
+  bool seeded = out.seeded && (f == Fault::DropSync || nth(out.trace, EventKind::UpdateSync, k) >= 0);
+  if (!seeded) out = runner.run(c);
+  return seeded;
+}
+
 }  // namespace smmu::harness

@@ -1,12 +1,15 @@
 // Seeded bugs for the checker's soundness tests: each turns the recorded run
 // of a correct update into the run of a broken one, at the trace level, which
-// is all the SMMU (and so the checker) can tell apart.
+// is all the SMMU (and so the checker) can tell apart. The faults that remove
+// a writer sync can also be seeded into the running code (run_with_fault), so
+// that the kernel's own checks (KUnit's sync count) see the broken writer too.
 #pragma once
 
 #include <initializer_list>
 #include <string>
 #include <utility>
 
+#include "kernel_runner.h"
 #include "trace.h"
 
 namespace smmu::harness {
@@ -31,5 +34,16 @@ std::pair<Fault, int> parse_fault(const std::string &spec, std::initializer_list
 // k counts from 1. Returns false (and leaves the trace alone) when the trace
 // has no such sync, step or store.
 bool inject(Trace &trace, Fault fault, int k);
+
+// drop-sync and merge-steps: the writer's k-th sync call is left out while the
+// code runs; the other faults only exist as edits of a recorded trace.
+bool seeds_live(Fault fault);
+
+// Runs `c` with the fault: seeded into the running code where it can be
+// (seeds_live), else injected into the recorded trace. The trace is the same
+// either way; only a live fault can make the kernel's own expectations fail.
+// Returns false, with `out` the run as recorded, when it has no such sync,
+// step or store.
+bool run_with_fault(const KernelRunner &runner, const RunnableCase &c, Fault fault, int k, RunResult &out);
 
 }  // namespace smmu::harness

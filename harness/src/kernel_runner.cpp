@@ -29,18 +29,28 @@ std::vector<RunnableCase> scenarios_of(const LoadedSlice &so, const std::string 
 }
 
 // Runs one entry point under the recorder, then frees what the code allocated.
-RunResult run_entry(const LoadedSlice &so, const RunnableCase &c) {
+RunResult run_entry(const LoadedSlice &so, const RunnableCase &c, const LiveFaults &faults = {}) {
   RunResult r;
   r.suite = c.suite;
   r.name = c.name;
   int status;
   {
-    RecordingScope scope(r.trace);
+    RecordingScope scope(r.trace, faults);
     auto fn = so.function<int(int)>(c.kunit ? "kshim_slice_kunit_run" : "kshim_slice_scenario_run");
     status = fn(c.index);
+    r.seeded = scope.seeded();
   }
   release_kernel_allocations();
-  r.status = static_cast<RunStatus>(status);
+  // What the runtime (harness/kdrivers/runtime.c) says: passed, failed, or
+  // stopped part way, leaving only a prefix of the run in the trace.
+  switch (status) {
+    case KSHIM_RUN_PASS: r.status = RunStatus::Pass; break;
+    case KSHIM_RUN_FAIL: r.status = RunStatus::Fail; break;
+    case KSHIM_RUN_SKIP: r.status = RunStatus::Skip; break;
+    case KSHIM_RUN_FAIL_STOPPED: r.status = RunStatus::Fail; break;
+    default: r.status = RunStatus::Bug; break;
+  }
+  r.trace.complete = status == KSHIM_RUN_PASS || status == KSHIM_RUN_FAIL;
   return r;
 }
 
@@ -84,7 +94,7 @@ RunnableCase KernelRunner::find(const std::string &wanted) const {
                   "; available:" + names);
 }
 
-RunResult KernelRunner::run(const RunnableCase &c) const { return run_entry(*slice_, c); }
+RunResult KernelRunner::run(const RunnableCase &c, const LiveFaults &faults) const { return run_entry(*slice_, c, faults); }
 
 CaseRunner::CaseRunner(const std::filesystem::path &source, const BuildOptions &options)
     : source_(source), build_(build_case(source, options)) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernel_tree.h"
+#include "recorder.h"
 #include "slice_build.h"
 #include "trace.h"
 
@@ -15,11 +16,14 @@ namespace smmu::harness {
 enum class RunStatus { Pass = 0, Fail = 1, Skip = 2, Bug = 3 };
 const char *to_string(RunStatus s);
 
+// Fail: the code's own expectations failed; Bug: BUG_ON stopped it. Whether
+// the code ran to its end is trace.complete (a failed assertion stops it too).
 struct RunResult {
   std::string suite;   // KUnit suite, or "scenario"
   std::string name;
   RunStatus status = RunStatus::Pass;
   Trace trace;
+  bool seeded = true;  // every LiveFaults asked for was seeded (false: the run never reached it)
 };
 
 struct RunnableCase {
@@ -40,7 +44,8 @@ class KernelRunner {
   std::vector<RunnableCase> scenarios() const;
   // Finds a KUnit case or scenario by exact name; throws UserError listing the names.
   RunnableCase find(const std::string &name) const;
-  RunResult run(const RunnableCase &c) const;
+  // With `faults`, a bug is seeded into the running code (see LiveFaults).
+  RunResult run(const RunnableCase &c, const LiveFaults &faults = {}) const;
 
  private:
   KernelTree tree_;

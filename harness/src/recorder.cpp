@@ -16,6 +16,9 @@ namespace smmu::harness {
 namespace {
 
 Trace *g_trace = nullptr;
+LiveFaults g_faults;  // of the current scope
+int g_syncs = 0;      // writer syncs the current scope has seen
+bool g_seeded = false;
 std::vector<int> g_update_registered;  // per open update: desc it registered, or -1
 
 // Allocations not yet registered, by address: one is reported as fresh
@@ -108,9 +111,16 @@ std::optional<FreshAlloc> take_fresh(const volatile void *p, uint64_t size) {
 
 }  // namespace
 
-RecordingScope::RecordingScope(Trace &trace) : previous_(g_trace) { g_trace = &trace; }
+RecordingScope::RecordingScope(Trace &trace, const LiveFaults &faults) : previous_(g_trace), previous_faults_(g_faults) {
+  g_trace = &trace;
+  g_faults = faults;
+  g_syncs = 0;
+  g_seeded = false;
+}
+bool RecordingScope::seeded() const { return g_faults.drop_sync == 0 || g_seeded; }
 RecordingScope::~RecordingScope() {
   g_trace = previous_;
+  g_faults = previous_faults_;
   g_update_registered.clear();
   g_fresh.clear();  // an allocation is only reported within the run that made it
 }
@@ -290,8 +300,14 @@ void kshim_update_begin(int desc_kind, const volatile void *entry, const kshim_u
   e.text = to_string(static_cast<DescKind>(desc_kind));
 }
 
-void kshim_update_sync(const char *file, int line) {
-  if (g_trace) push(EventKind::UpdateSync, file, line);
+int kshim_update_sync(const char *file, int line) {
+  if (!g_trace) return 1;
+  if (++g_syncs == g_faults.drop_sync) {
+    g_seeded = true;
+    return 0;  // the seeded bug: no sync, and nothing to record
+  }
+  push(EventKind::UpdateSync, file, line);
+  return 1;
 }
 
 void kshim_update_end(const char *file, int line) {

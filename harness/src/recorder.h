@@ -5,17 +5,26 @@
 
 namespace smmu::harness {
 
+// Bugs seeded into the running kernel code rather than into its trace, so
+// that the code's own checks (KUnit's sync count) see them too.
+struct LiveFaults {
+  int drop_sync = 0;  // the k-th sync the STE/CD writer calls (from 1) never happens; 0: none
+};
+
 // While a RecordingScope is alive, hooks from the slice append to its trace.
 // Hooks arriving with no scope still perform their memory effect.
 class RecordingScope {
  public:
-  explicit RecordingScope(Trace &trace);
+  explicit RecordingScope(Trace &trace, const LiveFaults &faults = {});
   ~RecordingScope();
+  // Whether every fault asked for was seeded (the run reached the k-th sync).
+  bool seeded() const;
   RecordingScope(const RecordingScope &) = delete;
   RecordingScope &operator=(const RecordingScope &) = delete;
 
  private:
   Trace *previous_;
+  LiveFaults previous_faults_;
 };
 
 // Frees everything kernel code allocated through kshim_alloc and not freed.
