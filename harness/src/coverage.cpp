@@ -1,0 +1,271 @@
+#include "coverage.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "llvm/ProfileData/Coverage/CoverageMapping.h"
+#include "llvm/ProfileData/Coverage/CoverageMappingReader.h"
+#include "llvm/ProfileData/InstrProfReader.h"
+#include "llvm/ProfileData/InstrProfWriter.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+namespace fs = std::filesystem;
+
+namespace smmu::harness {
+
+namespace {
+
+std::string error_text(llvm::Error e) { return llvm::toString(std::move(e)); }
+
+// A static function's profile name is "file.c:name"; a function the slice
+// wraps (SliceRequest::wraps) is the kernel's body under __kshim_real_<name>.
+std::string plain_name(llvm::StringRef pgo_name) {
+  size_t colon = pgo_name.rfind(':');
+  llvm::StringRef name = colon == llvm::StringRef::npos ? pgo_name : pgo_name.substr(colon + 1);
+  name.consume_front("__kshim_real_");
+  return name.str();
+}
+
+}  // namespace
+
+std::vector<BranchCoverage> FunctionCoverage::unexecuted_branches() const {
+  std::vector<BranchCoverage> out;
+  for (const auto &b : branches)
+    if (b.true_count == 0 || b.false_count == 0) out.push_back(b);
+  return out;
+}
+
+const FunctionCoverage *CoverageReport::find(const std::string &function) const {
+  for (const auto &f : functions)
+    if (f.function == function) return &f;
+  return nullptr;
+}
+
+size_t CoverageReport::lines_executable() const {
+  size_t n = 0;
+  for (const auto &f : functions) n += f.lines_executable();
+  return n;
+}
+
+size_t CoverageReport::lines_executed() const {
+  size_t n = 0;
+  for (const auto &f : functions) n += f.lines_executed();
+  return n;
+}
+
+CoverageAdded coverage_added(const CoverageReport &before, const CoverageReport &after) {
+  CoverageAdded added;
+  for (const auto &f : after.functions) {
+    const FunctionCoverage *b = before.find(f.function);
+    std::set<int> had;
+    if (b) had.insert(b->executed.begin(), b->executed.end());
+    CoverageAdded::Lines l{f.function, f.file, {}};
+    for (int line : f.executed)
+      if (!had.count(line)) l.lines.push_back(line);
+    if (!l.lines.empty()) added.lines.push_back(std::move(l));
+    for (const auto &br : f.branches) {
+      bool t = br.true_count > 0, e = br.false_count > 0;
+      if (!t && !e) continue;
+      bool was_t = false, was_e = false;
+      if (b)
+        for (const auto &old : b->branches)
+          if (old.line == br.line && old.column == br.column) {
+            was_t |= old.true_count > 0;
+            was_e |= old.false_count > 0;
+          }
+      if ((t && !was_t) || (e && !was_e)) added.branches.emplace_back(f.function, br);
+    }
+  }
+  return added;
+}
+
+std::string line_ranges(const std::vector<int> &lines) {
+  std::string s;
+  for (size_t i = 0; i < lines.size();) {
+    size_t j = i;
+    while (j + 1 < lines.size() && lines[j + 1] == lines[j] + 1) ++j;
+    s += (s.empty() ? "" : ",") + std::to_string(lines[i]);
+    if (j > i) s += "-" + std::to_string(lines[j]);
+    i = j + 1;
+  }
+  return s;
+}
+
+struct SliceCoverage::Impl {
+  using SizeFn = unsigned long long();
+  using WriteFn = int(char *);
+  using ResetFn = void();
+  SizeFn *size = nullptr;
+  WriteFn *write = nullptr;
+  ResetFn *reset = nullptr;
+  std::unique_ptr<llvm::MemoryBuffer> object;  // the slice's shared object: its coverage mapping
+  std::vector<std::string> added;              // raw profiles of other processes
+  // The sliced units: name, C file (as the coverage mapping names it), line map.
+  struct Unit {
+    std::string name;
+    fs::path file;
+    LineMap map;
+  };
+  std::vector<Unit> units;
+
+  const Unit *unit_of(llvm::StringRef filename) const {
+    fs::path p(filename.str());
+    for (const auto &u : units) {
+      std::error_code ec;
+      if (p == u.file || fs::equivalent(p, u.file, ec)) return &u;
+    }
+    return nullptr;
+  }
+
+  // Every function of the kernel units, by plain name, with the counters now.
+  std::map<std::string, FunctionCoverage> load(const std::set<std::string> *wanted) const {
+    llvm::InstrProfWriter writer;
+    auto add = [&](const std::string &raw, const std::string &what) {
+      auto reader = llvm::InstrProfReader::create(
+          llvm::MemoryBuffer::getMemBufferCopy(llvm::StringRef(raw.data(), raw.size()), what));
+      if (!reader) throw UserError("coverage: reading " + what + " failed: " + error_text(reader.takeError()));
+      if (llvm::Error e = writer.mergeProfileKind((*reader)->getProfileKind()))
+        throw UserError("coverage: " + what + ": " + error_text(std::move(e)));
+      std::string warning;
+      for (auto &record : **reader)
+        writer.addRecord(std::move(record), [&](llvm::Error e) { warning = error_text(std::move(e)); });
+      if ((*reader)->hasError())
+        throw UserError("coverage: reading " + what + " failed: " + error_text((*reader)->getError()));
+      if (!warning.empty()) throw UserError("coverage: merging " + what + ": " + warning);
+    };
+    add(raw(), "this process's counters");
+    for (size_t i = 0; i < added.size(); ++i) add(added[i], "added profile " + std::to_string(i + 1));
+    auto indexed = llvm::IndexedInstrProfReader::create(writer.writeBuffer());
+    if (!indexed) throw UserError("coverage: " + error_text(indexed.takeError()));
+
+    llvm::SmallVector<std::unique_ptr<llvm::MemoryBuffer>, 4> buffers;
+    auto binary = llvm::coverage::BinaryCoverageReader::create(object->getMemBufferRef(), "", buffers);
+    if (!binary) throw UserError("coverage: reading the slice's coverage mapping failed: " +
+                                 error_text(binary.takeError()));
+    std::vector<std::unique_ptr<llvm::coverage::CoverageMappingReader>> readers;
+    for (auto &r : *binary) readers.push_back(std::move(r));
+    auto mapping = llvm::coverage::CoverageMapping::load(readers, **indexed);
+    if (!mapping) throw UserError("coverage: " + error_text(mapping.takeError()));
+
+    std::map<std::string, FunctionCoverage> out;
+    for (const auto &record : (*mapping)->getCoveredFunctions()) {
+      std::string name = plain_name(record.Name);
+      if (wanted && !wanted->count(name)) continue;
+      llvm::coverage::CoverageData data = (*mapping)->getCoverageForFunction(record);
+      const Unit *unit = unit_of(data.getFilename());
+      if (!unit) continue;  // a header's or the harness glue's function
+      FunctionCoverage &f = out[name];
+      f.function = name;
+      f.present = true;
+      std::map<int, uint64_t> lines;  // kernel line -> count, with a same-named function's before
+      for (size_t k = 0; k < f.executable.size(); ++k) lines[f.executable[k]] = f.counts[k];
+      for (const auto &stats : llvm::coverage::getLineCoverageStats(data)) {
+        if (!stats.isMapped()) continue;
+        auto at = unit->map.kernel_line(static_cast<int>(stats.getLine()));
+        if (!at) continue;
+        if (f.file.empty()) f.file = at->file;
+        if (at->file != f.file) continue;
+        lines[at->line] += stats.getExecutionCount();
+      }
+      f.executable.clear();
+      f.counts.clear();
+      f.executed.clear();
+      f.unexecuted.clear();
+      for (const auto &[line, n] : lines) {
+        f.executable.push_back(line);
+        f.counts.push_back(n);
+        (n ? f.executed : f.unexecuted).push_back(line);
+      }
+      for (const auto &b : data.getBranches()) {
+        auto at = unit->map.kernel_line(static_cast<int>(b.LineStart));
+        if (!at || at->file != f.file) continue;
+        BranchCoverage br{at->line, static_cast<int>(b.ColumnStart), b.ExecutionCount, b.FalseExecutionCount};
+        auto same = std::find_if(f.branches.begin(), f.branches.end(), [&](const BranchCoverage &x) {
+          return x.line == br.line && x.column == br.column;
+        });
+        if (same == f.branches.end()) {
+          f.branches.push_back(br);
+        } else {
+          same->true_count += br.true_count;
+          same->false_count += br.false_count;
+        }
+      }
+      std::sort(f.branches.begin(), f.branches.end(), [](const BranchCoverage &a, const BranchCoverage &b) {
+        return a.line != b.line ? a.line < b.line : a.column < b.column;
+      });
+    }
+    return out;
+  }
+
+  std::string raw() const {
+    std::string buffer(static_cast<size_t>(size()), '\0');
+    if (write(buffer.data()) != 0) throw UserError("coverage: the slice's profile runtime could not write its counters");
+    return buffer;
+  }
+};
+
+SliceCoverage::SliceCoverage(const SliceBuild &build, const LoadedSlice &slice) : impl_(std::make_unique<Impl>()) {
+  impl_->size = slice.function<Impl::SizeFn>("kshim_coverage_size");
+  impl_->write = slice.function<Impl::WriteFn>("kshim_coverage_write");
+  impl_->reset = slice.function<Impl::ResetFn>("kshim_coverage_reset");
+  if (!build.coverage || !impl_->size || !impl_->write || !impl_->reset)
+    throw UserError("the slice " + build.dir.string() + " was not built with coverage (BuildOptions::coverage, --coverage)");
+  auto object = llvm::MemoryBuffer::getFile(build.shared_object.string(), /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!object) throw UserError(build.shared_object.string() + ": cannot read: " + object.getError().message());
+  impl_->object = std::move(*object);
+  for (const auto &u : build.profile.units) {
+    fs::path c_file = build.dir / (u.name + ".c");
+    std::error_code ec;
+    if (!fs::is_regular_file(c_file, ec)) continue;  // an optional unit the tree lacks
+    impl_->units.push_back({u.name, fs::absolute(c_file), LineMap::read(c_file)});
+  }
+}
+
+SliceCoverage::SliceCoverage(const KernelRunner &runner) : SliceCoverage(runner.build(), runner.slice()) {}
+
+SliceCoverage::~SliceCoverage() = default;
+
+void SliceCoverage::reset() {
+  impl_->reset();
+  impl_->added.clear();
+}
+
+std::string SliceCoverage::raw_profile() const { return impl_->raw(); }
+
+void SliceCoverage::add_raw_profile(const std::string &raw) { impl_->added.push_back(raw); }
+
+CoverageReport SliceCoverage::report(const std::vector<std::string> &functions) const {
+  std::set<std::string> wanted(functions.begin(), functions.end());
+  std::map<std::string, FunctionCoverage> all = impl_->load(&wanted);
+  CoverageReport r;
+  for (const auto &name : functions) {
+    auto it = all.find(name);
+    if (it != all.end()) {
+      r.functions.push_back(it->second);
+    } else {
+      FunctionCoverage absent;
+      absent.function = name;
+      r.functions.push_back(absent);
+    }
+  }
+  return r;
+}
+
+CoverageReport SliceCoverage::report_all() const {
+  CoverageReport r;
+  for (auto &[name, f] : impl_->load(nullptr)) r.functions.push_back(std::move(f));
+  return r;
+}
+
+FunctionCoverage SliceCoverage::function(const std::string &name) const { return report({name}).functions[0]; }
+
+const LineMap &SliceCoverage::line_map(const std::string &unit_name) const {
+  for (const auto &u : impl_->units)
+    if (u.name == unit_name) return u.map;
+  throw UserError("the slice has no sliced unit named '" + unit_name + "'");
+}
+
+}  // namespace smmu::harness
