@@ -1,6 +1,8 @@
 #include "coverage.h"
 
 #include <algorithm>
+#include <cctype>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -35,6 +37,38 @@ std::vector<BranchCoverage> FunctionCoverage::unexecuted_branches() const {
   for (const auto &b : branches)
     if (b.true_count == 0 || b.false_count == 0) out.push_back(b);
   return out;
+}
+
+void accumulate(FunctionCoverage &into, const FunctionCoverage &more) {
+  if (!more.present) return;
+  if (!into.present) {
+    into.present = true;
+    into.file = more.file;
+  }
+  std::map<int, uint64_t> lines;
+  for (size_t k = 0; k < into.executable.size(); ++k) lines[into.executable[k]] += k < into.counts.size() ? into.counts[k] : 0;
+  for (size_t k = 0; k < more.executable.size(); ++k) lines[more.executable[k]] += k < more.counts.size() ? more.counts[k] : 0;
+  into.executable.clear();
+  into.counts.clear();
+  into.executed.clear();
+  into.unexecuted.clear();
+  for (const auto &[line, n] : lines) {
+    into.executable.push_back(line);
+    into.counts.push_back(n);
+    (n ? into.executed : into.unexecuted).push_back(line);
+  }
+  std::map<std::pair<int, int>, BranchCoverage> branches;
+  auto add = [&](const BranchCoverage &b) {
+    auto [it, fresh] = branches.emplace(std::make_pair(b.line, b.column), b);
+    if (!fresh) {
+      it->second.true_count += b.true_count;
+      it->second.false_count += b.false_count;
+    }
+  };
+  for (const auto &b : into.branches) add(b);
+  for (const auto &b : more.branches) add(b);
+  into.branches.clear();
+  for (const auto &[at, b] : branches) into.branches.push_back(b);
 }
 
 const FunctionCoverage *CoverageReport::find(const std::string &function) const {
@@ -107,8 +141,29 @@ struct SliceCoverage::Impl {
     std::string name;
     fs::path file;
     LineMap map;
+    std::string kernel_file;  // relative to the tree root
   };
   std::vector<Unit> units;
+  fs::path tree_root;
+
+  // The unit kernel file where a line starts the definition of `name`
+  // ("static int name(" at column 0, or "name(" after the type's line); "" if none.
+  std::string defined_in(const std::string &name) const {
+    if (tree_root.empty()) return "";
+    for (const auto &u : units) {
+      std::ifstream in(tree_root / u.kernel_file);
+      for (std::string l; std::getline(in, l);) {
+        size_t at = l.find(name + "(");
+        if (at == std::string::npos || l.empty() || !(std::isalpha(static_cast<unsigned char>(l[0])) || l[0] == '_'))
+          continue;
+        if (at > 0 && (std::isalnum(static_cast<unsigned char>(l[at - 1])) || l[at - 1] == '_')) continue;
+        if (at > 0 && l.find('(') < at) continue;  // a call in an initialiser, not the declarator
+        if (l.find(';') != std::string::npos) continue;  // a prototype
+        return u.kernel_file;
+      }
+    }
+    return "";
+  }
 
   const Unit *unit_of(llvm::StringRef filename) const {
     fs::path p(filename.str());
@@ -156,23 +211,17 @@ struct SliceCoverage::Impl {
       llvm::coverage::CoverageData data = (*mapping)->getCoverageForFunction(record);
       const Unit *unit = unit_of(data.getFilename());
       if (!unit) continue;  // a header's or the harness glue's function
-      FunctionCoverage &f = out[name];
+      FunctionCoverage f;
       f.function = name;
       f.present = true;
-      std::map<int, uint64_t> lines;  // kernel line -> count, with a same-named function's before
-      for (size_t k = 0; k < f.executable.size(); ++k) lines[f.executable[k]] = f.counts[k];
+      std::map<int, uint64_t> lines;  // kernel line -> count
       for (const auto &stats : llvm::coverage::getLineCoverageStats(data)) {
         if (!stats.isMapped()) continue;
         auto at = unit->map.kernel_line(static_cast<int>(stats.getLine()));
         if (!at) continue;
         if (f.file.empty()) f.file = at->file;
-        if (at->file != f.file) continue;
-        lines[at->line] += stats.getExecutionCount();
+        if (at->file == f.file) lines[at->line] += stats.getExecutionCount();
       }
-      f.executable.clear();
-      f.counts.clear();
-      f.executed.clear();
-      f.unexecuted.clear();
       for (const auto &[line, n] : lines) {
         f.executable.push_back(line);
         f.counts.push_back(n);
@@ -180,21 +229,14 @@ struct SliceCoverage::Impl {
       }
       for (const auto &b : data.getBranches()) {
         auto at = unit->map.kernel_line(static_cast<int>(b.LineStart));
-        if (!at || at->file != f.file) continue;
-        BranchCoverage br{at->line, static_cast<int>(b.ColumnStart), b.ExecutionCount, b.FalseExecutionCount};
-        auto same = std::find_if(f.branches.begin(), f.branches.end(), [&](const BranchCoverage &x) {
-          return x.line == br.line && x.column == br.column;
-        });
-        if (same == f.branches.end()) {
-          f.branches.push_back(br);
-        } else {
-          same->true_count += br.true_count;
-          same->false_count += br.false_count;
-        }
+        if (at && at->file == f.file)
+          f.branches.push_back({at->line, static_cast<int>(b.ColumnStart), b.ExecutionCount, b.FalseExecutionCount});
       }
-      std::sort(f.branches.begin(), f.branches.end(), [](const BranchCoverage &a, const BranchCoverage &b) {
-        return a.line != b.line ? a.line < b.line : a.column < b.column;
-      });
+      FunctionCoverage none;
+      none.function = name;
+      accumulate(none, f);  // sorted, and one entry per condition
+      auto [it, fresh] = out.emplace(name, std::move(none));
+      if (!fresh && it->second.file == f.file) accumulate(it->second, f);  // a same-named function of another unit
     }
     return out;
   }
@@ -206,7 +248,9 @@ struct SliceCoverage::Impl {
   }
 };
 
-SliceCoverage::SliceCoverage(const SliceBuild &build, const LoadedSlice &slice) : impl_(std::make_unique<Impl>()) {
+SliceCoverage::SliceCoverage(const SliceBuild &build, const LoadedSlice &slice, const fs::path &tree_root)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->tree_root = tree_root;
   impl_->size = slice.function<Impl::SizeFn>("kshim_coverage_size");
   impl_->write = slice.function<Impl::WriteFn>("kshim_coverage_write");
   impl_->reset = slice.function<Impl::ResetFn>("kshim_coverage_reset");
@@ -220,11 +264,12 @@ SliceCoverage::SliceCoverage(const SliceBuild &build, const LoadedSlice &slice) 
     fs::path c_file = build.dir / (u.name + ".c");
     std::error_code ec;
     if (!fs::is_regular_file(c_file, ec)) continue;  // an optional unit the tree lacks
-    impl_->units.push_back({u.name, fs::absolute(c_file), LineMap::read(c_file)});
+    impl_->units.push_back({u.name, fs::absolute(c_file), LineMap::read(c_file), u.file});
   }
 }
 
-SliceCoverage::SliceCoverage(const KernelRunner &runner) : SliceCoverage(runner.build(), runner.slice()) {}
+SliceCoverage::SliceCoverage(const KernelRunner &runner)
+    : SliceCoverage(runner.build(), runner.slice(), runner.tree().root) {}
 
 SliceCoverage::~SliceCoverage() = default;
 
@@ -248,6 +293,8 @@ CoverageReport SliceCoverage::report(const std::vector<std::string> &functions) 
     } else {
       FunctionCoverage absent;
       absent.function = name;
+      absent.file = impl_->defined_in(name);
+      absent.in_tree = !absent.file.empty();
       r.functions.push_back(absent);
     }
   }

@@ -36,8 +36,12 @@ struct BranchCoverage {
 
 struct FunctionCoverage {
   std::string function;
-  bool present = false;            // false: no kernel unit of the slice defines it (e.g. not in this tree)
-  std::string file;                // kernel file, relative to the tree root
+  bool present = false;            // a kernel unit of the slice defines it: its lines are counted
+  // Not present, but a line of a unit's kernel file starts its definition:
+  // the slice left it out, as nothing the harness runs calls it. Neither: the
+  // tree does not have it.
+  bool in_tree = false;
+  std::string file;                // kernel file, relative to the tree root (in_tree: where it is defined)
   std::vector<int> executable;     // kernel lines with code, ascending
   std::vector<uint64_t> counts;    // per executable line: times executed
   std::vector<int> executed;       // executable lines run at least once
@@ -49,6 +53,10 @@ struct FunctionCoverage {
   // Conditions with a side never taken.
   std::vector<BranchCoverage> unexecuted_branches() const;
 };
+
+// Counts `more` (the same function, from another run, process or shard) into
+// `into`: a line or branch side is executed if either executed it; counts add.
+void accumulate(FunctionCoverage &into, const FunctionCoverage &more);
 
 struct CoverageReport {
   std::vector<FunctionCoverage> functions;  // in the order asked for
@@ -76,7 +84,8 @@ std::string line_ranges(const std::vector<int> &lines);
 class SliceCoverage {
  public:
   // Throws UserError when the slice was not built with BuildOptions::coverage.
-  SliceCoverage(const SliceBuild &build, const LoadedSlice &slice);
+  // `tree_root`: the tree the slice was built from (for in_tree); may be empty.
+  SliceCoverage(const SliceBuild &build, const LoadedSlice &slice, const std::filesystem::path &tree_root);
   explicit SliceCoverage(const KernelRunner &runner);
   ~SliceCoverage();
   SliceCoverage(const SliceCoverage &) = delete;
