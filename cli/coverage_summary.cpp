@@ -32,7 +32,7 @@ CoverageSummary::Lines CoverageSummary::lines(const std::vector<std::string> &na
   std::set<std::string> seen;
   for (const auto &n : names) {
     const harness::FunctionCoverage *f = find(n);
-    if (!f || !f->present || !seen.insert(n).second) continue;
+    if (!f || !f->present || !seen.insert(n).second) continue;  // nor a variable: never present
     ++l.present;
     l.executed += f->lines_executed();
     l.executable += f->lines_executable();
@@ -53,6 +53,20 @@ CoverageSummary coverage_summary(const harness::SliceCoverage &coverage, const h
   return s;
 }
 
+namespace {
+
+// The roots of `f` that are not variables (an ops table is a root too).
+size_t function_roots(const CoverageSummary &s, const FamilyRoots &f) {
+  size_t n = 0;
+  for (const auto &r : f.roots) {
+    const harness::FunctionCoverage *c = s.find(r);
+    n += !(c && c->variable);
+  }
+  return n;
+}
+
+}  // namespace
+
 std::string lines_text(const CoverageSummary::Lines &l) {
   if (l.executable == 0) return "-";
   char pct[16];
@@ -70,8 +84,8 @@ void write_coverage_text(std::ostream &out, const CoverageSummary &s) {
   for (const auto &f : s.families) {
     CoverageSummary::Lines l = s.lines(f.roots);
     out << "  " << pad(f.family) << lines_text(l);
-    if (l.present < f.roots.size())
-      out << "  (" << l.present << " of " << f.roots.size() << " roots in this tree)";
+    size_t functions = function_roots(s, f);
+    if (l.present < functions) out << "  (" << l.present << " of " << functions << " root functions in this slice)";
     out << "\n";
   }
   out << "  " << pad("key function") << "lines, then those not executed\n";
@@ -79,7 +93,8 @@ void write_coverage_text(std::ostream &out, const CoverageSummary &s) {
     const harness::FunctionCoverage *f = s.find(k);
     out << "  " << pad(k);
     if (!f || !f->present) {
-      if (f && f->in_tree) out << "not in the slice: nothing the harness runs calls it (" << f->file << ")\n";
+      if (f && f->variable) out << "a variable, not a function (" << f->file << ")\n";
+      else if (f && f->in_tree) out << "not in the slice: nothing the harness runs calls it (" << f->file << ")\n";
       else out << "absent from this tree\n";
       continue;
     }
@@ -117,7 +132,7 @@ void write_coverage_json(JsonWriter &j, const CoverageSummary &s) {
   j.key("functions").begin_array();
   for (const auto &f : s.functions) {
     j.begin_object().key("function").value(f.function).key("present").value(f.present);
-    j.key("in_tree").value(f.present || f.in_tree).key("file").value(f.file);
+    j.key("in_tree").value(f.present || f.in_tree).key("variable").value(f.variable).key("file").value(f.file);
     lines(s.lines({f.function}));
     ints("executable", f.executable);
     j.key("counts").begin_array();
@@ -151,6 +166,7 @@ CoverageSummary read_coverage_json(const JsonValue &v) {
     f.function = x["function"].str();
     f.present = x["present"].boolean_or(false);
     f.in_tree = !f.present && x["in_tree"].boolean_or(false);
+    f.variable = x["variable"].boolean_or(false);
     f.file = x["file"].str();
     for (const auto &n : x["executable"].items) f.executable.push_back(static_cast<int>(n.int64()));
     for (const auto &n : x["counts"].items) f.counts.push_back(n.uint64());

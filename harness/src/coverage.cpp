@@ -4,6 +4,7 @@
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <tuple>
 #include <set>
 
 #include "llvm/ProfileData/Coverage/CoverageMapping.h"
@@ -146,23 +147,32 @@ struct SliceCoverage::Impl {
   std::vector<Unit> units;
   fs::path tree_root;
 
-  // The unit kernel file where a line starts the definition of `name`
-  // ("static int name(" at column 0, or "name(" after the type's line); "" if none.
-  std::string defined_in(const std::string &name) const {
-    if (tree_root.empty()) return "";
+  // Where a line of a unit's kernel file starts the definition of `name`, at
+  // column 0 as kernel style has it: a function ("static int name(", or
+  // "name(" after the type's line) or a variable ("... name = {"). The file
+  // and whether it is a variable; "" if none.
+  std::pair<std::string, bool> defined_in(const std::string &name) const {
+    auto word_at = [&](const std::string &l, size_t at) {
+      return (at == 0 || !(std::isalnum(static_cast<unsigned char>(l[at - 1])) || l[at - 1] == '_')) &&
+             (at + name.size() >= l.size() ||
+              !(std::isalnum(static_cast<unsigned char>(l[at + name.size()])) || l[at + name.size()] == '_'));
+    };
+    if (tree_root.empty()) return {"", false};
     for (const auto &u : units) {
       std::ifstream in(tree_root / u.kernel_file);
       for (std::string l; std::getline(in, l);) {
-        size_t at = l.find(name + "(");
-        if (at == std::string::npos || l.empty() || !(std::isalpha(static_cast<unsigned char>(l[0])) || l[0] == '_'))
-          continue;
-        if (at > 0 && (std::isalnum(static_cast<unsigned char>(l[at - 1])) || l[at - 1] == '_')) continue;
-        if (at > 0 && l.find('(') < at) continue;  // a call in an initialiser, not the declarator
-        if (l.find(';') != std::string::npos) continue;  // a prototype
-        return u.kernel_file;
+        if (l.empty() || !(std::isalpha(static_cast<unsigned char>(l[0])) || l[0] == '_')) continue;
+        size_t at = l.find(name);
+        while (at != std::string::npos && !word_at(l, at)) at = l.find(name, at + 1);
+        if (at == std::string::npos) continue;
+        size_t next = l.find_first_not_of(" \t[]", at + name.size());
+        char after = next == std::string::npos ? '\0' : l[next];
+        size_t paren = l.find('(');
+        if (after == '(' && paren == next && l.find(';') == std::string::npos) return {u.kernel_file, false};
+        if (after == '=' && (paren == std::string::npos || paren > at)) return {u.kernel_file, true};
       }
     }
-    return "";
+    return {"", false};
   }
 
   const Unit *unit_of(llvm::StringRef filename) const {
@@ -293,7 +303,7 @@ CoverageReport SliceCoverage::report(const std::vector<std::string> &functions) 
     } else {
       FunctionCoverage absent;
       absent.function = name;
-      absent.file = impl_->defined_in(name);
+      std::tie(absent.file, absent.variable) = impl_->defined_in(name);
       absent.in_tree = !absent.file.empty();
       r.functions.push_back(absent);
     }

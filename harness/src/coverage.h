@@ -41,6 +41,7 @@ struct FunctionCoverage {
   // the slice left it out, as nothing the harness runs calls it. Neither: the
   // tree does not have it.
   bool in_tree = false;
+  bool variable = false;           // in_tree: the name is a variable (a root such as an ops table), no function
   std::string file;                // kernel file, relative to the tree root (in_tree: where it is defined)
   std::vector<int> executable;     // kernel lines with code, ascending
   std::vector<uint64_t> counts;    // per executable line: times executed
