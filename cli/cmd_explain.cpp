@@ -62,6 +62,7 @@ int cmd_explain(const std::vector<std::string> &argv) {
   if (a.positional.size() != 1)
     throw harness::UserError("explain expects one CASE (a KUnit case or scenario; see 'smmu-check list')");
   auto runner = open_kernel(a);
+  CoverageAtEnd coverage(a, *runner);  // --coverage
   models::Model model = models::resolve_model(a.get("model", "coherent"));
   const harness::RunnableCase c = runner->find(a.positional[0]);
   harness::RunResult run = runner->run(c);

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "coverage_summary.h"
 #include "kernel_checks.h"
 #include "kernel_report.h"
 #include "model_registry.h"
@@ -167,6 +168,24 @@ bool write_all(int fd, const std::string &s) {
   return true;
 }
 
+std::string to_hex(const std::string &bytes) {
+  static const char *digits = "0123456789abcdef";
+  std::string s;
+  s.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    s += digits[c >> 4];
+    s += digits[c & 15];
+  }
+  return s;
+}
+
+std::string from_hex(const std::string &hex) {
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::string s(hex.size() / 2, '\0');
+  for (size_t i = 0; i < s.size(); ++i) s[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  return s;
+}
+
 std::string describe_status(int status) {
   if (WIFSIGNALED(status)) return std::string("killed by signal ") + strsignal(WTERMSIG(status));
   if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
@@ -189,8 +208,10 @@ std::vector<models::Model> unit_models(const KernelChecks &k, const Unit &u) {
 // not threads). Workers take the next unit from a counter they share, report
 // "S <unit>" when they start it and "R <unit> <json items>" when done. A
 // worker that dies leaves its unit `unknown`; the others finish the rest.
+// With `coverage`, each worker counts from zero and hands its counters over
+// ("C <hex raw profile>") when it has no unit left.
 std::vector<ReportItem> run_rows(const KernelChecks &k, const std::vector<std::pair<size_t, PlannedCheck>> &rows,
-                                 int jobs, bool quiet) {
+                                 int jobs, bool quiet, harness::SliceCoverage *coverage) {
   std::vector<Unit> units;
   for (size_t n = 0; n < rows.size(); ++n) {
     if (rows[n].second.family == "lint") {
@@ -243,6 +264,7 @@ std::vector<ReportItem> run_rows(const KernelChecks &k, const std::vector<std::p
         close(p[0]);
         for (auto &o : workers) close(o.fd);
         try {
+          if (coverage) coverage->reset();  // the parent keeps what ran before the fork
           for (;;) {
             size_t taken = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
             if (taken >= order.size()) break;
@@ -252,6 +274,7 @@ std::vector<ReportItem> run_rows(const KernelChecks &k, const std::vector<std::p
             std::vector<ReportItem> items = run_check(k, check, row, unit_models(k, units[u]));
             if (!write_all(p[1], "R " + std::to_string(u) + " " + items_json(items) + "\n")) _exit(1);
           }
+          if (coverage && !write_all(p[1], "C " + to_hex(coverage->raw_profile()) + "\n")) _exit(1);
         } catch (...) {
           _exit(3);  // never back into main(): the parent owns the report
         }
@@ -298,6 +321,10 @@ std::vector<ReportItem> run_rows(const KernelChecks &k, const std::vector<std::p
         while ((nl = w.buffer.find('\n')) != std::string::npos) {
           std::string line = w.buffer.substr(0, nl);
           w.buffer.erase(0, nl + 1);
+          if (line.rfind("C ", 0) == 0) {
+            if (coverage) coverage->add_raw_profile(from_hex(line.substr(2)));
+            continue;
+          }
           size_t sp = line.find(' ', 2);
           size_t u = std::stoul(line.substr(2, sp == std::string::npos ? std::string::npos : sp - 2));
           if (u >= units.size()) continue;
@@ -439,7 +466,12 @@ int cmd_kernel(const std::vector<std::string> &argv) {
                                    std::to_string(plan.size()) + ")"
                              : "")
               << (jobs > 1 ? ", " + std::to_string(jobs) + " workers" : "") << "\n";
-  r.items = run_rows(k, mine, jobs, a.has("quiet"));
+  // --coverage: counted from the slice's load (the semantics and plan above ran kernel code too).
+  std::unique_ptr<harness::SliceCoverage> coverage;
+  if (a.has("coverage") && runner) coverage = std::make_unique<harness::SliceCoverage>(*runner);
+  else if (a.has("coverage")) r.coverage_note = "no coverage: the slice could not be built";
+  r.items = run_rows(k, mine, jobs, a.has("quiet"), coverage.get());
+  if (coverage) r.coverage = coverage_summary(*coverage, runner->build().profile);
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   if (expect) {
     // A line that matches nothing gates nothing: most likely a typo.

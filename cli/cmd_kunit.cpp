@@ -107,6 +107,7 @@ int cmd_kunit(const std::vector<std::string> &argv) {
     return 0;
   }
   auto runner = open_kernel(a);
+  CoverageAtEnd coverage(a, *runner);  // --coverage
   auto cases = runner->kunit_cases();
   if (cases.empty()) {
     std::cerr << "smmu-check kunit: " << runner->tree().origin

@@ -16,6 +16,7 @@ int cmd_list(const std::vector<std::string> &argv) {
     return 0;
   }
   auto runner = open_kernel(a);
+  CoverageAtEnd coverage(a, *runner);  // --coverage
   for (const auto &c : runner->kunit_cases()) std::cout << "kunit     " << c.name << "\n";
   for (const auto &c : runner->scenarios())
     std::cout << "scenario  " << c.name << (c.help.empty() ? "" : "  -- " + c.help) << "\n";

@@ -262,6 +262,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
                                                         harness::Fault::DropTlbi, harness::Fault::LeafTlbi});
 
   auto runner = open_kernel(a);
+  CoverageAtEnd coverage(a, *runner);  // --coverage
   checker::PtSemantics sem = checker::pt_semantics(runner->slice());
   if (!sem.index || !sem.decode)
     throw harness::UserError(runner->tree().origin + ": the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c)");

@@ -313,6 +313,7 @@ int cmd_seq(const std::vector<std::string> &argv) {
   Args k = a;
   if (!k.has("debian") && !k.has("src")) k.values["debian"] = "6.12";
   auto runner = open_kernel(k);
+  CoverageAtEnd coverage(k, *runner);  // --coverage
   std::unique_ptr<checker::EntrySemantics> entry_sem;
   std::unique_ptr<checker::PtSemantics> pt_sem;
   checker::CheckOptions options;

@@ -53,6 +53,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
     return 0;
   }
   auto runner = open_kernel(a);
+  CoverageAtEnd coverage(a, *runner);  // --coverage
   std::vector<models::Model> models = models::resolve_models(a.get("model", "all"));
   EngineChoice engine = parse_engine(a.get("engine", "explicit"));
   checker::EntrySemantics sem = kernel_semantics(*runner, engine != EngineChoice::Explicit);

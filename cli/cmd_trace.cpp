@@ -28,6 +28,7 @@ int cmd_trace(const std::vector<std::string> &argv) {
   if (a.positional.size() != 1)
     throw harness::UserError("expects exactly one CASE name (see 'smmu-check list')");
   auto runner = open_kernel(a);
+  CoverageAtEnd coverage(a, *runner);  // --coverage
   harness::RunnableCase c = runner->find(a.positional[0]);
   harness::RunResult r = runner->run(c);
   std::cout << "# " << (c.kunit ? "KUnit case " : "scenario ") << c.name << " on "

@@ -358,6 +358,12 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect) 
         out << mark << c.check << ": " << (it.locations.empty() ? it.item : where(it.locations[0])) << ": "
             << it.reason << " [" << it.kind << "]\n";
   }
+  if (r.coverage) {
+    out << "\n";
+    write_coverage_text(out, *r.coverage);
+  } else if (!r.coverage_note.empty()) {
+    out << "\ncoverage: " << r.coverage_note << "\n";
+  }
   // What fails the gate, last, where a CI log is read.
   if (expect && std::any_of(cells.begin(), cells.end(), [](const Cell &c) { return c.required && !c.ok(); })) {
     out << "\nrequired by " << expect->file << " and not passing:\n";
@@ -529,6 +535,10 @@ void write_json(std::ostream &out, const Report &r, const Expectations *expect) 
     write_item(j, it);
   }
   j.end_array();
+  j.key("coverage");
+  if (r.coverage) write_coverage_json(j, *r.coverage);
+  else j.null();
+  if (!r.coverage_note.empty()) j.key("coverage_note").value(r.coverage_note);
   j.key("cells").begin_array();
   for (const auto &c : cells) {
     j.begin_object().key("check").value(c.check).key("model").value(c.model);
@@ -594,6 +604,8 @@ Report read_report(const std::string &text, const std::string &name, Expectation
   for (const auto &s : v["skipped"].items) r.skipped.push_back(s.str());
   for (const auto &row : v["rows"].items) r.rows.push_back({row["index"].uint64(), row["check"].str()});
   for (const auto &x : v["results"].items) r.items.push_back(read_item(x, text, name));
+  if (v["coverage"].type == JsonValue::Type::Object) r.coverage = read_coverage_json(v["coverage"]);
+  r.coverage_note = v["coverage_note"].str();
   if (expect && v["expect"].type == JsonValue::Type::Object) {
     expect->file = v["expect"]["file"].str();
     for (const auto &l : v["expect"]["lines"].items) {
@@ -621,6 +633,7 @@ Report merge_reports(const std::vector<Report> &shards, const std::vector<std::s
   m.rows.clear();
   m.items.clear();
   m.skipped.clear();
+  m.coverage.reset();
   m.shard = m.shards = 1;
   for (size_t k = 0; k < shards.size(); ++k) {
     const Report &b = shards[k];
@@ -634,6 +647,8 @@ Report merge_reports(const std::vector<Report> &shards, const std::vector<std::s
     differ("engine", a.engine + (a.clean_at_sync ? " --clean-at-sync" : ""),
            b.engine + (b.clean_at_sync ? " --clean-at-sync" : ""));
     differ("--only", a.only, b.only);
+    differ("--coverage", a.coverage || !a.coverage_note.empty() ? "on" : "off",
+           b.coverage || !b.coverage_note.empty() ? "on" : "off");
     differ("plan of checks", std::to_string(a.plan_rows) + " checks in " + std::to_string(a.shards) + " shards",
            std::to_string(b.plan_rows) + " checks in " + std::to_string(b.shards) + " shards");
     if (b.shards > 1) {
@@ -649,6 +664,10 @@ Report merge_reports(const std::vector<Report> &shards, const std::vector<std::s
       m.rows.push_back(row);
     }
     m.items.insert(m.items.end(), b.items.begin(), b.items.end());
+    if (b.coverage) {
+      if (!m.coverage) m.coverage = b.coverage;
+      else merge_coverage(*m.coverage, *b.coverage);
+    }
     for (const auto &s : b.skipped)
       if (std::find(m.skipped.begin(), m.skipped.end(), s) == m.skipped.end()) m.skipped.push_back(s);
     m.seconds = std::max(m.seconds, b.seconds);

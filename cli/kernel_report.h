@@ -7,9 +7,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include "coverage_summary.h"
 
 namespace smmu::cli {
 
@@ -75,6 +78,9 @@ struct Report {
   std::vector<ReportItem> items;     // in row order, then model order
   std::vector<std::string> skipped;  // what the tree does not support, and why
   double seconds = 0;                // wall time
+  // --coverage: the kernel lines the run executed (all shards' in a merged report).
+  std::optional<CoverageSummary> coverage;
+  std::string coverage_note;         // --coverage without a summary: why
 };
 
 // --expect FILE: lines "pass CHECK-GLOB MODEL-GLOB[,MODEL-GLOB...]", '#' comments.

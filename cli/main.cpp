@@ -27,6 +27,7 @@ const Subcommand kSubcommands[] = {
     {"merge", "join the JSON reports of 'kernel --shard K/N' into one report, in any format", smmu::cli::cmd_merge},
     {"trees", "the kernel trees it can use (installed, cached, in Debian's archive) and their families", smmu::cli::cmd_trees},
     {"cache", "list, verify (and repair) or clean the cache of trees and slices", smmu::cli::cmd_cache},
+    {"coverage", "the kernel lines the KUnit cases and scenarios execute (a coverage build)", smmu::cli::cmd_coverage},
 };
 
 void usage(std::ostream &out) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iostream>
 
+#include "coverage_summary.h"
+
 namespace smmu::cli {
 
 using harness::UserError;
@@ -22,6 +24,11 @@ const char *kKernelOptionsHelp =
     "  --cache DIR       where trees and slices are cached\n"
     "                    (default $SMMU_CHECK_CACHE, $XDG_CACHE_HOME/smmu-check)\n"
     "  --rebuild         slice and compile again even if a cached build matches\n"
+    "  --coverage        build the slice with Clang source-based coverage (cached\n"
+    "                    apart from the normal one) and report the kernel lines the\n"
+    "                    command executed: per family, its root functions; per key\n"
+    "                    function (io-pgtable-arm map/unmap, range invalidation, the\n"
+    "                    STE/CD writer, ATC invalidation), the lines never executed\n"
     "  --quiet           no progress on stderr\n";
 
 Args parse(const std::vector<std::string> &argv, const OptionSpec &spec, const std::string &cmd) {
@@ -61,7 +68,7 @@ Args parse(const std::vector<std::string> &argv, const OptionSpec &spec, const s
 OptionSpec kernel_options(std::vector<std::string> more_values, std::vector<std::string> more_flags) {
   OptionSpec s;
   s.with_value = {"debian", "src", "cache"};
-  s.flags = {"rebuild", "quiet", "help"};
+  s.flags = {"rebuild", "quiet", "help", "coverage"};
   s.with_value.insert(s.with_value.end(), more_values.begin(), more_values.end());
   s.flags.insert(s.flags.end(), more_flags.begin(), more_flags.end());
   return s;
@@ -73,6 +80,7 @@ harness::BuildOptions build_options(const Args &a) {
   harness::BuildOptions o;
   if (a.has("cache")) o.cache = a.get("cache");
   o.force = a.has("rebuild");
+  o.coverage = a.has("coverage");
   if (!a.has("quiet")) o.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
   return o;
 }
@@ -98,5 +106,19 @@ std::unique_ptr<harness::KernelRunner> open_runner(const Args &a, const harness:
 }
 
 std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a) { return open_runner(a, open_tree(a)); }
+
+CoverageAtEnd::CoverageAtEnd(const Args &a, const harness::KernelRunner &runner) : runner_(runner) {
+  if (a.has("coverage")) coverage_ = std::make_unique<harness::SliceCoverage>(runner);
+}
+
+CoverageAtEnd::~CoverageAtEnd() {
+  if (!coverage_) return;
+  try {
+    std::cout.flush();
+    write_coverage_text(std::cerr, coverage_summary(*coverage_, runner_.build().profile));
+  } catch (const std::exception &e) {
+    std::cerr << "smmu-check: coverage could not be read: " << e.what() << "\n";
+  }
+}
 
 }  // namespace smmu::cli

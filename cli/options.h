@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "coverage.h"
 #include "kernel_runner.h"
 
 namespace smmu::cli {
@@ -45,5 +46,20 @@ std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a);
 // The same in two steps, for commands that go on when the slice cannot be built.
 harness::KernelTree open_tree(const Args &a);
 std::unique_ptr<harness::KernelRunner> open_runner(const Args &a, const harness::KernelTree &tree);
+
+// --coverage on a command that runs kernel code: declared after the runner,
+// it prints the coverage of the families' roots and the key functions on
+// stderr when the command ends (stdout keeps the command's own output).
+class CoverageAtEnd {
+ public:
+  CoverageAtEnd(const Args &a, const harness::KernelRunner &runner);
+  ~CoverageAtEnd();
+  CoverageAtEnd(const CoverageAtEnd &) = delete;
+  CoverageAtEnd &operator=(const CoverageAtEnd &) = delete;
+
+ private:
+  const harness::KernelRunner &runner_;
+  std::unique_ptr<harness::SliceCoverage> coverage_;
+};
 
 }  // namespace smmu::cli

@@ -26,6 +26,25 @@ constexpr const char *kCaseVersion = "case-1";
 constexpr const char *kHaveHeader = "kshim_have.h";
 constexpr const char *kUnsupportedFile = "unsupported.txt";
 
+// Coverage slices: the compile flags, and the profile runtime's entry points
+// under names dlsym finds (the runtime's own are hidden). Linked against
+// libclang_rt.profile as an ordinary archive, without the runtime's
+// registration object (defining __llvm_profile_runtime keeps it out): nothing
+// writes a default.profraw at exit; SliceCoverage reads the counters instead.
+// Written into the slice's dir rather than kept under harness/, whose files
+// are part of every slice's key.
+const std::vector<std::string> kCoverageFlags = {"-fprofile-instr-generate", "-fcoverage-mapping"};
+constexpr const char *kCoverageExportsFile = "kshim_coverage.c";
+constexpr const char *kCoverageExports = R"(/* Coverage slices only: the profile runtime's buffer API, exported. */
+unsigned long long __llvm_profile_get_size_for_buffer(void);
+int __llvm_profile_write_buffer(char *buffer);
+void __llvm_profile_reset_counters(void);
+__attribute__((visibility("hidden"))) int __llvm_profile_runtime;
+unsigned long long kshim_coverage_size(void) { return __llvm_profile_get_size_for_buffer(); }
+int kshim_coverage_write(char *buffer) { return __llvm_profile_write_buffer(buffer); }
+void kshim_coverage_reset(void) { __llvm_profile_reset_counters(); }
+)";
+
 std::string join(const std::vector<std::string> &names) {
   std::string s;
   for (const auto &n : names) s += (s.empty() ? "" : ", ") + n;
@@ -109,13 +128,31 @@ void say(const BuildOptions &o, const std::string &s) {
   if (o.progress) o.progress(s);
 }
 
+// The compiler's libclang_rt.profile archive; throws UserError naming the package if absent.
+fs::path profile_runtime() {
+  ProcessResult r = run_process({compiler(), "--print-runtime-dir"});
+  std::string dir = r.output.substr(0, r.output.find('\n'));
+  fs::path lib = fs::path(dir) / "libclang_rt.profile-x86_64.a";
+  std::error_code ec;
+  if (r.status != 0 || !fs::is_regular_file(lib, ec)) {
+    lib = fs::path(SMMU_CLANG_RESOURCE_DIR) / "lib" / "linux" / "libclang_rt.profile-x86_64.a";
+    if (!fs::is_regular_file(lib, ec))
+      throw UserError("--coverage needs Clang's profile runtime (" + lib.string() +
+                      "): install libclang-rt-14-dev (scripts/setup does)");
+  }
+  return lib;
+}
+
 // Links objects into a shared object against this library (which defines the
 // kshim_* hooks) with -z defs, so a symbol nothing provides fails here, by name.
-ProcessResult link_shared(const std::vector<fs::path> &objects, const fs::path &out) {
+// `archives` are linked after the objects (the profile runtime of a coverage slice).
+ProcessResult link_shared(const std::vector<fs::path> &objects, const fs::path &out,
+                          const std::vector<fs::path> &archives = {}) {
   Dl_info self{};
   dladdr(reinterpret_cast<void *>(&harness_data_dir), &self);
   std::vector<std::string> link = {compiler(), "-shared", "-Wl,-z,defs", "-o", out.string()};
   for (auto &o : objects) link.push_back(o.string());
+  for (auto &a : archives) link.push_back(a.string());
   if (self.dli_fname) link.push_back(fs::canonical(self.dli_fname).string());
   return run_process(link);
 }
@@ -179,12 +216,17 @@ SliceRequest unit_slice_request(const KernelTree &tree, const Profile &p, const 
 SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
   SliceBuild b;
   b.profile = profile_for(tree);
+  b.coverage = options.coverage;
   const Profile &p = b.profile;
   fs::path cache = options.cache.empty() ? default_cache_dir() : options.cache;
 
   Hasher h;
   h.add(kSlicerVersion);
   h.add(compiler());
+  if (options.coverage) {  // another slice: a normal slice's key is unchanged
+    for (const auto &f : kCoverageFlags) h.add(f);
+    h.add(kCoverageExports);
+  }
   h.add(p.name);
   // The slice's C files include the tree's headers by absolute path (the IR of
   // get_used is compiled from them later): a copy elsewhere is another slice.
@@ -238,6 +280,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     fs::path obj = b.dir / c_file.filename();
     obj.replace_extension(".o");
     std::vector<std::string> cmd = {compiler(), "-c", "-O1", "-g", "-fPIC", "-w"};
+    if (b.coverage) cmd.insert(cmd.end(), kCoverageFlags.begin(), kCoverageFlags.end());
     cmd.insert(cmd.end(), flags.begin(), flags.end());
     // Sliced units include it before their glue; drivers get it forced.
     if (driver) cmd.insert(cmd.end(), {"-include", (b.dir / kHaveHeader).string()});
@@ -342,9 +385,22 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     compile(c_file, file, false);
   }
   for (const auto &d : p.drivers) compile(harness_data_dir() / "kdrivers" / d, "harness driver " + d, true);
+  std::vector<fs::path> archives;
+  if (b.coverage) {
+    fs::path exports = b.dir / kCoverageExportsFile;
+    std::ofstream(exports) << kCoverageExports;
+    fs::path obj = b.dir / "kshim_coverage.o";
+    ProcessResult r = run_process({compiler(), "-c", "-O1", "-fPIC", exports.string(), "-o", obj.string()});
+    log << "$ compile " << exports.string() << "\n" << r.output << "\n";
+    if (r.status != 0)
+      throw UserError("compiling the coverage exports failed: " + r.output.substr(0, r.output.find('\n')) +
+                      "\n  compiler log: " + (b.dir / "build.log").string());
+    objects.push_back(obj);
+    archives.push_back(profile_runtime());
+  }
 
   // A symbol neither the slice nor the shim provides fails the link, by name.
-  ProcessResult r = link_shared(objects, b.dir / "slice.so.tmp");
+  ProcessResult r = link_shared(objects, b.dir / "slice.so.tmp", archives);
   log << "$ link\n" << r.output << "\n";
   if (r.status != 0)
     throw UserError("linking the slice failed (a function the kernel code calls is neither in "

@@ -21,6 +21,10 @@ struct BuildOptions {
   std::filesystem::path cache;               // default_cache_dir() if empty
   std::function<void(const std::string &)> progress;  // one line per step; may be empty
   bool force = false;                        // rebuild even if cached
+  // Build the slice with Clang source-based coverage (-fprofile-instr-generate
+  // -fcoverage-mapping) and the profile runtime: another slice, cached under
+  // its own key, whose counters SliceCoverage (coverage.h) reads.
+  bool coverage = false;
 };
 
 struct SliceBuild {
@@ -28,6 +32,7 @@ struct SliceBuild {
   std::filesystem::path shared_object;
   std::string key;                  // content hash of all inputs
   bool cached = false;              // true when nothing was rebuilt
+  bool coverage = false;            // built with BuildOptions::coverage
   Profile profile;
   // Check families the tree cannot run, each with the roots (or optional
   // files) it lacks. Empty: every family of the profile is supported.
