@@ -128,6 +128,8 @@ int cmd_explore(const std::vector<std::string> &argv) {
                  "  --known FILE      documented findings (cases/explore-known-*.txt)\n"
                  "  --format F        text (default) or json; --output FILE writes it there\n"
                  "  --details         also print the shrunk sequence of known findings\n"
+                 "  --coverage        build the slice with coverage and print, on stderr, the\n"
+                 "                    kernel lines of the key functions no sequence executed\n"
                  "Replay:\n"
                  "  --replay FILE     run and judge one sequence in the printed form\n"
                  "  --trace           with --replay: print the whole trace\n"
@@ -174,6 +176,7 @@ int cmd_explore(const std::vector<std::string> &argv) {
   std::vector<models::Model> models = explore_models(a.get("model", "coherent,nc"));
 
   auto runner = open_kernel(a);
+  CoverageAtEnd coverage(a, *runner);  // --coverage: the kernel lines the sequences executed, on stderr
   checker::PtSemantics sem = checker::pt_semantics(runner->slice());
   if (!sem.index || !sem.decode)
     throw harness::UserError(runner->tree().origin + ": the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c)");

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "explore_report.h"
 #include "coverage_summary.h"
 #include "kernel_checks.h"
 #include "kernel_report.h"
@@ -488,6 +489,46 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   return emit(a, r, expect ? &*expect : nullptr);
 }
 
+namespace {
+
+std::string read_text(const std::string &file) {
+  std::ifstream in(file);
+  if (!in) throw UserError("cannot read '" + file + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool is_explore_report(const std::string &file) {
+  return read_text(file).find("\"tool\": \"smmu-check explore\"") != std::string::npos;
+}
+
+// Shards of one 'explore' seed space: exit 1 if the joined run has a new finding.
+int merge_explore_reports(const Args &a) {
+  const std::string format = a.get("format", "text");
+  if (format != "text" && format != "json")
+    throw UserError("--format expects text or json for explore reports, got '" + format + "'");
+  std::vector<explore::ExploreReport> shards;
+  explore::ExploreReport merged;
+  try {
+    for (const auto &file : a.positional) shards.push_back(explore::read_json(read_text(file), file));
+    merged = explore::merge(shards, a.positional);
+  } catch (const std::invalid_argument &e) {
+    throw UserError(e.what());
+  }
+  std::unique_ptr<std::ofstream> file;
+  if (a.has("output")) {
+    file = std::make_unique<std::ofstream>(a.get("output"));
+    if (!*file) throw UserError("--output: cannot write '" + a.get("output") + "'");
+  }
+  std::ostream &out = file ? *file : std::cout;
+  if (format == "json") explore::write_json(out, merged);
+  else explore::write_text(out, merged, false);
+  return merged.result.new_findings() || merged.result.totals.unknown_sequences ? 1 : 0;
+}
+
+}  // namespace
+
 int cmd_merge(const std::vector<std::string> &argv) {
   OptionSpec spec;
   spec.with_value = {"format", "output", "expect"};
@@ -501,13 +542,16 @@ int cmd_merge(const std::vector<std::string> &argv) {
                  "in any format; with one report, converts it. The expectations are those of\n"
                  "--expect, else those the shards were run with. Exit status as 'kernel': 0\n"
                  "when every required cell passes, 1 otherwise, 2 for bad input (reports of\n"
-                 "different runs, a shard missing or given twice).\n\n"
+                 "different runs, a shard missing or given twice).\n"
+                 "Reports of 'smmu-check explore --shard K/N --format json' are joined the same\n"
+                 "way (text or json): one finding per signature, its earliest sequence kept.\n\n"
                  "example:\n"
                  "  smmu-check merge shard1.json shard2.json --format junit --output smmu-check.junit.xml\n";
     return 0;
   }
-  check_format(a.get("format", "text"));
   if (a.positional.empty()) throw UserError("expected the JSON reports to merge (see smmu-check merge --help)");
+  if (is_explore_report(a.positional[0])) return merge_explore_reports(a);
+  check_format(a.get("format", "text"));
   std::optional<Expectations> expect;
   if (a.has("expect")) expect = read_expectations(a.get("expect"));
   std::vector<Report> shards;

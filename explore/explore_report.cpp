@@ -81,8 +81,11 @@ std::string join(const std::vector<std::string> &v, const char *sep) {
 void write_text(std::ostream &out, const ExploreReport &r, bool details) {
   const ExploreResult &x = r.result;
   const ExploreTotals &t = x.totals;
-  out << "explore " << r.tree << ": seed " << x.schedule.seed << ", shard " << x.schedule.shard + 1 << "/"
-      << x.schedule.shards << ", models " << join(r.models, ",") << "\n";
+  std::string shards;
+  for (auto k : r.shards_merged) shards += (shards.empty() ? "" : ",") + std::to_string(k + 1);
+  if (shards.empty()) shards = std::to_string(x.schedule.shard + 1);
+  out << "explore " << r.tree << ": seed " << x.schedule.seed << ", shard" << (r.shards_merged.size() > 1 ? "s " : " ")
+      << shards << "/" << x.schedule.shards << ", models " << join(r.models, ",") << "\n";
   out << "  " << t.sequences << " sequences (" << t.ops << " operations, " << t.walks << " walks) in "
       << std::fixed << std::setprecision(1) << t.seconds << " s";
   if (t.seconds > 0) out << ", " << std::setprecision(1) << t.sequences / t.seconds << " sequences/s";

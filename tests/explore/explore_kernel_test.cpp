@@ -1,0 +1,200 @@
+// Generated sequences on the real trees: pristine 6.12 gives its documented
+// findings only, 7.3 none; a bug put back into a copy of the 6.12 tree is
+// found by generation (a finding the pristine tree does not have), with a
+// shrunk sequence that replays to the same finding; runs are deterministic
+// and shards join into the whole run.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "explore_report.h"
+#include "kernel_fixture.h"
+#include "known_findings.h"
+#include "model_registry.h"
+#include "pt_slice.h"
+
+namespace smmu::explore {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Exploration {
+  std::unique_ptr<SequenceChecker> checker;
+  std::unique_ptr<Explorer> explorer;
+};
+
+Exploration exploration(const harness::KernelRunner &runner, const std::string &models) {
+  std::vector<models::Model> ms;
+  std::stringstream ss(models);
+  for (std::string m; std::getline(ss, m, ',');) ms.push_back(models::resolve_model(m));
+  Exploration e;
+  e.checker = std::make_unique<SequenceChecker>(runner, ms, checker::pt_semantics(runner.slice()));
+  GeneratorLimits limits;
+  limits.allow_split = e.checker->runner().can_split_blocks();
+  e.explorer = std::make_unique<Explorer>(*e.checker, limits);
+  const fs::path root = runner.tree().root;
+  e.explorer->line_text = [root](const std::string &f, int line) { return kernel_line_text(root, f, line); };
+  return e;
+}
+
+ExploreResult explore_n(const Explorer &x, uint64_t n, uint64_t shard = 0, uint64_t shards = 1) {
+  Schedule s;
+  s.max_sequences = n;
+  s.shard = shard;
+  s.shards = shards;
+  return x.explore(s);
+}
+
+std::set<std::string> signatures(const ExploreResult &r) {
+  std::set<std::string> out;
+  for (const auto &f : r.findings) out.insert(f.finding.signature);
+  return out;
+}
+
+const fs::path kKnown612 = fs::path(SMMU_SOURCE_DIR) / "cases" / "explore-known-6.12.txt";
+
+TEST(Explore612, PristineTreeGivesOnlyItsDocumentedFindings) {
+  Exploration e = exploration(testing::kernel("6.12"), "coherent,nc");
+  e.explorer->known = read_known_findings(kKnown612);
+  const ExploreResult r = explore_n(*e.explorer, 150);
+  for (const auto &f : r.findings)
+    EXPECT_TRUE(f.known) << "new: " << f.finding.signature << "\n" << f.shrunk << f.finding.witness;
+  EXPECT_EQ(r.totals.unknown_sequences, 0u) << (r.unknowns.empty() ? "" : r.unknowns[0]);
+  EXPECT_FALSE(r.findings.empty()) << "the block split's stale block is known to be found";
+  // The paths no hand-written scenario took.
+  EXPECT_GT(r.totals.paths.splits, 0);
+  EXPECT_GT(r.totals.paths.tables_freed_by_unmap, 0);
+  EXPECT_GT(r.totals.paths.table_crossings, 0);
+}
+
+TEST(Explore612, SameSeedSameReportAndShardsJoinIntoTheWholeRun) {
+  Exploration e = exploration(testing::kernel("6.12"), "coherent");
+  const ExploreResult whole = explore_n(*e.explorer, 60), again = explore_n(*e.explorer, 60);
+  ASSERT_EQ(whole.findings.size(), again.findings.size());
+  for (size_t i = 0; i < whole.findings.size(); ++i) EXPECT_EQ(whole.findings[i].shrunk, again.findings[i].shrunk);
+  ExploreReport a, b;
+  a.tree = b.tree = "t";
+  a.models = b.models = {"coherent"};
+  a.result = explore_n(*e.explorer, 30, 0, 2);
+  a.shards_merged = {0};
+  b.result = explore_n(*e.explorer, 30, 1, 2);
+  b.shards_merged = {1};
+  // Through JSON, as CI machines hand them over.
+  std::ostringstream ja, jb;
+  write_json(ja, a);
+  write_json(jb, b);
+  const ExploreReport m = merge({read_json(jb.str(), "b.json"), read_json(ja.str(), "a.json")}, {"b.json", "a.json"});
+  EXPECT_EQ(m.result.totals.sequences, whole.totals.sequences);
+  EXPECT_EQ(signatures(m.result), signatures(whole));
+  EXPECT_THROW(merge({a, a}, {"a.json", "a2.json"}), std::invalid_argument);
+}
+
+TEST(Explore73, PristineTreeGivesNoFinding) {
+  TREE_OR_SKIP(root, "7.3");
+  Exploration e = exploration(testing::kernel_at(root), "coherent,nc");
+  ASSERT_FALSE(e.checker->runner().can_split_blocks()) << "7.x has no block split";
+  const ExploreResult r = explore_n(*e.explorer, 300);
+  for (const auto &f : r.findings) ADD_FAILURE() << f.finding.signature << "\n" << f.shrunk << f.finding.witness;
+  EXPECT_EQ(r.totals.unknown_sequences, 0u);
+  EXPECT_GT(r.totals.paths.tables_freed_by_map, 0);
+  EXPECT_EQ(r.totals.paths.splits, 0);
+}
+
+TEST(ExploreCli, ReplaysAPrintedSequenceAndNamesBadInputByLine) {
+  const fs::path dir = fs::temp_directory_path() / "smmu-check-explore-cli";
+  fs::create_directories(dir);
+  // The block split of 6.12, as a shrunk finding prints it.
+  std::ofstream(dir / "split.ops") << "config granule=4K stage=1 walk=coherent range-inv=on ias=48\n"
+                                      "map 0x80000000 -> 0x880000000 pgsize=0x200000 count=1\n"
+                                      "unmap 0x80000000 pgsize=0x1000 count=1\n"
+                                      "iotlb_sync\n"
+                                      "expect 0x80001000 -> 0x880001000\n";
+  auto r = testing::run_cli({"explore", "--debian", "6.12", "--quiet", "--model", "coherent", "--replay",
+                             (dir / "split.ops").string()});
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("finding: stale at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("TTL=3 names level 3 leaves; this entry is at level 2"), std::string::npos) << r.out;
+  std::ofstream(dir / "bad.ops") << "config granule=4K stage=1 walk=coherent range-inv=on ias=48\n\nmap 0x1000\n";
+  r = testing::run_cli({"explore", "--debian", "6.12", "--quiet", "--replay", (dir / "bad.ops").string()});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("bad.ops:3: expected '->', got 'end of line'"), std::string::npos) << r.out;
+  r = testing::run_cli({"explore", "--debian", "6.12", "--budget", "0"});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("--budget expects"), std::string::npos) << r.out;
+}
+
+// ---- bugs put back into a copy of the 6.12 tree ----
+
+// Copies the 6.12 tree and replaces, in `file`, the first `old` after `anchor`.
+fs::path mutated_tree(const std::string &name, const std::string &file, const std::string &anchor,
+                      const std::string &old, const std::string &replacement) {
+  const fs::path src = testing::kernel_tree("6.12").root;
+  const fs::path dst = fs::temp_directory_path() / ("smmu-check-mutant-" + name);
+  fs::remove_all(dst);
+  fs::copy(src, dst, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  std::ifstream in(dst / file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const auto a = text.find(anchor);
+  const auto i = a == std::string::npos ? a : text.find(old, a);
+  if (i == std::string::npos) throw std::runtime_error(file + ": no '" + old + "' after '" + anchor + "'");
+  text.replace(i, old.size(), replacement);
+  std::ofstream(dst / file, std::ios::trunc) << text;
+  return dst;
+}
+
+// Generation finds something the pristine tree does not have, and its
+// shrunk sequence replays to it.
+void expect_found_by_generation(const fs::path &mutant, const std::string &models, uint64_t budget) {
+  Exploration pristine = exploration(testing::kernel("6.12"), models);
+  const std::set<std::string> base = signatures(explore_n(*pristine.explorer, budget));
+  Exploration e = exploration(testing::kernel_at(mutant), models);
+  const ExploreResult r = explore_n(*e.explorer, budget);
+  const ExploredFinding *fresh = nullptr;
+  for (const auto &f : r.findings)
+    if (!base.count(f.finding.signature)) {
+      fresh = &f;
+      break;
+    }
+  ASSERT_NE(fresh, nullptr) << "no finding beyond the pristine tree's " << base.size();
+  const Sequence shrunk = parse_sequence(fresh->shrunk, "shrunk");
+  const SequenceVerdict replayed = e.checker->check(shrunk);
+  bool same = false;
+  for (const auto &f : replayed.findings) same |= f.signature == fresh->finding.signature;
+  EXPECT_TRUE(same) << fresh->finding.signature << " does not replay from\n" << fresh->shrunk;
+  EXPECT_LE(shrunk.ops.size(), 40u) << "not shrunk:\n" << fresh->shrunk;
+}
+
+const char *kIo = "drivers/iommu/io-pgtable-arm.c";
+const char *kDriver = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c";
+
+TEST(ExploreMutant612, DroppedWalkInvalidationBeforeATableIsFreed) {
+  expect_found_by_generation(
+      mutated_tree("drop-walk-flush", kIo, "static size_t __arm_lpae_unmap(", "io_pgtable_tlb_flush_walk(", "(void)("),
+      "coherent,nc", 150);
+}
+
+TEST(ExploreMutant612, WrongFieldInTheWalkInvalidationCommand) {
+  // The walk flush's TLBI becomes leaf-only: cached table descriptors survive it.
+  expect_found_by_generation(mutated_tree("leaf-walk-flush", kDriver, "static void arm_smmu_tlb_inv_range_domain(",
+                                          ".leaf\t= leaf,", ".leaf\t= true,"),
+                             "coherent,nc", 150);
+}
+
+TEST(ExploreMutant612, MissingBarrierBeforeATablePointerIsPublished) {
+  expect_found_by_generation(
+      mutated_tree("drop-table-barrier", kIo, "static arm_lpae_iopte arm_lpae_install_table(", "dma_wmb();", ";"),
+      "coherent,nc", 150);
+}
+
+TEST(ExploreMutant612, MissingCleanOfNewLeavesOnANonCoherentWalk) {
+  expect_found_by_generation(mutated_tree("drop-leaf-clean", kIo, "static void __arm_lpae_init_pte(",
+                                          "__arm_lpae_sync_pte(ptep, num_entries, cfg);", ";"),
+                             "cacheable-64", 150);
+}
+
+}  // namespace
+}  // namespace smmu::explore

@@ -1,0 +1,124 @@
+// The generator's pieces without kernel code: the core's page-size split,
+// the table mirror's view of what a call does, and the sequence text form.
+#include <gtest/gtest.h>
+
+#include "generator.h"
+#include "sequence.h"
+#include "shadow_table.h"
+
+namespace smmu::explore {
+namespace {
+
+constexpr uint64_t K4 = 4096, M2 = 2 << 20, G1 = 1ull << 30;
+constexpr uint64_t kPgsizes4K = K4 | M2 | G1;
+
+// As an SMMU with that granule reports it, after io-pgtable restricted it.
+uint64_t pgsizes_for(uint64_t granule) {
+  return granule == K4 ? kPgsizes4K : granule | granule * (granule / 8);
+}
+
+TEST(CorePgsize, AlignedRangeTakesTheLargestPageThatFits) {
+  uint64_t count = 0;
+  EXPECT_EQ(core_pgsize(kPgsizes4K, G1, 2 * G1, G1, &count), G1);
+  EXPECT_EQ(count, 1u);
+  EXPECT_EQ(core_pgsize(kPgsizes4K, G1, 2 * G1, 3 * M2, &count), M2);
+  EXPECT_EQ(count, 3u);
+}
+
+TEST(CorePgsize, StopsAtTheBoundaryOfALargerPage) {
+  uint64_t count = 0;
+  // 4K pages up to the next 2M boundary, where a block can start.
+  EXPECT_EQ(core_pgsize(kPgsizes4K, M2 - K4, M2 - K4, M2 + K4, &count), K4);
+  EXPECT_EQ(count, 1u);
+}
+
+TEST(CorePgsize, MisalignedOutputAddressKeepsPages) {
+  uint64_t count = 0;
+  EXPECT_EQ(core_pgsize(kPgsizes4K, M2, M2 + K4, 2 * M2, &count), K4);
+  EXPECT_EQ(count, 2 * M2 / K4);  // no larger page can ever be used
+}
+
+TEST(ShadowTable, MapOverAMappingIsRefusedAndOverAnEmptyTableFreesIt) {
+  ShadowTable t(K4);
+  EXPECT_EQ(t.map_effect(M2, K4), ShadowTable::Effect::Plain);
+  t.map(M2, 0x1000000, K4);
+  EXPECT_EQ(t.translate(M2 + 8), 0x1000008u);
+  EXPECT_EQ(t.map_effect(M2, K4), ShadowTable::Effect::Invalid);
+  // A block over the table holding that page: the IOMMU API maps unmapped IOVAs only.
+  EXPECT_EQ(t.map_effect(M2, M2), ShadowTable::Effect::Invalid);
+  EXPECT_EQ(t.unmap_effect(M2, K4), ShadowTable::Effect::Plain);
+  t.unmap(M2, K4);
+  EXPECT_EQ(t.translate(M2), 0u);
+  // The emptied table stays: a block over it frees it (arm_lpae_init_pte).
+  EXPECT_EQ(t.map_effect(M2, M2), ShadowTable::Effect::FreesTable);
+  t.map(M2, 0x40000000, M2);
+  EXPECT_EQ(t.translate(M2 + 3 * K4), 0x40003000u);
+}
+
+TEST(ShadowTable, UnmapInsideABlockSplitsItAndUnmapOfNothingIsRefused) {
+  ShadowTable t(K4);
+  EXPECT_EQ(t.unmap_effect(G1, K4), ShadowTable::Effect::Invalid);
+  t.map(G1, 0x80000000, G1);
+  EXPECT_EQ(t.unmap_effect(G1 + M2, K4), ShadowTable::Effect::Splits);
+  t.unmap(G1 + M2, K4);
+  EXPECT_EQ(t.translate(G1 + M2), 0u);
+  EXPECT_EQ(t.translate(G1 + M2 + K4), 0x80000000u + M2 + K4);
+  EXPECT_EQ(t.translate(G1 + 5 * M2), 0x80000000u + 5 * M2);
+  // The level-2 span that held the page is a table now: unmapping it frees it.
+  EXPECT_EQ(t.unmap_effect(G1 + M2, M2), ShadowTable::Effect::FreesTable);
+}
+
+TEST(Sequence, TextRoundTrips) {
+  Sequence s;
+  s.config = {16384, 2, 0, 1, 48};
+  s.ops = {{KSHIM_XOP_MAP, 0x2000000000, 0x880000000, 0x4000, 3},
+           {KSHIM_XOP_EXPECT_PHYS, 0x2000004000, 0x880004000, 0, 0},
+           {KSHIM_XOP_UNMAP, 0x2000000000, 0, 0x4000, 1},
+           {KSHIM_XOP_IOTLB_SYNC, 0, 0, 0, 0},
+           {KSHIM_XOP_FLUSH_ALL, 0, 0, 0, 0},
+           {KSHIM_XOP_EXPECT_PHYS, 0x2000000000, 0, 0, 0}};
+  const std::string text = to_text(s);
+  EXPECT_EQ(to_text(parse_sequence(text, "x.ops")), text);
+  EXPECT_NE(text.find("config granule=16K stage=2 walk=non-coherent range-inv=on ias=48"), std::string::npos);
+  EXPECT_NE(text.find("expect 0x2000000000 -> none"), std::string::npos);
+}
+
+TEST(Sequence, ErrorsNameTheLineAndWhatWasExpected) {
+  try {
+    parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48\nmap 0x1000 0x2000\n", "bad.ops");
+    FAIL() << "accepted a map without '->'";
+  } catch (const std::invalid_argument &e) {
+    EXPECT_STREQ(e.what(), "bad.ops:2: expected '->', got '0x2000'");
+  }
+  EXPECT_THROW(parse_sequence("map 0x1000 -> 0x2000 pgsize=0x1000 count=1\n", "x"), std::invalid_argument);
+  EXPECT_THROW(parse_sequence("config granule=8K stage=1 walk=coherent range-inv=on ias=48\n", "x"),
+               std::invalid_argument);
+  EXPECT_THROW(parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48\n"
+                              "unmap 0x1000 pgsize=0x3000 count=1\n", "x"),
+               std::invalid_argument);
+}
+
+TEST(Generator, ConcreteSequencesAreDeterministicAndOnlyWhatTheCoreWouldDo) {
+  GeneratorLimits limits;
+  limits.allow_split = false;
+  const auto gen = draft_generator(limits);
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    const Draft a = gen(rc::Random(seed), 100).value(), b = gen(rc::Random(seed), 100).value();
+    const Concrete ca = concretize(a, 1ull << 40, pgsizes_for(a.config.granule), false),
+                   cb = concretize(b, 1ull << 40, pgsizes_for(b.config.granule), false);
+    ASSERT_EQ(to_text(ca.sequence), to_text(cb.sequence)) << "seed " << seed;
+    EXPECT_EQ(ca.paths.splits, 0) << "seed " << seed << ": a split on a tree without it";
+    // Every unmap ends with the iotlb_sync of its gather.
+    for (size_t i = 0; i < ca.sequence.ops.size(); ++i)
+      if (ca.sequence.ops[i].kind == KSHIM_XOP_UNMAP) {
+        size_t j = i;
+        while (j < ca.sequence.ops.size() && ca.sequence.ops[j].kind == KSHIM_XOP_UNMAP) ++j;
+        ASSERT_LT(j, ca.sequence.ops.size()) << to_text(ca.sequence);
+        EXPECT_EQ(ca.sequence.ops[j].kind, KSHIM_XOP_IOTLB_SYNC) << to_text(ca.sequence);
+        i = j;
+      }
+  }
+}
+
+}  // namespace
+}  // namespace smmu::explore
