@@ -181,7 +181,7 @@ TEST(ExploreMutant612, WrongFieldInTheWalkInvalidationCommand) {
   // The walk flush's TLBI becomes leaf-only: cached table descriptors survive it.
   expect_found_by_generation(mutated_tree("leaf-walk-flush", kDriver, "static void arm_smmu_tlb_inv_range_domain(",
                                           ".leaf\t= leaf,", ".leaf\t= true,"),
-                             "coherent,nc", 150);
+                             "coherent,nc", 60);
 }
 
 TEST(ExploreMutant612, MissingBarrierBeforeATablePointerIsPublished) {
