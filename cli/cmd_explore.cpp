@@ -81,14 +81,6 @@ std::string read_file(const std::string &path) {
   return ss.str();
 }
 
-std::vector<models::Model> explore_models(const std::string &spec) {
-  std::vector<models::Model> out;
-  std::stringstream ss(spec);
-  for (std::string one; std::getline(ss, one, ',');)
-    for (auto &m : models::resolve_models(one)) out.push_back(std::move(m));
-  return out;
-}
-
 // --replay: one sequence, its verdict under each model, its trace on request.
 int replay(const explore::SequenceChecker &checker, const explore::Sequence &s, bool with_trace) {
   harness::RunResult run = checker.run(s);
@@ -173,7 +165,7 @@ int cmd_explore(const std::vector<std::string> &argv) {
     file = std::make_unique<std::ofstream>(a.get("output"));
     if (!*file) throw harness::UserError("--output: cannot write '" + a.get("output") + "'");
   }
-  std::vector<models::Model> models = explore_models(a.get("model", "coherent,nc"));
+  std::vector<models::Model> models = resolve_model_list(a.get("model", "coherent,nc"));
 
   auto runner = open_kernel(a);
   CoverageAtEnd coverage(a, *runner);  // --coverage: the kernel lines the sequences executed, on stderr

@@ -422,10 +422,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
                         "'");
 
   KernelChecks k;
-  std::set<std::string> names;
-  for (const auto &spec : split(a.get("model", kDefaultModels), ','))
-    for (auto &m : models::resolve_models(spec))
-      if (names.insert(m.name).second) k.models.push_back(std::move(m));
+  k.models = resolve_model_list(a.get("model", kDefaultModels));
   k.engine = parse_engine(a.get("engine", "explicit"));
   k.options.clean_at_sync = a.has("clean-at-sync");
 

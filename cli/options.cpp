@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <iostream>
+#include <set>
+#include <sstream>
 
 #include "coverage_summary.h"
+#include "model_registry.h"
 
 namespace smmu::cli {
 
@@ -119,6 +122,16 @@ CoverageAtEnd::~CoverageAtEnd() {
   } catch (const std::exception &e) {
     std::cerr << "smmu-check: coverage could not be read: " << e.what() << "\n";
   }
+}
+
+std::vector<models::Model> resolve_model_list(const std::string &specs) {
+  std::vector<models::Model> out;
+  std::set<std::string> names;
+  std::stringstream ss(specs);
+  for (std::string spec; std::getline(ss, spec, ',');)
+    for (auto &m : models::resolve_models(spec))
+      if (names.insert(m.name).second) out.push_back(std::move(m));
+  return out;
 }
 
 }  // namespace smmu::cli

@@ -10,6 +10,7 @@
 
 #include "coverage.h"
 #include "kernel_runner.h"
+#include "model.h"
 
 namespace smmu::cli {
 
@@ -40,6 +41,10 @@ Args parse(const std::vector<std::string> &argv, const OptionSpec &spec, const s
 // The options every subcommand that runs kernel code accepts.
 OptionSpec kernel_options(std::vector<std::string> more_values = {}, std::vector<std::string> more_flags = {});
 extern const char *kKernelOptionsHelp;
+
+// A comma-separated list of model specs ("coherent,nc+plain-tear32,all"),
+// each resolved, every model once, in order.
+std::vector<models::Model> resolve_model_list(const std::string &specs);
 
 // Builds (or reuses) and loads the slice for --debian/--src; progress on stderr.
 std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a);

@@ -138,7 +138,6 @@ void write_json(std::ostream &out, const ExploreReport &r) {
   for (const auto &m : r.models) models.push_back(m);
   for (const auto &u : x.unknowns) unknowns.push_back(u);
   for (auto s : r.shards_merged) shards.push_back(s + 1);
-  json::Object granules;
   json::Array gran;
   for (auto g : r.limits.granules) gran.push_back(g);
   json::Object doc{
@@ -278,8 +277,8 @@ ExploreReport merge(const std::vector<ExploreReport> &shards, const std::vector<
       ExploredFinding &m = out.result.findings[it->second];
       const uint64_t total = m.sequences + f.sequences;
       std::string models = m.models;
-      for (const auto &part : {f.models})
-        if (!part.empty() && models.find(part) == std::string::npos) models += (models.empty() ? "" : ",") + part;
+      if (!f.models.empty() && models.find(f.models) == std::string::npos)
+        models += (models.empty() ? "" : ",") + f.models;
       if (f.first_index < m.first_index) m = f;  // the same witness whatever the order of the files
       m.sequences = total;
       m.models = models;

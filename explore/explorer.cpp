@@ -1,7 +1,6 @@
 #include "explorer.h"
 
 #include <algorithm>
-#include <set>
 #include <stdexcept>
 
 #include "sequence.h"

@@ -29,7 +29,11 @@ int root_event(const harness::Trace &t, const checker::PtWitness &w) {
   return -1;
 }
 
-std::string where(const harness::Trace &t, int index);
+std::string where(const harness::Trace &t, int index) {
+  if (index < 0 || static_cast<size_t>(index) >= t.events.size() || t.events[index].loc.line <= 0)
+    return "an unlocated event";
+  return t.events[index].loc.file + ":" + std::to_string(t.events[index].loc.line);
+}
 
 // What tells two findings at the same event apart: for a cached entry no
 // invalidation removed, the deepest such entry's level, where it was written
@@ -49,11 +53,6 @@ std::string detail(const harness::Trace &t, const checker::PtWitness &w) {
   return "";
 }
 
-std::string where(const harness::Trace &t, int index) {
-  if (index < 0 || static_cast<size_t>(index) >= t.events.size() || t.events[index].loc.line <= 0)
-    return "an unlocated event";
-  return t.events[index].loc.file + ":" + std::to_string(t.events[index].loc.line);
-}
 
 }  // namespace
 
