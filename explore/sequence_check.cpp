@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "kernel_run.h"
+
 namespace smmu::explore {
 
 namespace {
@@ -79,8 +81,11 @@ SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
     v.unknowns.push_back("the slice has no explore driver");
     return v;
   }
+  // The one rule for a run that stopped part way (checker/kernel_run.h): a
+  // violation in its prefix stands, a pass is no pass.
+  const checker::KernelStatus kernel = checker::kernel_status(run);
   for (const auto &m : models_) {
-    checker::PtVerdict pv = checker::check_pt_trace(t, m, semantics_);
+    checker::PtVerdict pv = checker::judged(kernel, checker::check_pt_trace(t, m, semantics_));
     v.walks += pv.walks;
     if (pv.outcome == checker::Outcome::Violation) {
       const int root = root_event(t, pv.witness);
@@ -91,11 +96,6 @@ SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
           {kind + " at " + where(t, root) + detail(t, pv.witness), kind, where(t, root), m.name, text.str()});
     } else if (pv.outcome == checker::Outcome::Unknown) {
       v.unknowns.push_back(m.name + ": " + pv.reason);
-    } else if (run.status != harness::RunStatus::Pass) {
-      // A failed check stops the sequence (KSHIM_CHECK), as does a BUG: a pass
-      // on part of a run is not a pass.
-      v.unknowns.push_back(m.name + ": the run stopped before its end (" +
-                           std::string(harness::to_string(run.status)) + ")");
     }
   }
   return v;

@@ -210,7 +210,7 @@ int kshim_slice_explore_caps(void);
 /* Window of IOVAs the generator uses (the domain's tables for cfg): *base, and *pgsizes. */
 int kshim_slice_explore_geometry(const struct kshim_explore_config *cfg, kshim_u64 *base,
 				 kshim_u64 *pgsizes);
-/* A run status (enum kshim_run_status); a failed EXPECT_PHYS is KSHIM_RUN_FAIL. */
+/* A run status (enum kshim_run_status); a failed call or EXPECT_PHYS stops it: KSHIM_RUN_FAIL_STOPPED. */
 int kshim_slice_explore_run(const struct kshim_explore_config *cfg,
 			    const struct kshim_explore_op *ops, int n);
 

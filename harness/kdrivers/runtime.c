@@ -302,6 +302,6 @@ int kshim_slice_explore_run(const struct kshim_explore_config *cfg,
 	scenario_failed = 0;
 	run_result = 0;
 	if (guarded(run_explore, &call))
-		return scenario_failed ? KSHIM_RUN_FAIL : KSHIM_RUN_BUG;
+		return scenario_failed ? KSHIM_RUN_FAIL_STOPPED : KSHIM_RUN_BUG;
 	return run_result ? KSHIM_RUN_FAIL : KSHIM_RUN_PASS;
 }

@@ -41,20 +41,22 @@ RunResult run_entry(const LoadedSlice &so, const RunnableCase &c, const LiveFaul
     r.seeded = scope.seeded();
   }
   release_kernel_allocations();
-  // What the runtime (harness/kdrivers/runtime.c) says: passed, failed, or
-  // stopped part way, leaving only a prefix of the run in the trace.
-  switch (status) {
+  set_run_status(r, status);
+  return r;
+}
+
+}  // namespace
+
+void set_run_status(RunResult &r, int kshim_status) {
+  switch (kshim_status) {
     case KSHIM_RUN_PASS: r.status = RunStatus::Pass; break;
     case KSHIM_RUN_FAIL: r.status = RunStatus::Fail; break;
     case KSHIM_RUN_SKIP: r.status = RunStatus::Skip; break;
     case KSHIM_RUN_FAIL_STOPPED: r.status = RunStatus::Fail; break;
     default: r.status = RunStatus::Bug; break;
   }
-  r.trace.complete = status == KSHIM_RUN_PASS || status == KSHIM_RUN_FAIL;
-  return r;
+  r.trace.complete = kshim_status == KSHIM_RUN_PASS || kshim_status == KSHIM_RUN_FAIL;
 }
-
-}  // namespace
 
 KernelRunner::KernelRunner(const KernelTree &tree, const BuildOptions &options)
     : tree_(tree), build_(build_slice(tree, options)) {

@@ -32,6 +32,11 @@ struct RunnableCase {
   int index = 0;  // index within its kind
 };
 
+// What the runtime (harness/kdrivers/runtime.c) returned, an enum
+// kshim_run_status: passed, failed, or stopped part way, which leaves only a
+// prefix of the run in r.trace (r.trace.complete false).
+void set_run_status(RunResult &r, int kshim_status);
+
 class KernelRunner {
  public:
   KernelRunner(const KernelTree &tree, const BuildOptions &options);

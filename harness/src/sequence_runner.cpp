@@ -44,7 +44,7 @@ RunResult SequenceRunner::run(const kshim_explore_config &cfg,
     status = fn(&cfg, ops.data(), static_cast<int>(ops.size()));
   }
   release_kernel_allocations();
-  r.status = static_cast<RunStatus>(status);
+  set_run_status(r, status);
   return r;
 }
 
