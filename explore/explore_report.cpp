@@ -256,15 +256,7 @@ ExploreReport merge(const std::vector<ExploreReport> &shards, const std::vector<
     t.walks += s.result.totals.walks;
     t.unknown_sequences += s.result.totals.unknown_sequences;
     t.seconds += s.result.totals.seconds;
-    const PathCounts &p = s.result.totals.paths;
-    t.paths.maps += p.maps;
-    t.paths.unmaps += p.unmaps;
-    t.paths.flushes += p.flushes;
-    t.paths.blocks_mapped += p.blocks_mapped;
-    t.paths.tables_freed_by_map += p.tables_freed_by_map;
-    t.paths.tables_freed_by_unmap += p.tables_freed_by_unmap;
-    t.paths.splits += p.splits;
-    t.paths.table_crossings += p.table_crossings;
+    t.paths += s.result.totals.paths;
     for (const auto &u : s.result.unknowns)
       if (out.result.unknowns.size() < 5) out.result.unknowns.push_back(u);
     for (const auto &f : s.result.findings) {

@@ -23,16 +23,6 @@ bool has(const SequenceVerdict &v, const std::string &signature) {
                      [&](const Finding &f) { return f.signature == signature; });
 }
 
-void add(PathCounts &a, const PathCounts &b) {
-  a.maps += b.maps;
-  a.unmaps += b.unmaps;
-  a.flushes += b.flushes;
-  a.blocks_mapped += b.blocks_mapped;
-  a.tables_freed_by_map += b.tables_freed_by_map;
-  a.tables_freed_by_unmap += b.tables_freed_by_unmap;
-  a.splits += b.splits;
-  a.table_crossings += b.table_crossings;
-}
 
 }  // namespace
 
@@ -78,7 +68,7 @@ ExploreResult Explorer::explore(const Schedule &schedule) const {
     ++r.totals.sequences;
     r.totals.ops += c.sequence.ops.size();
     r.totals.walks += v.walks;
-    add(r.totals.paths, c.paths);
+    r.totals.paths += c.paths;
     if (!v.unknowns.empty()) {
       ++r.totals.unknown_sequences;
       if (r.unknowns.size() < 5) r.unknowns.push_back("sequence " + std::to_string(index) + ": " + v.unknowns[0]);

@@ -15,6 +15,18 @@ uint64_t fls_mask(uint64_t v) { return v ? ~uint64_t(0) >> std::countl_zero(v) :
 
 }  // namespace
 
+PathCounts &PathCounts::operator+=(const PathCounts &o) {
+  maps += o.maps;
+  unmaps += o.unmaps;
+  flushes += o.flushes;
+  blocks_mapped += o.blocks_mapped;
+  tables_freed_by_map += o.tables_freed_by_map;
+  tables_freed_by_unmap += o.tables_freed_by_unmap;
+  splits += o.splits;
+  table_crossings += o.table_crossings;
+  return *this;
+}
+
 uint64_t core_pgsize(uint64_t pgsizes, uint64_t iova, uint64_t paddr, uint64_t size, uint64_t *count) {
   const uint64_t addr_merge = paddr | iova;
   uint64_t fit = pgsizes & fls_mask(size);
@@ -168,17 +180,13 @@ Concrete concretize(const Draft &d, uint64_t base, uint64_t pgsizes, bool allow_
     for (const auto &call : calls) emit(call);
     if (c.kind != Choice::Map) emit({KSHIM_XOP_IOTLB_SYNC, 0, 0, 0, 0});
     if (c.kind == Choice::Map) {
-      ++out.paths.maps;
+      ++paths.maps;
       last_map_iova = iova;
       last_map_size = size;
     } else {
-      ++out.paths.unmaps;
+      ++paths.unmaps;
     }
-    out.paths.blocks_mapped += paths.blocks_mapped;
-    out.paths.tables_freed_by_map += paths.tables_freed_by_map;
-    out.paths.tables_freed_by_unmap += paths.tables_freed_by_unmap;
-    out.paths.splits += paths.splits;
-    out.paths.table_crossings += paths.table_crossings;
+    out.paths += paths;
     // What the tables must translate now, at the range's edges.
     for (uint64_t probe : {iova, iova + size - 1, iova + size, iova - 1})
       if (probe >= base && probe < base + window)

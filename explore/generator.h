@@ -49,6 +49,7 @@ struct PathCounts {
   int maps = 0, unmaps = 0, flushes = 0;
   int blocks_mapped = 0, tables_freed_by_map = 0, tables_freed_by_unmap = 0, splits = 0;
   int table_crossings = 0;  // one call whose pieces span two tables
+  PathCounts &operator+=(const PathCounts &o);
 };
 
 struct Concrete {
