@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "commands.h"
+#include "coverage_gain.h"
+#include "coverage_summary.h"
 #include "explore_report.h"
 #include "known_findings.h"
 #include "model_registry.h"
@@ -105,7 +107,7 @@ int cmd_explore(const std::vector<std::string> &argv) {
   Args a = parse(argv,
                  kernel_options({"seed", "budget", "shard", "max-ops", "model", "known", "format", "output",
                                  "replay", "index"},
-                                {"details", "trace", "print"}),
+                                {"details", "trace", "print", "steer"}),
                  "explore");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
@@ -122,6 +124,11 @@ int cmd_explore(const std::vector<std::string> &argv) {
                  "  --details         also print the shrunk sequence of known findings\n"
                  "  --coverage        build the slice with coverage and print, on stderr, the\n"
                  "                    kernel lines of the key functions no sequence executed\n"
+                 "  --steer           steer by coverage (builds with coverage): keep each\n"
+                 "                    sequence that executed kernel lines or branch sides of\n"
+                 "                    the key functions no earlier one had, and draw half of\n"
+                 "                    the later ones as a kept sequence's prefix followed by\n"
+                 "                    fresh steps; deterministic per seed and shard\n"
                  "Replay:\n"
                  "  --replay FILE     run and judge one sequence in the printed form\n"
                  "  --trace           with --replay: print the whole trace\n"
@@ -191,6 +198,14 @@ int cmd_explore(const std::vector<std::string> &argv) {
       return 0;
     }
     return replay(checker, s, a.has("trace"));
+  }
+  std::unique_ptr<harness::SliceCoverage> steering_counters;
+  std::unique_ptr<explore::CoverageGain> gain;
+  if (a.has("steer") || a.has("coverage")) {  // --coverage alone measures when coverage stopped growing
+    steering_counters = std::make_unique<harness::SliceCoverage>(*runner);
+    gain = std::make_unique<explore::CoverageGain>(*steering_counters, key_functions());
+    explorer.new_coverage = [&gain] { return (*gain)(); };
+    explorer.steer = a.has("steer");
   }
   if (!a.has("quiet")) explorer.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
   explore::ExploreReport report;

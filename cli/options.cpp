@@ -83,7 +83,7 @@ harness::BuildOptions build_options(const Args &a) {
   harness::BuildOptions o;
   if (a.has("cache")) o.cache = a.get("cache");
   o.force = a.has("rebuild");
-  o.coverage = a.has("coverage");
+  o.coverage = a.has("coverage") || a.has("steer");  // explore --steer reads the counters
   if (!a.has("quiet")) o.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
   return o;
 }

@@ -93,6 +93,12 @@ void write_text(std::ostream &out, const ExploreReport &r, bool details) {
       << t.paths.tables_freed_by_map << " over a table), " << t.paths.unmaps << " unmaps ("
       << t.paths.tables_freed_by_unmap << " freeing a table, " << t.paths.splits << " splitting a block), "
       << t.paths.flushes << " flushes, " << t.paths.table_crossings << " calls across two tables\n";
+  if (t.grew_coverage)
+    out << "  coverage of the key functions grew with " << t.grew_coverage << " sequences, last at sequence " << t.last_gain
+        << "\n";
+  if (t.extended)
+    out << "  steering: " << t.extended << " sequences were drawn as the prefix of one that grew coverage, "
+        << "followed by fresh steps\n";
   if (t.unknown_sequences) {
     out << "  " << t.unknown_sequences << " sequences could not be judged completely (unknown):\n";
     for (const auto &u : x.unknowns) out << "    " << u << "\n";
@@ -156,6 +162,9 @@ void write_json(std::ostream &out, const ExploreReport &r) {
                               {"operations", x.totals.ops},
                               {"walks", x.totals.walks},
                               {"unknown_sequences", x.totals.unknown_sequences},
+                              {"grew_coverage", x.totals.grew_coverage},
+                              {"last_coverage_gain", x.totals.last_gain},
+                              {"extended", x.totals.extended},
                               {"seconds", x.totals.seconds},
                               {"paths", paths_json(x.totals.paths)}}},
       {"unknowns", std::move(unknowns)},
@@ -207,6 +216,10 @@ ExploreReport read_json(const std::string &text, const std::string &name) {
   x.totals.ops = rd.number(totals, "operations");
   x.totals.walks = rd.number(totals, "walks");
   x.totals.unknown_sequences = rd.number(totals, "unknown_sequences");
+  // Reports written before steering existed lack them.
+  x.totals.grew_coverage = static_cast<uint64_t>(totals.getInteger("grew_coverage").getValueOr(0));
+  x.totals.last_gain = static_cast<uint64_t>(totals.getInteger("last_coverage_gain").getValueOr(0));
+  x.totals.extended = static_cast<uint64_t>(totals.getInteger("extended").getValueOr(0));
   x.totals.seconds = rd.real(totals, "seconds");
   x.totals.paths = read_paths(rd, rd.object(totals, "paths"));
   for (const auto &u : rd.array(*doc, "unknowns"))
@@ -250,13 +263,7 @@ ExploreReport merge(const std::vector<ExploreReport> &shards, const std::vector<
       if (!seen.insert(k).second)
         throw std::invalid_argument(names[i] + ": shard " + std::to_string(k + 1) + " is given twice");
     out.shards_merged.insert(out.shards_merged.end(), s.shards_merged.begin(), s.shards_merged.end());
-    ExploreTotals &t = out.result.totals;
-    t.sequences += s.result.totals.sequences;
-    t.ops += s.result.totals.ops;
-    t.walks += s.result.totals.walks;
-    t.unknown_sequences += s.result.totals.unknown_sequences;
-    t.seconds += s.result.totals.seconds;
-    t.paths += s.result.totals.paths;
+    out.result.totals += s.result.totals;
     for (const auto &u : s.result.unknowns)
       if (out.result.unknowns.size() < 5) out.result.unknowns.push_back(u);
     for (const auto &f : s.result.findings) {

@@ -18,6 +18,14 @@ uint64_t splitmix(uint64_t x) {
 
 rc::Random random_at(uint64_t seed, uint64_t index) { return rc::Random(splitmix(seed ^ splitmix(index))); }
 
+// Shrinks of an extended draft: remove steps (its config stays).
+rc::Shrinkable<Draft> shrinkable_draft(Draft d) {
+  return rc::shrinkable::shrinkRecur(std::move(d), [](const Draft &x) {
+    return rc::seq::map(rc::shrink::removeChunks(x.choices),
+                        [config = x.config](std::vector<Choice> v) { return Draft{config, std::move(v)}; });
+  });
+}
+
 bool has(const SequenceVerdict &v, const std::string &signature) {
   return std::any_of(v.findings.begin(), v.findings.end(),
                      [&](const Finding &f) { return f.signature == signature; });
@@ -25,6 +33,19 @@ bool has(const SequenceVerdict &v, const std::string &signature) {
 
 
 }  // namespace
+
+ExploreTotals &ExploreTotals::operator+=(const ExploreTotals &o) {
+  sequences += o.sequences;
+  ops += o.ops;
+  walks += o.walks;
+  unknown_sequences += o.unknown_sequences;
+  grew_coverage += o.grew_coverage;
+  extended += o.extended;
+  last_gain = std::max(last_gain, o.last_gain);
+  paths += o.paths;
+  seconds += o.seconds;
+  return *this;
+}
 
 bool ExploreResult::new_findings() const {
   return std::any_of(findings.begin(), findings.end(), [](const ExploredFinding &f) { return !f.known; });
@@ -48,6 +69,22 @@ Sequence Explorer::sequence_at(uint64_t seed, uint64_t index) const {
   return concrete(draft_generator(limits)(random_at(seed, index), 100).value()).sequence;
 }
 
+rc::Shrinkable<Draft> Explorer::draw(const rc::Gen<Draft> &gen, uint64_t seed, uint64_t index,
+                                     const std::vector<Draft> &kept, bool *extended) const {
+  *extended = false;
+  rc::Shrinkable<Draft> fresh = gen(random_at(seed, index), 100);
+  const uint64_t pick = splitmix(splitmix(seed ^ 0x57ee4) ^ index);
+  if (kept.empty() || (pick & 1)) return fresh;
+  const Draft &base = kept[(pick >> 1) % kept.size()];
+  Draft d{base.config, {}};
+  const size_t keep = 1 + (pick >> 32) % base.choices.size();
+  d.choices.assign(base.choices.begin(), base.choices.begin() + static_cast<std::ptrdiff_t>(keep));
+  for (const Choice &c : fresh.value().choices)
+    if (d.choices.size() < static_cast<size_t>(2 * limits.max_ops)) d.choices.push_back(c);
+  *extended = true;
+  return shrinkable_draft(std::move(d));
+}
+
 ExploreResult Explorer::explore(const Schedule &schedule) const {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
@@ -56,15 +93,23 @@ ExploreResult Explorer::explore(const Schedule &schedule) const {
   ExploreResult r;
   r.schedule = schedule;
   std::map<std::string, size_t> by_signature;
+  std::vector<Draft> kept;  // steering's corpus
   double last_progress = 0;
 
   for (uint64_t n = 0;; ++n) {
     if (schedule.max_sequences && n >= schedule.max_sequences) break;
     if (schedule.max_seconds > 0 && elapsed() >= schedule.max_seconds) break;
     const uint64_t index = schedule.index_of(n);
-    const rc::Shrinkable<Draft> drawn = gen(random_at(schedule.seed, index), 100);
+    bool extended = false;
+    const rc::Shrinkable<Draft> drawn = draw(gen, schedule.seed, index, kept, &extended);
     const Concrete c = concrete(drawn.value());
     const SequenceVerdict v = checker.check(c.sequence);
+    if (new_coverage && new_coverage()) {
+      if (steer) kept.push_back(drawn.value());
+      ++r.totals.grew_coverage;
+      r.totals.last_gain = n + 1;
+    }
+    r.totals.extended += extended;
     ++r.totals.sequences;
     r.totals.ops += c.sequence.ops.size();
     r.totals.walks += v.walks;
@@ -106,6 +151,7 @@ ExploreResult Explorer::explore(const Schedule &schedule) const {
       }
       e.finding = best;
       e.shrunk = to_text(concrete(current.value()).sequence);
+      if (new_coverage) new_coverage();  // what shrinking ran does not count for the next sequence
       for (const KnownFinding &k : known) {
         const auto colon = f.location.rfind(':');
         if (k.kind != f.kind || colon == std::string::npos || f.location.substr(0, colon) != k.file) continue;

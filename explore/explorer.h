@@ -45,8 +45,14 @@ struct ExploredFinding {
 
 struct ExploreTotals {
   uint64_t sequences = 0, ops = 0, walks = 0, unknown_sequences = 0;
+  // With new_coverage set: sequences whose run executed new kernel code, and
+  // the 1-based count of sequences checked when that last happened (how long
+  // generation took to saturate the coverage). Steering: sequences drawn as
+  // the prefix of one that grew coverage followed by fresh steps.
+  uint64_t grew_coverage = 0, last_gain = 0, extended = 0;
   PathCounts paths;
   double seconds = 0;
+  ExploreTotals &operator+=(const ExploreTotals &o);
 };
 
 struct ExploreResult {
@@ -66,6 +72,16 @@ struct Explorer {
   std::function<std::string(const std::string &file, int line)> line_text;
   std::function<void(const std::string &)> progress;  // one line now and then; may be empty
   uint64_t max_shrink_checks = 400;
+  // When set, it says after each run whether the runs since its previous
+  // call executed kernel lines or branch sides no earlier run had
+  // (CoverageGain): totals count such sequences.
+  std::function<bool()> new_coverage;
+  // Coverage steering (explore --steer, needs new_coverage): sequences that
+  // executed new code are kept, and half of the later ones extend a kept
+  // sequence's prefix with fresh steps, so states that took several steps to
+  // reach are explored further. Deterministic per seed and shard; each shard
+  // steers on its own.
+  bool steer = false;
 
   ExploreResult explore(const Schedule &schedule) const;
   // The index-th sequence of the seed space, before shrinking.
@@ -74,6 +90,9 @@ struct Explorer {
 
  private:
   mutable std::map<std::string, harness::SequenceGeometry> geometry_;
+  // The index-th draw: fresh, or (steering) an extension of a kept draft.
+  rc::Shrinkable<Draft> draw(const rc::Gen<Draft> &gen, uint64_t seed, uint64_t index,
+                             const std::vector<Draft> &kept, bool *extended) const;
   const harness::SequenceGeometry &geometry(const kshim_explore_config &c) const;
 };
 

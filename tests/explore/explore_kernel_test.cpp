@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "coverage_gain.h"
 #include "explore_report.h"
 #include "kernel_fixture.h"
 #include "known_findings.h"
@@ -194,6 +195,60 @@ TEST(ExploreMutant612, MissingCleanOfNewLeavesOnANonCoherentWalk) {
   expect_found_by_generation(mutated_tree("drop-leaf-clean", kIo, "static void __arm_lpae_init_pte(",
                                           "__arm_lpae_sync_pte(ptep, num_entries, cfg);", ";"),
                              "cacheable-64", 150);
+}
+
+// Steering keeps the sequences whose run executed new kernel code and draws
+// later ones as their prefixes followed by fresh steps; without --steer the
+// seed space is drawn as before. A scripted signal: the first three runs grew.
+TEST(ExploreSteering73, KeepsWhatGrewCoverageAndExtendsIt) {
+  TREE_OR_SKIP(root, "7.3");
+  Exploration e = exploration(testing::kernel_at(root), "coherent");
+  int calls = 0;
+  e.explorer->new_coverage = [&calls] { return ++calls <= 3; };
+  const ExploreResult measured = explore_n(*e.explorer, 40);
+  EXPECT_EQ(measured.totals.grew_coverage, 3u);
+  EXPECT_EQ(measured.totals.last_gain, 3u);
+  EXPECT_EQ(measured.totals.extended, 0u) << "measuring alone does not steer";
+
+  e.explorer->steer = true;
+  calls = 0;
+  const ExploreResult steered = explore_n(*e.explorer, 40);
+  calls = 0;
+  const ExploreResult again = explore_n(*e.explorer, 40);
+  EXPECT_GT(steered.totals.extended, 5u);
+  EXPECT_LT(steered.totals.extended, 37u) << "half of the draws after the first gain stay fresh";
+  EXPECT_EQ(steered.totals.ops, again.totals.ops) << "deterministic per seed";
+  EXPECT_EQ(steered.totals.extended, again.totals.extended);
+  for (const auto &f : steered.findings) ADD_FAILURE() << f.finding.signature << "\n" << f.shrunk;
+}
+
+// The real signal: the slice's coverage counters. On 6.12 the key
+// io-pgtable functions' coverage grows, and a steered run still finds the
+// block split's documented stale block, shrunk and replayable.
+TEST(ExploreSteering612, RealCoverageCountersSteerTheGenerator) {
+  harness::BuildOptions o;
+  o.coverage = true;
+  const harness::KernelRunner runner(testing::kernel_tree("6.12"), o);
+  harness::SliceCoverage counters(runner);
+  CoverageGain gain(counters, {"__arm_lpae_map", "__arm_lpae_unmap", "arm_lpae_init_pte", "arm_lpae_split_blk_unmap"});
+  Exploration e = exploration(runner, "coherent");
+  e.explorer->known = read_known_findings(kKnown612);
+  e.explorer->new_coverage = [&gain] { return gain(); };
+  e.explorer->steer = true;
+  const ExploreResult r = explore_n(*e.explorer, 60);
+  EXPECT_GE(r.totals.grew_coverage, 3u);
+  EXPECT_GT(r.totals.extended, 0u);
+  const harness::FunctionCoverage *split = gain.so_far().find("arm_lpae_split_blk_unmap");
+  ASSERT_NE(split, nullptr);
+  EXPECT_GT(split->lines_executed(), split->lines_executable() / 2);
+  ASSERT_FALSE(r.findings.empty());
+  for (const auto &f : r.findings) {
+    EXPECT_TRUE(f.known) << f.finding.signature << "\n" << f.shrunk;
+    const SequenceVerdict replayed = e.checker->check(parse_sequence(f.shrunk, "shrunk"));
+    bool same = false;
+    for (const auto &g : replayed.findings) same |= g.signature == f.finding.signature;
+    EXPECT_TRUE(same) << f.finding.signature << " does not replay from\n" << f.shrunk;
+  }
 }
 
 }  // namespace
