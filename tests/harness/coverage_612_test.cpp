@@ -76,6 +76,21 @@ TEST(Coverage612, OneScenarioExecutesItsPathOnly) {
   EXPECT_TRUE(found) << "no never-true condition at line " << cond;
 }
 
+// FIELD_PREP's compile-time checks hold a noreturn call; Clang 14's mapping
+// took the line after each for never executed until coverage slices left
+// the call out (KSHIM_COVERAGE).
+TEST(Coverage612, TheLineAfterAFieldPrepCounts) {
+  SliceCoverage &cov = coverage();
+  cov.reset();
+  run("tlbi_s1_ril");
+  FunctionCoverage f = cov.function("arm_smmu_cmdq_build_cmd");
+  ASSERT_TRUE(f.present);
+  const int field_prep = kernel_line_after("6.12", kDriverFile, {"arm_smmu_cmdq_build_cmd(", "FIELD_PREP(CMDQ_0_OP"});
+  const int after = kernel_line("6.12", kDriverFile, "switch (ent->opcode)", 1, field_prep);
+  EXPECT_TRUE(has(f.executed, field_prep));
+  EXPECT_TRUE(has(f.executed, after)) << "line " << after << " reads as never executed";
+}
+
 TEST(Coverage612, AnotherScenarioAccumulates) {
   SliceCoverage &cov = coverage();
   cov.reset();
