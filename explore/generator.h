@@ -1,3 +1,8 @@
+// On an SVA domain (config.sva) the same steps are the CPU's changes to the
+// mm's page table, and each ends as the mm ends it: an unmap, and a map that
+// replaced a table, with the mmu notifier over the step's range (the
+// mmu_gather flush); a flush is flush_tlb_mm, the notifier over everything.
+//
 // Generated operation sequences: rapidcheck generates (and shrinks) abstract
 // choices; concretize() turns them, against a mirror of the tables, into the
 // calls the IOMMU core would make (iommu_map/iommu_unmap split a range into
@@ -40,6 +45,10 @@ struct GeneratorLimits {
   bool allow_split = true;      // the tree splits blocks on a partial unmap
   bool non_coherent = true;     // generate non-coherent walks too
   std::vector<uint64_t> granules = {4096, 16384, 65536};
+  // Which domains configurations are drawn for: paging domains (the IOMMU
+  // API), and SVA domains over an mm (the tree has the SVA mmu notifier).
+  bool paging = true;
+  bool sva = false;
 };
 
 rc::Gen<Draft> draft_generator(const GeneratorLimits &limits);

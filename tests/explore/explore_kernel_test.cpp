@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "command.h"
 #include "explore_report.h"
 #include "kernel_fixture.h"
 #include "known_findings.h"
@@ -25,7 +26,8 @@ struct Exploration {
   std::unique_ptr<Explorer> explorer;
 };
 
-Exploration exploration(const harness::KernelRunner &runner, const std::string &models) {
+// sva: draw SVA domains only (the tree's mmu notifier), else paging domains only.
+Exploration exploration(const harness::KernelRunner &runner, const std::string &models, bool sva = false) {
   std::vector<models::Model> ms;
   std::stringstream ss(models);
   for (std::string m; std::getline(ss, m, ',');) ms.push_back(models::resolve_model(m));
@@ -33,6 +35,8 @@ Exploration exploration(const harness::KernelRunner &runner, const std::string &
   e.checker = std::make_unique<SequenceChecker>(runner, ms, checker::pt_semantics(runner.slice()));
   GeneratorLimits limits;
   limits.allow_split = e.checker->runner().can_split_blocks();
+  limits.paging = !sva;
+  limits.sva = sva;
   e.explorer = std::make_unique<Explorer>(*e.checker, limits);
   const fs::path root = runner.tree().root;
   e.explorer->line_text = [root](const std::string &f, int line) { return kernel_line_text(root, f, line); };
@@ -102,6 +106,55 @@ TEST(Explore73, PristineTreeGivesNoFinding) {
   EXPECT_EQ(r.totals.paths.splits, 0);
 }
 
+// ---- SVA: the mm's page table, invalidated through the SVA mmu notifier ----
+
+void expect_clean_sva(const harness::KernelRunner &runner, uint64_t n) {
+  Exploration e = exploration(runner, "coherent,nc", true);
+  ASSERT_TRUE(e.checker->runner().can_sva());
+  const ExploreResult r = explore_n(*e.explorer, n);
+  for (const auto &f : r.findings) ADD_FAILURE() << f.finding.signature << "\n" << f.shrunk << f.finding.witness;
+  EXPECT_EQ(r.totals.unknown_sequences, 0u) << (r.unknowns.empty() ? "" : r.unknowns[0]);
+  EXPECT_EQ(r.totals.sequences, n);
+  EXPECT_GT(r.totals.paths.tables_freed_by_unmap, 0) << "tables the CPU frees after the notifier";
+  EXPECT_GT(r.totals.paths.tables_freed_by_map, 0);
+  EXPECT_GT(r.totals.paths.flushes, 0) << "flush_tlb_mm";
+}
+
+TEST(ExploreSva612, PristineTreeGivesNoFinding) { expect_clean_sva(testing::kernel("6.12"), 120); }
+
+TEST(ExploreSva73, PristineTreeGivesNoFinding) {
+  TREE_OR_SKIP(root, "7.3");
+  expect_clean_sva(testing::kernel_at(root), 120);
+}
+
+// The checker depends on the notifier: the same CPU unmap without it leaves
+// the SMMU's cached translation of the page in use after the step.
+TEST(ExploreSva612, AnUnmapTheNotifierNeverHearsOfIsStale) {
+  Exploration e = exploration(testing::kernel("6.12"), "coherent", true);
+  const std::string head = "config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\n"
+                           "map 0x80000000 -> 0x880000000 pgsize=0x1000 count=1\n"
+                           "unmap 0x80000000 pgsize=0x1000 count=1\n";
+  const SequenceVerdict with = e.checker->check(parse_sequence(head + "notify 0x80000000 0x80001000\n", "with"));
+  EXPECT_TRUE(with.clean()) << (with.findings.empty() ? with.unknowns[0] : with.findings[0].witness);
+  const SequenceVerdict without = e.checker->check(parse_sequence(head, "without"));
+  ASSERT_EQ(without.findings.size(), 1u);
+  EXPECT_EQ(without.findings[0].kind, "stale") << without.findings[0].witness;
+  // The notifier's commands are the tree's: one TLBI_NH_VA of ASID 1, non-leaf.
+  const harness::RunResult run = e.checker->run(parse_sequence(head + "notify 0x80000000 0x80001000\n", "with"));
+  int tlbis = 0;
+  for (const auto &ev : run.trace.events) {
+    if (ev.kind != harness::EventKind::Command) continue;
+    const harness::Command c = harness::decode_command(ev.cmd);
+    if (c.opcode == uint8_t(harness::CmdOp::Sync)) continue;
+    ++tlbis;
+    EXPECT_EQ(c.opcode, uint8_t(harness::CmdOp::TlbiNhVa)) << harness::describe(c);
+    EXPECT_EQ(c.asid, 1) << harness::describe(c);
+    EXPECT_FALSE(c.leaf) << harness::describe(c);
+    EXPECT_EQ(c.addr, 0x80000000u) << harness::describe(c);
+  }
+  EXPECT_EQ(tlbis, 1);
+}
+
 TEST(ExploreCli, ReplaysAPrintedSequenceAndNamesBadInputByLine) {
   const fs::path dir = fs::temp_directory_path() / "smmu-check-explore-cli";
   fs::create_directories(dir);
@@ -148,10 +201,11 @@ fs::path mutated_tree(const std::string &name, const std::string &file, const st
 
 // Generation finds something the pristine tree does not have, and its
 // shrunk sequence replays to it.
-void expect_found_by_generation(const fs::path &mutant, const std::string &models, uint64_t budget) {
-  Exploration pristine = exploration(testing::kernel("6.12"), models);
+void expect_found_by_generation(const fs::path &mutant, const std::string &models, uint64_t budget,
+                                bool sva = false) {
+  Exploration pristine = exploration(testing::kernel("6.12"), models, sva);
   const std::set<std::string> base = signatures(explore_n(*pristine.explorer, budget));
-  Exploration e = exploration(testing::kernel_at(mutant), models);
+  Exploration e = exploration(testing::kernel_at(mutant), models, sva);
   const ExploreResult r = explore_n(*e.explorer, budget);
   const ExploredFinding *fresh = nullptr;
   for (const auto &f : r.findings)
@@ -194,6 +248,50 @@ TEST(ExploreMutant612, MissingCleanOfNewLeavesOnANonCoherentWalk) {
   expect_found_by_generation(mutated_tree("drop-leaf-clean", kIo, "static void __arm_lpae_init_pte(",
                                           "__arm_lpae_sync_pte(ptep, num_entries, cfg);", ";"),
                              "cacheable-64", 150);
+}
+
+// A tree whose SVA unit has no arm_smmu_mm_arch_invalidate_secondary_tlbs
+// (before 6.6 it was another op) says so: paging domains still run, and
+// domain=sva is refused as bad input naming the family.
+TEST(ExploreSva612, ATreeWithoutTheNotifierSaysSo) {
+  const fs::path tree = mutated_tree("sva-none", "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c", "", "", "");
+  const fs::path sva = tree / "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c";
+  std::stringstream ss;
+  ss << std::ifstream(sva).rdbuf();
+  std::string text = ss.str();
+  const std::string from = "arm_smmu_mm_arch_invalidate_secondary_tlbs", to = "arm_smmu_mm_invalidate_range";
+  int renamed = 0;
+  for (auto i = text.find(from); i != std::string::npos; i = text.find(from, i + to.size()), ++renamed)
+    text.replace(i, from.size(), to);
+  ASSERT_EQ(renamed, 3);  // the function, the ops table, a comment
+  std::ofstream(sva, std::ios::trunc) << text;
+
+  const harness::SequenceRunner runner(testing::kernel_at(tree));
+  EXPECT_TRUE(runner.available());
+  EXPECT_FALSE(runner.can_sva());
+  auto r = testing::run_cli({"explore", "--src", tree.string(), "--quiet", "--domain", "sva", "--budget", "1"});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("family sva unsupported"), std::string::npos) << r.out;
+  r = testing::run_cli({"explore", "--src", tree.string(), "--quiet", "--domain", "paging", "--index", "0", "--print"});
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out.find("domain=sva"), std::string::npos) << r.out;
+}
+
+// The notifier's range invalidation becomes leaf-only: the SMMU keeps the
+// table pointers it cached, and reads the tables the CPU unlinked (and freed).
+TEST(ExploreMutant612, SvaNotifierInvalidationMadeLeafOnly) {
+  expect_found_by_generation(mutated_tree("sva-leaf", "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c",
+                                          "static void arm_smmu_mm_arch_invalidate_secondary_tlbs(",
+                                          "PAGE_SIZE, false, smmu_domain);", "PAGE_SIZE, true, smmu_domain);"),
+                             "coherent", 120, true);
+}
+
+// The notifier's range invalidation is dropped (the ASID one stays).
+TEST(ExploreMutant612, SvaNotifierRangeInvalidationDropped) {
+  expect_found_by_generation(mutated_tree("sva-drop", "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c",
+                                          "static void arm_smmu_mm_arch_invalidate_secondary_tlbs(",
+                                          "arm_smmu_tlb_inv_range_asid(start,", "(void)(start,"),
+                             "coherent", 120, true);
 }
 
 }  // namespace
