@@ -1,6 +1,7 @@
 #include "sequence.h"
 
 #include <charconv>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -72,12 +73,20 @@ kshim_explore_config parse_config(const Line &l) {
   const uint64_t ias = l.keyed_number(5, "ias");
   if (ias != 40 && ias != 48) l.fail("ias=40|48", l.words[5]);
   c.ias_bits = static_cast<int>(ias);
-  if (l.words.size() > 6) {
-    const std::string d = l.keyed(6, "domain", "paging|sva");
-    if (d != "paging" && d != "sva") l.fail("domain=paging|sva", l.words[6]);
-    c.sva = d == "sva";
+  // Optional settings after these, each once, in any order.
+  std::set<std::string> seen;
+  for (size_t i = 6; i < l.words.size(); ++i) {
+    const std::string &w = l.words[i];
+    const std::string key = w.substr(0, w.find('='));
+    if (!seen.insert(key).second) l.fail("each setting once", w);
+    if (key == "domain") {
+      const std::string d = l.keyed(i, "domain", "paging|sva");
+      if (d != "paging" && d != "sva") l.fail("domain=paging|sva", w);
+      c.sva = d == "sva";
+    } else {
+      l.fail("domain=paging|sva or end of line", w);
+    }
   }
-  l.end(7);
   // An SVA domain walks the CPU's page table: 4K pages, 48-bit VAs, stage 1,
   // and a coherent SMMU (arm_smmu_sva_supported).
   if (c.sva && (c.granule != 4096 || c.stage != 1 || !c.coherent_walk || c.ias_bits != 48))

@@ -154,7 +154,9 @@ TEST(Sequence, SvaTextRoundTripsAndNamesWhatASvaDomainLacks) {
             "bad.ops:1: expected granule=4K stage=1 walk=coherent ias=48 with domain=sva, "
             "got 'granule=16K stage=1 walk=coherent ias=48'");
   EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva x\n"),
-            "bad.ops:1: expected end of line, got 'x'");
+            "bad.ops:1: expected domain=paging|sva or end of line, got 'x'");
+  EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva domain=paging\n"),
+            "bad.ops:1: expected each setting once, got 'domain=paging'");
   EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\n\niotlb_sync\n"),
             "bad.ops:3: expected map, unmap, notify or expect with domain=sva, got 'iotlb_sync'");
   EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48\nnotify 0x0 0x1000\n"),
