@@ -2,7 +2,8 @@
 // findings only, 7.3 none; a bug put back into a copy of the 6.12 tree is
 // found by generation (a finding the pristine tree does not have), with a
 // shrunk sequence that replays to the same finding; runs are deterministic
-// and shards join into the whole run.
+// and shards join into the whole run. SVA domains (the mm's table, the SVA
+// mmu notifier) likewise: pristine trees clean, notifier bugs found.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -93,6 +94,13 @@ TEST(Explore612, SameSeedSameReportAndShardsJoinIntoTheWholeRun) {
   EXPECT_EQ(m.result.totals.sequences, whole.totals.sequences);
   EXPECT_EQ(signatures(m.result), signatures(whole));
   EXPECT_THROW(merge({a, a}, {"a.json", "a2.json"}), std::invalid_argument);
+  // A shard that drew other domains is another run.
+  ExploreReport c = read_json(jb.str(), "c.json");
+  c.limits.sva = !a.limits.sva;
+  EXPECT_THROW(merge({a, c}, {"a.json", "c.json"}), std::invalid_argument);
+  std::ostringstream jc;
+  write_json(jc, c);
+  EXPECT_EQ(read_json(jc.str(), "c.json").limits.sva, c.limits.sva);
 }
 
 TEST(Explore73, PristineTreeGivesNoFinding) {
@@ -173,6 +181,25 @@ TEST(ExploreCli, ReplaysAPrintedSequenceAndNamesBadInputByLine) {
   r = testing::run_cli({"explore", "--debian", "6.12", "--quiet", "--replay", (dir / "bad.ops").string()});
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_NE(r.out.find("bad.ops:3: expected '->', got 'end of line'"), std::string::npos) << r.out;
+  // An SVA sequence: the CPU's unmap that no notifier call follows is stale.
+  std::ofstream(dir / "sva.ops") << "config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\n"
+                                    "map 0x80000000 -> 0x880000000 pgsize=0x1000 count=1\n"
+                                    "unmap 0x80000000 pgsize=0x1000 count=1\n";
+  r = testing::run_cli({"explore", "--debian", "6.12", "--quiet", "--model", "coherent", "--replay",
+                        (dir / "sva.ops").string()});
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("finding: stale at drivers/iommu/io-pgtable-arm.c:"), std::string::npos) << r.out;
+  std::ofstream(dir / "bad-sva.ops") << "config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\n"
+                                        "unmap 0x80000000 pgsize=0x1000 count=1\n"
+                                        "iotlb_sync\n";
+  r = testing::run_cli({"explore", "--debian", "6.12", "--quiet", "--replay", (dir / "bad-sva.ops").string()});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("bad-sva.ops:3: expected map, unmap, notify or expect with domain=sva, got 'iotlb_sync'"),
+            std::string::npos)
+      << r.out;
+  r = testing::run_cli({"explore", "--debian", "6.12", "--domain", "mm"});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("--domain expects paging, sva or all, got 'mm'"), std::string::npos) << r.out;
   r = testing::run_cli({"explore", "--debian", "6.12", "--budget", "0"});
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_NE(r.out.find("--budget expects"), std::string::npos) << r.out;
