@@ -42,6 +42,7 @@ static struct {
 	unsigned long base;
 	void *freed[XS_MAX_FREED]; /* tables the CPU freed, waiting for the TLB flush */
 	int nfreed;
+	bool torn_down;
 } xs;
 
 /* The CPU's TLB maintenance: its own TLB, which nothing here models. */
@@ -70,11 +71,11 @@ static void *xs_table_alloc(void *cookie, size_t size, gfp_t gfp)
 /* tlb_remove_table: the page is freed only after the TLB flush (xs_free_deferred). */
 static void xs_table_free(void *cookie, void *pages, size_t size)
 {
-	if (xs.nfreed == XS_MAX_FREED) {
-		KSHIM_CHECK(0, "more than %d tables freed before a flush", XS_MAX_FREED);
+	if (xs.torn_down) { /* the whole table, after the last stable state */
 		kshim_free(pages, XS_FILE, __LINE__);
 		return;
 	}
+	KSHIM_CHECK(xs.nfreed < XS_MAX_FREED, "more than %d tables freed before a flush", XS_MAX_FREED);
 	xs.freed[xs.nfreed++] = pages;
 }
 
@@ -148,9 +149,9 @@ static int xs_geometry(const struct kshim_explore_config *cfg, kshim_u64 *base, 
 	xs_setup(cfg);
 	*base = xs.base;
 	*pgsizes = SZ_4K | SZ_2M | SZ_1G;
+	xs.torn_down = true;
 	if (xs.mm_ops)
 		free_io_pgtable_ops(xs.mm_ops);
-	xs_free_deferred();
 	return 0;
 }
 
@@ -258,8 +259,8 @@ static int xs_run(const struct kshim_explore_config *cfg, const struct kshim_exp
 	xs_ctx(0, 0); /* the last stable state */
 	KSHIM_NOTE("free the mm's page table (after the last stable state)");
 	xs_free_deferred();
+	xs.torn_down = true;
 	free_io_pgtable_ops(xs.mm_ops);
-	xs_free_deferred();
 	return 0;
 }
 
