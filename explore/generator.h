@@ -1,8 +1,3 @@
-// On an SVA domain (config.sva) the same steps are the CPU's changes to the
-// mm's page table, and each ends as the mm ends it: an unmap, and a map that
-// replaced a table, with the mmu notifier over the step's range (the
-// mmu_gather flush); a flush is flush_tlb_mm, the notifier over everything.
-//
 // Generated operation sequences: rapidcheck generates (and shrinks) abstract
 // choices; concretize() turns them, against a mirror of the tables, into the
 // calls the IOMMU core would make (iommu_map/iommu_unmap split a range into
@@ -10,6 +5,11 @@
 // expectations. A choice the core would refuse (map over a mapping, unmap of
 // nothing, a partial block on a tree without the split) is dropped, so every
 // shrink of a sequence is still a sequence the core could make.
+//
+// On an SVA domain (config.sva) the same steps are the CPU's changes to the
+// mm's page table, and each ends as the mm ends it: an unmap, and a map that
+// replaced a table, with the mmu notifier over the step's range (the
+// mmu_gather flush); a flush is flush_tlb_mm, the notifier over everything.
 #pragma once
 
 #include <rapidcheck.h>
