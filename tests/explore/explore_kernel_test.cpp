@@ -207,10 +207,10 @@ TEST(ExploreCli, ReplaysAPrintedSequenceAndNamesBadInputByLine) {
 
 // ---- bugs put back into a copy of the 6.12 tree ----
 
-// Copies the 6.12 tree and replaces, in `file`, the first `old` after `anchor`.
+// Copies the tree at src (default: 6.12) and replaces, in `file`, the first `old` after `anchor`.
 fs::path mutated_tree(const std::string &name, const std::string &file, const std::string &anchor,
-                      const std::string &old, const std::string &replacement) {
-  const fs::path src = testing::kernel_tree("6.12").root;
+                      const std::string &old, const std::string &replacement, fs::path src = {}) {
+  if (src.empty()) src = testing::kernel_tree("6.12").root;
   const fs::path dst = fs::temp_directory_path() / ("smmu-check-mutant-" + name);
   fs::remove_all(dst);
   fs::copy(src, dst, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
@@ -229,8 +229,8 @@ fs::path mutated_tree(const std::string &name, const std::string &file, const st
 // Generation finds something the pristine tree does not have, and its
 // shrunk sequence replays to it.
 void expect_found_by_generation(const fs::path &mutant, const std::string &models, uint64_t budget,
-                                bool sva = false) {
-  Exploration pristine = exploration(testing::kernel("6.12"), models, sva);
+                                bool sva = false, const harness::KernelRunner *original = nullptr) {
+  Exploration pristine = exploration(original ? *original : testing::kernel("6.12"), models, sva);
   const std::set<std::string> base = signatures(explore_n(*pristine.explorer, budget));
   Exploration e = exploration(testing::kernel_at(mutant), models, sva);
   const ExploreResult r = explore_n(*e.explorer, budget);
@@ -319,6 +319,15 @@ TEST(ExploreMutant612, SvaNotifierRangeInvalidationDropped) {
                                           "static void arm_smmu_mm_arch_invalidate_secondary_tlbs(",
                                           "arm_smmu_tlb_inv_range_asid(start,", "(void)(start,"),
                              "coherent", 120, true);
+}
+
+// On 7.3 the notifier's one call, arm_smmu_domain_inv_range(..., false), made leaf-only.
+TEST(ExploreMutant73, SvaNotifierInvalidationMadeLeafOnly) {
+  TREE_OR_SKIP(root, "7.3");
+  expect_found_by_generation(mutated_tree("sva-leaf-73", "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c",
+                                          "static void arm_smmu_mm_arch_invalidate_secondary_tlbs(",
+                                          "PAGE_SIZE, false);", "PAGE_SIZE, true);", root),
+                             "coherent", 120, true, &testing::kernel_at(root));
 }
 
 }  // namespace
