@@ -34,7 +34,10 @@ const char *kHelp =
     "boundaries, so blocks over tables, tables of blocks freed by one unmap,\n"
     "splits and re-maps happen without anyone writing a scenario for them. Each\n"
     "sequence is checked by the walker exactly as 'smmu-check pt' checks a\n"
-    "scenario, and the tree's iova_to_phys must agree with what was mapped.\n\n"
+    "scenario, and the tree's iova_to_phys must agree with what was mapped.\n"
+    "On a tree with the SVA mmu notifier, SVA domains are drawn too: the same\n"
+    "steps change the mm's page table (io-pgtable-arm stands in for it) and reach\n"
+    "the SMMU only through arm_smmu_mm_arch_invalidate_secondary_tlbs.\n\n"
     "A finding is named by its kind and the kernel file:line of its first relevant\n"
     "event. The first sequence of each is shrunk (rapidcheck) to a minimal one\n"
     "with the same finding, and printed in a form --replay reads. Findings a\n"
@@ -106,7 +109,7 @@ int replay(const explore::SequenceChecker &checker, const explore::Sequence &s, 
 int cmd_explore(const std::vector<std::string> &argv) {
   Args a = parse(argv,
                  kernel_options({"seed", "budget", "shard", "max-ops", "model", "known", "format", "output",
-                                 "replay", "index"},
+                                 "replay", "index", "domain"},
                                 {"details", "trace", "print", "steer"}),
                  "explore");
   if (a.has("help")) {
@@ -118,6 +121,7 @@ int cmd_explore(const std::vector<std::string> &argv) {
                  "                    space: N machines share one exploration; 'smmu-check\n"
                  "                    merge' joins their JSON reports\n"
                  "  --max-ops N       abstract steps per sequence (default 8)\n"
+                 "  --domain D        paging, sva or all (default: all the tree supports)\n"
                  "  --model SPECS     comma-separated (default: coherent,nc)\n"
                  "  --known FILE      documented findings (cases/explore-known-*.txt)\n"
                  "  --format F        text (default) or json; --output FILE writes it there\n"
@@ -153,6 +157,9 @@ int cmd_explore(const std::vector<std::string> &argv) {
     if (n < 1 || n > 64) throw harness::UserError(what);
     limits.max_ops = static_cast<int>(n);
   }
+  const std::string domain = a.get("domain", "all");
+  if (domain != "paging" && domain != "sva" && domain != "all")
+    throw harness::UserError("--domain expects paging, sva or all, got '" + domain + "'");
   std::vector<explore::KnownFinding> known;
   try {
     if (a.has("known")) known = explore::read_known_findings(a.get("known"));
@@ -184,6 +191,15 @@ int cmd_explore(const std::vector<std::string> &argv) {
     throw harness::UserError(runner->tree().origin + ": the slice has no explore driver (it needs the families "
                              "sweep and pt-smmu; 'smmu-check trees' lists what a tree supports)");
   limits.allow_split = checker.runner().can_split_blocks();
+  const bool sva = checker.runner().can_sva();
+  if (domain == "sva" && !sva)
+    throw harness::UserError(runner->tree().origin + ": --domain sva: the tree's SVA unit has no mmu notifier "
+                             "(family sva unsupported)");
+  if (to_replay && to_replay->config.sva && !sva)
+    throw harness::UserError(a.get("replay") + ": domain=sva, but the tree's SVA unit has no mmu notifier "
+                             "(family sva unsupported)");
+  limits.paging = domain != "sva";
+  limits.sva = sva && domain != "paging";
   if (to_replay) return replay(checker, *to_replay, a.has("trace"));
 
   const auto root = runner->tree().root;

@@ -157,6 +157,8 @@ void write_json(std::ostream &out, const ExploreReport &r) {
       {"limits", json::Object{{"max_ops", r.limits.max_ops},
                               {"split", r.limits.allow_split},
                               {"non_coherent", r.limits.non_coherent},
+                              {"paging", r.limits.paging},
+                              {"sva", r.limits.sva},
                               {"granules", std::move(gran)}}},
       {"totals", json::Object{{"sequences", x.totals.sequences},
                               {"operations", x.totals.ops},
@@ -208,6 +210,8 @@ ExploreReport read_json(const std::string &text, const std::string &name) {
   r.limits.max_ops = static_cast<int>(rd.number(limits, "max_ops"));
   r.limits.allow_split = limits.getBoolean("split").getValueOr(true);
   r.limits.non_coherent = limits.getBoolean("non_coherent").getValueOr(true);
+  r.limits.paging = limits.getBoolean("paging").getValueOr(true);
+  r.limits.sva = limits.getBoolean("sva").getValueOr(false);
   r.limits.granules.clear();
   for (const auto &g : rd.array(limits, "granules"))
     if (auto v = g.getAsInteger()) r.limits.granules.push_back(static_cast<uint64_t>(*v));
@@ -256,9 +260,10 @@ ExploreReport merge(const std::vector<ExploreReport> &shards, const std::vector<
   for (size_t i = 0; i < shards.size(); ++i) {
     const ExploreReport &s = shards[i];
     const auto &a = s.result.schedule, &b = shards[0].result.schedule;
-    if (s.tree != out.tree || s.models != out.models || a.seed != b.seed || a.shards != b.shards)
+    if (s.tree != out.tree || s.models != out.models || a.seed != b.seed || a.shards != b.shards ||
+        s.limits.paging != out.limits.paging || s.limits.sva != out.limits.sva)
       throw std::invalid_argument(names[i] + ": expected a shard of the same run as " + names[0] +
-                                  " (tree, models, seed and shard count)");
+                                  " (tree, models, seed, shard count and domains)");
     for (auto k : s.shards_merged)
       if (!seen.insert(k).second)
         throw std::invalid_argument(names[i] + ": shard " + std::to_string(k + 1) + " is given twice");

@@ -67,7 +67,7 @@ rc::Gen<Draft> draft_generator(const GeneratorLimits &limits) {
       });
   std::vector<uint64_t> granules = limits.granules;
   const bool nc = limits.non_coherent;
-  auto config = gen::mapcat(gen::elementOf(granules), [nc](uint64_t granule) {
+  rc::Gen<kshim_explore_config> paging = gen::mapcat(gen::elementOf(granules), [nc](uint64_t granule) {
     return gen::map(gen::tuple(gen::element(1, 2), nc ? gen::element(1, 0) : gen::just(1), gen::element(1, 0),
                                granule == 4096 ? gen::element(48, 40) : gen::just(48)),
                     [granule](const std::tuple<int, int, int, int> &t) {
@@ -80,6 +80,24 @@ rc::Gen<Draft> draft_generator(const GeneratorLimits &limits) {
                       return c;
                     });
   });
+  // The CPU's table: 4K pages, 48-bit VAs, stage 1; SVA needs a coherent SMMU.
+  rc::Gen<kshim_explore_config> sva = gen::map(gen::element(1, 0), [](int range_inv) {
+    kshim_explore_config c{};
+    c.granule = 4096;
+    c.stage = 1;
+    c.coherent_walk = 1;
+    c.range_inv = range_inv;
+    c.ias_bits = 48;
+    c.sva = 1;
+    return c;
+  });
+  // Paging alone draws exactly what it drew before SVA existed.
+  rc::Gen<kshim_explore_config> config =
+      !limits.sva ? paging
+      : !limits.paging
+          ? sva
+          : gen::mapcat(gen::weightedElement<int>({{3, 0}, {1, 1}}),
+                        [paging, sva](int is_sva) { return is_sva ? sva : paging; });
   // The length is drawn apart from the steps: a size given to the container
   // would also shrink every value drawn inside it.
   const int max_ops = limits.max_ops;
@@ -109,7 +127,9 @@ Concrete concretize(const Draft &d, uint64_t base, uint64_t pgsizes, bool allow_
       out.step_of_op.push_back(static_cast<int>(step));
     };
     if (c.kind == Choice::FlushAll) {
-      emit({KSHIM_XOP_FLUSH_ALL, 0, 0, 0, 0});
+      // flush_tlb_mm: the notifier's whole address space, end - start == ULONG_MAX.
+      if (d.config.sva) emit({KSHIM_XOP_NOTIFY, 0, ~uint64_t(0), 0, 0});
+      else emit({KSHIM_XOP_FLUSH_ALL, 0, 0, 0, 0});
       ++out.paths.flushes;
       continue;
     }
@@ -178,7 +198,13 @@ Concrete concretize(const Draft &d, uint64_t base, uint64_t pgsizes, bool allow_
     if (!valid || entries_written > kMaxEntriesPerStep) continue;
     shadow = after;
     for (const auto &call : calls) emit(call);
-    if (c.kind != Choice::Map) emit({KSHIM_XOP_IOTLB_SYNC, 0, 0, 0, 0});
+    if (d.config.sva) {
+      // The mm flushes what it unmapped, and a table it replaced by a block
+      // (a huge page collapsed); a fresh entry needs no flush.
+      if (c.kind != Choice::Map || paths.tables_freed_by_map) emit({KSHIM_XOP_NOTIFY, iova, iova + size, 0, 0});
+    } else if (c.kind != Choice::Map) {
+      emit({KSHIM_XOP_IOTLB_SYNC, 0, 0, 0, 0});
+    }
     if (c.kind == Choice::Map) {
       ++paths.maps;
       last_map_iova = iova;

@@ -5,6 +5,11 @@
 // expectations. A choice the core would refuse (map over a mapping, unmap of
 // nothing, a partial block on a tree without the split) is dropped, so every
 // shrink of a sequence is still a sequence the core could make.
+//
+// On an SVA domain (config.sva) the same steps are the CPU's changes to the
+// mm's page table, and each ends as the mm ends it: an unmap, and a map that
+// replaced a table, with the mmu notifier over the step's range (the
+// mmu_gather flush); a flush is flush_tlb_mm, the notifier over everything.
 #pragma once
 
 #include <rapidcheck.h>
@@ -40,6 +45,10 @@ struct GeneratorLimits {
   bool allow_split = true;      // the tree splits blocks on a partial unmap
   bool non_coherent = true;     // generate non-coherent walks too
   std::vector<uint64_t> granules = {4096, 16384, 65536};
+  // Which domains configurations are drawn for: paging domains (the IOMMU
+  // API), and SVA domains over an mm (the tree has the SVA mmu notifier).
+  bool paging = true;
+  bool sva = false;
 };
 
 rc::Gen<Draft> draft_generator(const GeneratorLimits &limits);

@@ -1,6 +1,7 @@
 #include "sequence.h"
 
 #include <charconv>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -72,13 +73,35 @@ kshim_explore_config parse_config(const Line &l) {
   const uint64_t ias = l.keyed_number(5, "ias");
   if (ias != 40 && ias != 48) l.fail("ias=40|48", l.words[5]);
   c.ias_bits = static_cast<int>(ias);
-  l.end(6);
+  // Optional settings after these, each once, in any order.
+  std::set<std::string> seen;
+  for (size_t i = 6; i < l.words.size(); ++i) {
+    const std::string &w = l.words[i];
+    const std::string key = w.substr(0, w.find('='));
+    if (!seen.insert(key).second) l.fail("each setting once", w);
+    if (key == "domain") {
+      const std::string d = l.keyed(i, "domain", "paging|sva");
+      if (d != "paging" && d != "sva") l.fail("domain=paging|sva", w);
+      c.sva = d == "sva";
+    } else {
+      l.fail("domain=paging|sva or end of line", w);
+    }
+  }
+  // An SVA domain walks the CPU's page table: 4K pages, 48-bit VAs, stage 1,
+  // and a coherent SMMU (arm_smmu_sva_supported).
+  if (c.sva && (c.granule != 4096 || c.stage != 1 || !c.coherent_walk || c.ias_bits != 48))
+    l.fail("granule=4K stage=1 walk=coherent ias=48 with domain=sva", l.words[1] + " " + l.words[2] + " " +
+                                                                       l.words[3] + " " + l.words[5]);
   return c;
 }
 
-kshim_explore_op parse_op(const Line &l) {
+kshim_explore_op parse_op(const Line &l, bool sva) {
   kshim_explore_op op{};
   const std::string &verb = l.words[0];
+  // An SVA domain has no iotlb_sync or flush_iotlb_all: the mm's notifier is its invalidation.
+  if (sva && (verb == "iotlb_sync" || verb == "flush_all"))
+    l.fail("map, unmap, notify or expect with domain=sva", verb);
+  if (!sva && verb == "notify") l.fail("map, unmap, iotlb_sync, flush_all or expect without domain=sva", verb);
   if (verb == "map") {
     op.kind = KSHIM_XOP_MAP;
     op.iova = l.number_at(1, "an IOVA");
@@ -99,6 +122,12 @@ kshim_explore_op parse_op(const Line &l) {
   } else if (verb == "flush_all") {
     op.kind = KSHIM_XOP_FLUSH_ALL;
     l.end(1);
+  } else if (verb == "notify") {
+    op.kind = KSHIM_XOP_NOTIFY;
+    op.iova = l.number_at(1, "the start address");
+    op.pa = l.number_at(2, "the end address");
+    if (op.pa <= op.iova) l.fail("an end address above the start", l.words[2]);
+    l.end(3);
   } else if (verb == "expect") {
     op.kind = KSHIM_XOP_EXPECT_PHYS;
     op.iova = l.number_at(1, "an IOVA");
@@ -106,7 +135,7 @@ kshim_explore_op parse_op(const Line &l) {
     op.pa = l.word(3, "a physical address or 'none'") == "none" ? 0 : l.number_at(3, "a physical address or 'none'");
     l.end(4);
   } else {
-    l.fail("config, map, unmap, iotlb_sync, flush_all or expect", verb);
+    l.fail("config, map, unmap, iotlb_sync, flush_all, notify or expect", verb);
   }
   if ((op.kind == KSHIM_XOP_MAP || op.kind == KSHIM_XOP_UNMAP) &&
       (op.count == 0 || op.pgsize == 0 || (op.pgsize & (op.pgsize - 1))))
@@ -119,7 +148,8 @@ kshim_explore_op parse_op(const Line &l) {
 std::string describe_config(const kshim_explore_config &c) {
   return granule_text(c.granule) + " S" + std::to_string(c.stage) + ", " +
          (c.coherent_walk ? "coherent" : "non-coherent") + " walk, range invalidation " +
-         (c.range_inv ? "on" : "off") + ", " + std::to_string(c.ias_bits) + "-bit addresses";
+         (c.range_inv ? "on" : "off") + ", " + std::to_string(c.ias_bits) + "-bit addresses" +
+         (c.sva ? ", SVA domain (the mm's page table)" : "");
 }
 
 std::string to_text(const kshim_explore_op &op) {
@@ -132,6 +162,7 @@ std::string to_text(const kshim_explore_op &op) {
     case KSHIM_XOP_IOTLB_SYNC: return "iotlb_sync";
     case KSHIM_XOP_FLUSH_ALL: return "flush_all";
     case KSHIM_XOP_EXPECT_PHYS: return "expect " + hex(op.iova) + " -> " + (op.pa ? hex(op.pa) : "none");
+    case KSHIM_XOP_NOTIFY: return "notify " + hex(op.iova) + " " + hex(op.pa);
   }
   return "?";
 }
@@ -140,7 +171,7 @@ std::string to_text(const Sequence &s) {
   const auto &c = s.config;
   std::string out = "config granule=" + granule_text(c.granule) + " stage=" + std::to_string(c.stage) +
                     " walk=" + (c.coherent_walk ? "coherent" : "non-coherent") +
-                    " range-inv=" + (c.range_inv ? "on" : "off") + " ias=" + std::to_string(c.ias_bits) + "\n";
+                    " range-inv=" + (c.range_inv ? "on" : "off") + " ias=" + std::to_string(c.ias_bits) + (c.sva ? " domain=sva" : "") + "\n";
   for (const auto &op : s.ops) out += to_text(op) + "\n";
   return out;
 }
@@ -162,7 +193,7 @@ Sequence parse_sequence(const std::string &text, const std::string &origin) {
       have_config = true;
     } else {
       if (!have_config) l.fail("'config granule=... stage=... walk=... range-inv=... ias=...' first", l.words[0]);
-      s.ops.push_back(parse_op(l));
+      s.ops.push_back(parse_op(l, s.config.sva));
     }
   }
   if (!have_config) throw std::invalid_argument(origin + ": expected a 'config ...' line, got none");

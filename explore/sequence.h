@@ -8,6 +8,12 @@
 //   iotlb_sync
 //   flush_all
 //   expect 0x80001000 -> 0x880001000      (iova_to_phys; "-> none": unmapped)
+//
+// An SVA domain (kdrivers/explore_sva.c) adds "domain=sva" to the config
+// (4K, stage 1, coherent, 48 bits); map and unmap are then the CPU's changes
+// to the mm's page table, and instead of iotlb_sync and flush_all:
+//
+//   notify 0x80000000 0x80002000          (mmu_notifier_arch_invalidate_secondary_tlbs(mm, start, end))
 #pragma once
 
 #include <cstdint>

@@ -191,6 +191,11 @@ enum kshim_explore_op_kind {
 	KSHIM_XOP_IOTLB_SYNC,    /* iotlb_sync of the gather, as iommu_unmap ends */
 	KSHIM_XOP_FLUSH_ALL,     /* flush_iotlb_all */
 	KSHIM_XOP_EXPECT_PHYS,   /* iova_to_phys(iova) must be pa (0: unmapped) */
+	/*
+	 * SVA: the mm's mmu_notifier_arch_invalidate_secondary_tlbs(mm, start, end)
+	 * with start = iova, end = pa (exclusive; ~0 with start 0: flush_tlb_mm).
+	 */
+	KSHIM_XOP_NOTIFY,
 };
 struct kshim_explore_op {
 	int kind;
@@ -202,9 +207,15 @@ struct kshim_explore_config {
 	int coherent_walk;  /* ARM_SMMU_FEAT_COHERENCY */
 	int range_inv;      /* ARM_SMMU_FEAT_RANGE_INV */
 	int ias_bits;       /* input (and output) address bits: 40 or 48 */
+	/*
+	 * 1: an SVA domain over an mm (kdrivers/explore_sva.c): map and unmap are
+	 * the CPU's, and NOTIFY is how the SMMU hears of them.
+	 */
+	int sva;
 };
 /* What the tree's io-pgtable can do: a partial unmap of a block splits it (until 6.14). */
-enum { KSHIM_XCAP_SPLIT = 1 };
+/* ... and the SVA unit's mmu notifier is in the slice (domain=sva). */
+enum { KSHIM_XCAP_SPLIT = 1, KSHIM_XCAP_SVA = 2 };
 /* -1: the slice has no explore driver. */
 int kshim_slice_explore_caps(void);
 /* Window of IOVAs the generator uses (the domain's tables for cfg): *base, and *pgsizes. */

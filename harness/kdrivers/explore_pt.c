@@ -27,15 +27,17 @@ static void xp_setup(const struct kshim_explore_config *cfg)
 int kshim_explore_driver_caps(void)
 {
 #ifdef KSHIM_FAMILY_split
-	return KSHIM_XCAP_SPLIT;
+	return KSHIM_XCAP_SPLIT | XS_CAPS;
 #else
-	return 0;
+	return XS_CAPS;
 #endif
 }
 
 int kshim_explore_driver_geometry(const struct kshim_explore_config *cfg, kshim_u64 *base,
 				  kshim_u64 *pgsizes)
 {
+	if (cfg->sva)
+		return xs_geometry(cfg, base, pgsizes); /* explore_sva.c */
 	xp_setup(cfg);
 	*base = pt.base;
 	*pgsizes = pt.d->domain.pgsize_bitmap;
@@ -103,6 +105,8 @@ static void xp_unmap(const struct kshim_explore_op *ops, int i, int n)
 int kshim_explore_driver(const struct kshim_explore_config *cfg, const struct kshim_explore_op *ops,
 			 int n)
 {
+	if (cfg->sva)
+		return xs_run(cfg, ops, n); /* explore_sva.c */
 	xp_setup(cfg);
 	for (int i = 0; i < n; i++) {
 		const struct kshim_explore_op *op = &ops[i];

@@ -81,6 +81,11 @@ Profile writer_entry_profile() {
       {"invalidation", {"arm_smmu_domain_inv_range", "arm_smmu_invs_merge", "arm_smmu_invs_unref",
                         "arm_smmu_invs_purge", "arm_smmu_attach_prepare_invs",
                         "arm_smmu_install_new_domain_invs"}},
+      // SVA invalidation (explore's domain=sva): what the SVA unit's mmu
+      // notifier ops call here, per generation (6.9-6.18, then 7.x).
+      {"sva", {"arm_smmu_tlb_inv_asid", "arm_smmu_tlb_inv_range_asid", "arm_smmu_atc_inv_domain",
+               "arm_smmu_get_cd_ptr", "arm_smmu_write_cd_entry"}},
+      {"sva", {"arm_smmu_domain_inv_range", "arm_smmu_get_cd_ptr", "arm_smmu_write_cd_entry"}},
       // What the tree's KUnit test calls beyond the required roots: nothing
       // before 7.x; 7.x adds the writer's update-safe bits (and the invs above).
       {"kunit", {"arm_smmu_get_ste_update_safe"}},
@@ -91,16 +96,20 @@ Profile writer_entry_profile() {
   drv.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
   drv.prelude_headers = {"arm_smmu_v3_glue.h", "scenarios_612_smmu.h"};
   // The scenarios are glue: they call the driver's static functions.
-  drv.glue = {"arm_smmu_v3_glue.c", "scenarios_612_smmu.c", "scenarios_612_walk.c", "explore_pt.c",
-              "sweep_612.c"};
+  drv.glue = {"arm_smmu_v3_glue.c", "scenarios_612_smmu.c", "scenarios_612_walk.c", "explore_sva.c",
+              "explore_pt.c", "sweep_612.c"};
   p.units.push_back(drv);
 
   UnitSpec sva;
   sva.name = "arm-smmu-v3-sva";
   sva.file = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c";
   sva.roots = {"arm_smmu_make_sva_cd"};
+  // The mm's invalidation reaches the SMMU through these ops (explore's domain=sva).
+  sva.families = {{"sva", {"arm_smmu_mm_arch_invalidate_secondary_tlbs", "arm_smmu_mmu_notifier_ops"}}};
   sva.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h", "drivers/iommu/io-pgtable-arm.h"};
+  sva.glue = {"arm_smmu_v3_sva_glue.c"};
   sva.optional = true;
+  sva.family = "sva";
   p.units.push_back(sva);
 
   UnitSpec test;

@@ -2,13 +2,15 @@
 // findings only, 7.3 none; a bug put back into a copy of the 6.12 tree is
 // found by generation (a finding the pristine tree does not have), with a
 // shrunk sequence that replays to the same finding; runs are deterministic
-// and shards join into the whole run.
+// and shards join into the whole run. SVA domains (the mm's table, the SVA
+// mmu notifier) likewise: pristine trees clean, notifier bugs found.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "command.h"
 #include "coverage_gain.h"
 #include "explore_report.h"
 #include "kernel_fixture.h"
@@ -26,7 +28,8 @@ struct Exploration {
   std::unique_ptr<Explorer> explorer;
 };
 
-Exploration exploration(const harness::KernelRunner &runner, const std::string &models) {
+// sva: draw SVA domains only (the tree's mmu notifier), else paging domains only.
+Exploration exploration(const harness::KernelRunner &runner, const std::string &models, bool sva = false) {
   std::vector<models::Model> ms;
   std::stringstream ss(models);
   for (std::string m; std::getline(ss, m, ',');) ms.push_back(models::resolve_model(m));
@@ -34,6 +37,8 @@ Exploration exploration(const harness::KernelRunner &runner, const std::string &
   e.checker = std::make_unique<SequenceChecker>(runner, ms, checker::pt_semantics(runner.slice()));
   GeneratorLimits limits;
   limits.allow_split = e.checker->runner().can_split_blocks();
+  limits.paging = !sva;
+  limits.sva = sva;
   e.explorer = std::make_unique<Explorer>(*e.checker, limits);
   const fs::path root = runner.tree().root;
   e.explorer->line_text = [root](const std::string &f, int line) { return kernel_line_text(root, f, line); };
@@ -90,6 +95,13 @@ TEST(Explore612, SameSeedSameReportAndShardsJoinIntoTheWholeRun) {
   EXPECT_EQ(m.result.totals.sequences, whole.totals.sequences);
   EXPECT_EQ(signatures(m.result), signatures(whole));
   EXPECT_THROW(merge({a, a}, {"a.json", "a2.json"}), std::invalid_argument);
+  // A shard that drew other domains is another run.
+  ExploreReport c = read_json(jb.str(), "c.json");
+  c.limits.sva = !a.limits.sva;
+  EXPECT_THROW(merge({a, c}, {"a.json", "c.json"}), std::invalid_argument);
+  std::ostringstream jc;
+  write_json(jc, c);
+  EXPECT_EQ(read_json(jc.str(), "c.json").limits.sva, c.limits.sva);
 }
 
 TEST(Explore73, PristineTreeGivesNoFinding) {
@@ -101,6 +113,55 @@ TEST(Explore73, PristineTreeGivesNoFinding) {
   EXPECT_EQ(r.totals.unknown_sequences, 0u);
   EXPECT_GT(r.totals.paths.tables_freed_by_map, 0);
   EXPECT_EQ(r.totals.paths.splits, 0);
+}
+
+// ---- SVA: the mm's page table, invalidated through the SVA mmu notifier ----
+
+void expect_clean_sva(const harness::KernelRunner &runner, uint64_t n) {
+  Exploration e = exploration(runner, "coherent,nc", true);
+  ASSERT_TRUE(e.checker->runner().can_sva());
+  const ExploreResult r = explore_n(*e.explorer, n);
+  for (const auto &f : r.findings) ADD_FAILURE() << f.finding.signature << "\n" << f.shrunk << f.finding.witness;
+  EXPECT_EQ(r.totals.unknown_sequences, 0u) << (r.unknowns.empty() ? "" : r.unknowns[0]);
+  EXPECT_EQ(r.totals.sequences, n);
+  EXPECT_GT(r.totals.paths.tables_freed_by_unmap, 0) << "tables the CPU frees after the notifier";
+  EXPECT_GT(r.totals.paths.tables_freed_by_map, 0);
+  EXPECT_GT(r.totals.paths.flushes, 0) << "flush_tlb_mm";
+}
+
+TEST(ExploreSva612, PristineTreeGivesNoFinding) { expect_clean_sva(testing::kernel("6.12"), 120); }
+
+TEST(ExploreSva73, PristineTreeGivesNoFinding) {
+  TREE_OR_SKIP(root, "7.3");
+  expect_clean_sva(testing::kernel_at(root), 120);
+}
+
+// The checker depends on the notifier: the same CPU unmap without it leaves
+// the SMMU's cached translation of the page in use after the step.
+TEST(ExploreSva612, AnUnmapTheNotifierNeverHearsOfIsStale) {
+  Exploration e = exploration(testing::kernel("6.12"), "coherent", true);
+  const std::string head = "config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\n"
+                           "map 0x80000000 -> 0x880000000 pgsize=0x1000 count=1\n"
+                           "unmap 0x80000000 pgsize=0x1000 count=1\n";
+  const SequenceVerdict with = e.checker->check(parse_sequence(head + "notify 0x80000000 0x80001000\n", "with"));
+  EXPECT_TRUE(with.clean()) << (with.findings.empty() ? with.unknowns[0] : with.findings[0].witness);
+  const SequenceVerdict without = e.checker->check(parse_sequence(head, "without"));
+  ASSERT_EQ(without.findings.size(), 1u);
+  EXPECT_EQ(without.findings[0].kind, "stale") << without.findings[0].witness;
+  // The notifier's commands are the tree's: one TLBI_NH_VA of ASID 1, non-leaf.
+  const harness::RunResult run = e.checker->run(parse_sequence(head + "notify 0x80000000 0x80001000\n", "with"));
+  int tlbis = 0;
+  for (const auto &ev : run.trace.events) {
+    if (ev.kind != harness::EventKind::Command) continue;
+    const harness::Command c = harness::decode_command(ev.cmd);
+    if (c.opcode == uint8_t(harness::CmdOp::Sync)) continue;
+    ++tlbis;
+    EXPECT_EQ(c.opcode, uint8_t(harness::CmdOp::TlbiNhVa)) << harness::describe(c);
+    EXPECT_EQ(c.asid, 1) << harness::describe(c);
+    EXPECT_FALSE(c.leaf) << harness::describe(c);
+    EXPECT_EQ(c.addr, 0x80000000u) << harness::describe(c);
+  }
+  EXPECT_EQ(tlbis, 1);
 }
 
 TEST(ExploreCli, ReplaysAPrintedSequenceAndNamesBadInputByLine) {
@@ -121,6 +182,25 @@ TEST(ExploreCli, ReplaysAPrintedSequenceAndNamesBadInputByLine) {
   r = testing::run_cli({"explore", "--debian", "6.12", "--quiet", "--replay", (dir / "bad.ops").string()});
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_NE(r.out.find("bad.ops:3: expected '->', got 'end of line'"), std::string::npos) << r.out;
+  // An SVA sequence: the CPU's unmap that no notifier call follows is stale.
+  std::ofstream(dir / "sva.ops") << "config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\n"
+                                    "map 0x80000000 -> 0x880000000 pgsize=0x1000 count=1\n"
+                                    "unmap 0x80000000 pgsize=0x1000 count=1\n";
+  r = testing::run_cli({"explore", "--debian", "6.12", "--quiet", "--model", "coherent", "--replay",
+                        (dir / "sva.ops").string()});
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("finding: stale at drivers/iommu/io-pgtable-arm.c:"), std::string::npos) << r.out;
+  std::ofstream(dir / "bad-sva.ops") << "config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\n"
+                                        "unmap 0x80000000 pgsize=0x1000 count=1\n"
+                                        "iotlb_sync\n";
+  r = testing::run_cli({"explore", "--debian", "6.12", "--quiet", "--replay", (dir / "bad-sva.ops").string()});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("bad-sva.ops:3: expected map, unmap, notify or expect with domain=sva, got 'iotlb_sync'"),
+            std::string::npos)
+      << r.out;
+  r = testing::run_cli({"explore", "--debian", "6.12", "--domain", "mm"});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("--domain expects paging, sva or all, got 'mm'"), std::string::npos) << r.out;
   r = testing::run_cli({"explore", "--debian", "6.12", "--budget", "0"});
   EXPECT_EQ(r.status, 2) << r.out;
   EXPECT_NE(r.out.find("--budget expects"), std::string::npos) << r.out;
@@ -128,10 +208,10 @@ TEST(ExploreCli, ReplaysAPrintedSequenceAndNamesBadInputByLine) {
 
 // ---- bugs put back into a copy of the 6.12 tree ----
 
-// Copies the 6.12 tree and replaces, in `file`, the first `old` after `anchor`.
+// Copies the tree at src (default: 6.12) and replaces, in `file`, the first `old` after `anchor`.
 fs::path mutated_tree(const std::string &name, const std::string &file, const std::string &anchor,
-                      const std::string &old, const std::string &replacement) {
-  const fs::path src = testing::kernel_tree("6.12").root;
+                      const std::string &old, const std::string &replacement, fs::path src = {}) {
+  if (src.empty()) src = testing::kernel_tree("6.12").root;
   const fs::path dst = fs::temp_directory_path() / ("smmu-check-mutant-" + name);
   fs::remove_all(dst);
   fs::copy(src, dst, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
@@ -149,10 +229,11 @@ fs::path mutated_tree(const std::string &name, const std::string &file, const st
 
 // Generation finds something the pristine tree does not have, and its
 // shrunk sequence replays to it.
-void expect_found_by_generation(const fs::path &mutant, const std::string &models, uint64_t budget) {
-  Exploration pristine = exploration(testing::kernel("6.12"), models);
+void expect_found_by_generation(const fs::path &mutant, const std::string &models, uint64_t budget,
+                                bool sva = false, const harness::KernelRunner *original = nullptr) {
+  Exploration pristine = exploration(original ? *original : testing::kernel("6.12"), models, sva);
   const std::set<std::string> base = signatures(explore_n(*pristine.explorer, budget));
-  Exploration e = exploration(testing::kernel_at(mutant), models);
+  Exploration e = exploration(testing::kernel_at(mutant), models, sva);
   const ExploreResult r = explore_n(*e.explorer, budget);
   const ExploredFinding *fresh = nullptr;
   for (const auto &f : r.findings)
@@ -249,6 +330,59 @@ TEST(ExploreSteering612, RealCoverageCountersSteerTheGenerator) {
     for (const auto &g : replayed.findings) same |= g.signature == f.finding.signature;
     EXPECT_TRUE(same) << f.finding.signature << " does not replay from\n" << f.shrunk;
   }
+}
+
+// A tree whose SVA unit has no arm_smmu_mm_arch_invalidate_secondary_tlbs
+// (before 6.6 it was another op) says so: paging domains still run, and
+// domain=sva is refused as bad input naming the family.
+TEST(ExploreSva612, ATreeWithoutTheNotifierSaysSo) {
+  const fs::path tree = mutated_tree("sva-none", "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c", "", "", "");
+  const fs::path sva = tree / "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c";
+  std::stringstream ss;
+  ss << std::ifstream(sva).rdbuf();
+  std::string text = ss.str();
+  const std::string from = "arm_smmu_mm_arch_invalidate_secondary_tlbs", to = "arm_smmu_mm_invalidate_range";
+  int renamed = 0;
+  for (auto i = text.find(from); i != std::string::npos; i = text.find(from, i + to.size()), ++renamed)
+    text.replace(i, from.size(), to);
+  ASSERT_EQ(renamed, 3);  // the function, the ops table, a comment
+  std::ofstream(sva, std::ios::trunc) << text;
+
+  const harness::SequenceRunner runner(testing::kernel_at(tree));
+  EXPECT_TRUE(runner.available());
+  EXPECT_FALSE(runner.can_sva());
+  auto r = testing::run_cli({"explore", "--src", tree.string(), "--quiet", "--domain", "sva", "--budget", "1"});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("family sva unsupported"), std::string::npos) << r.out;
+  r = testing::run_cli({"explore", "--src", tree.string(), "--quiet", "--domain", "paging", "--index", "0", "--print"});
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out.find("domain=sva"), std::string::npos) << r.out;
+}
+
+// The notifier's range invalidation becomes leaf-only: the SMMU keeps the
+// table pointers it cached, and reads the tables the CPU unlinked (and freed).
+TEST(ExploreMutant612, SvaNotifierInvalidationMadeLeafOnly) {
+  expect_found_by_generation(mutated_tree("sva-leaf", "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c",
+                                          "static void arm_smmu_mm_arch_invalidate_secondary_tlbs(",
+                                          "PAGE_SIZE, false, smmu_domain);", "PAGE_SIZE, true, smmu_domain);"),
+                             "coherent", 120, true);
+}
+
+// The notifier's range invalidation is dropped (the ASID one stays).
+TEST(ExploreMutant612, SvaNotifierRangeInvalidationDropped) {
+  expect_found_by_generation(mutated_tree("sva-drop", "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c",
+                                          "static void arm_smmu_mm_arch_invalidate_secondary_tlbs(",
+                                          "arm_smmu_tlb_inv_range_asid(start,", "(void)(start,"),
+                             "coherent", 120, true);
+}
+
+// On 7.3 the notifier's one call, arm_smmu_domain_inv_range(..., false), made leaf-only.
+TEST(ExploreMutant73, SvaNotifierInvalidationMadeLeafOnly) {
+  TREE_OR_SKIP(root, "7.3");
+  expect_found_by_generation(mutated_tree("sva-leaf-73", "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c",
+                                          "static void arm_smmu_mm_arch_invalidate_secondary_tlbs(",
+                                          "PAGE_SIZE, false);", "PAGE_SIZE, true);", root),
+                             "coherent", 120, true, &testing::kernel_at(root));
 }
 
 }  // namespace

@@ -120,5 +120,108 @@ TEST(Generator, ConcreteSequencesAreDeterministicAndOnlyWhatTheCoreWouldDo) {
   }
 }
 
+
+TEST(Sequence, SvaTextRoundTripsAndNamesWhatASvaDomainLacks) {
+  const std::string text =
+      "config granule=4K stage=1 walk=coherent range-inv=off ias=48 domain=sva\n"
+      "map 0x80000000 -> 0x880000000 pgsize=0x1000 count=2\n"
+      "unmap 0x80000000 pgsize=0x1000 count=1\n"
+      "notify 0x80000000 0x80001000\n"
+      "notify 0x0 0xffffffffffffffff\n"
+      "expect 0x80000000 -> none\n";
+  const Sequence s = parse_sequence(text, "sva.ops");
+  EXPECT_EQ(s.config.sva, 1);
+  ASSERT_EQ(s.ops.size(), 5u);
+  EXPECT_EQ(s.ops[2].kind, KSHIM_XOP_NOTIFY);
+  EXPECT_EQ(s.ops[2].iova, 0x80000000u);
+  EXPECT_EQ(s.ops[2].pa, 0x80001000u);
+  EXPECT_EQ(s.ops[3].pa, ~uint64_t(0));
+  EXPECT_EQ(to_text(s), text);
+  // Without domain= a config is a paging domain, as before.
+  EXPECT_EQ(parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48\n", "x").config.sva, 0);
+
+  auto error = [](const std::string &t) {
+    try {
+      parse_sequence(t, "bad.ops");
+    } catch (const std::invalid_argument &e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=mm\n"),
+            "bad.ops:1: expected domain=paging|sva, got 'domain=mm'");
+  EXPECT_EQ(error("config granule=16K stage=1 walk=coherent range-inv=on ias=48 domain=sva\n"),
+            "bad.ops:1: expected granule=4K stage=1 walk=coherent ias=48 with domain=sva, "
+            "got 'granule=16K stage=1 walk=coherent ias=48'");
+  EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva x\n"),
+            "bad.ops:1: expected domain=paging|sva or end of line, got 'x'");
+  EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva domain=paging\n"),
+            "bad.ops:1: expected each setting once, got 'domain=paging'");
+  EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\n\niotlb_sync\n"),
+            "bad.ops:3: expected map, unmap, notify or expect with domain=sva, got 'iotlb_sync'");
+  EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48\nnotify 0x0 0x1000\n"),
+            "bad.ops:2: expected map, unmap, iotlb_sync, flush_all or expect without domain=sva, got 'notify'");
+  EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\nnotify 0x2000 0x1000\n"),
+            "bad.ops:2: expected an end address above the start, got '0x1000'");
+  EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\nnotify 0x2000\n"),
+            "bad.ops:2: expected the end address, got 'end of line'");
+}
+
+TEST(Generator, SvaStepsEndAsTheMmEndsThem) {
+  GeneratorLimits limits;
+  limits.paging = false;
+  limits.sva = true;
+  const auto gen = draft_generator(limits);
+  int notifies = 0, whole_mm = 0, map_notifies = 0;
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    const Draft d = gen(rc::Random(seed), 100).value();
+    ASSERT_EQ(d.config.sva, 1);
+    EXPECT_EQ(d.config.granule, 4096u);
+    EXPECT_EQ(d.config.stage, 1);
+    EXPECT_EQ(d.config.coherent_walk, 1) << "SVA needs a coherent SMMU";
+    EXPECT_EQ(d.config.ias_bits, 48);
+    const Concrete c = concretize(d, 2ull << 30, kPgsizes4K, true);
+    const auto &ops = c.sequence.ops;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      EXPECT_NE(ops[i].kind, KSHIM_XOP_IOTLB_SYNC);
+      EXPECT_NE(ops[i].kind, KSHIM_XOP_FLUSH_ALL);
+      if (ops[i].kind == KSHIM_XOP_NOTIFY) {
+        ++notifies;
+        whole_mm += ops[i].iova == 0 && ops[i].pa == ~uint64_t(0);
+        map_notifies += i > 0 && ops[i - 1].kind == KSHIM_XOP_MAP;
+      }
+      if (ops[i].kind != KSHIM_XOP_UNMAP) continue;
+      // The CPU's unmap calls are followed by one notifier call covering them all.
+      const uint64_t start = ops[i].iova;
+      size_t j = i;
+      uint64_t end = start;
+      for (; j < ops.size() && ops[j].kind == KSHIM_XOP_UNMAP; ++j) end = ops[j].iova + ops[j].pgsize * ops[j].count;
+      ASSERT_LT(j, ops.size()) << to_text(c.sequence);
+      ASSERT_EQ(ops[j].kind, KSHIM_XOP_NOTIFY) << to_text(c.sequence);
+      EXPECT_LE(ops[j].iova, start);
+      EXPECT_GE(ops[j].pa, end);
+      i = j;
+    }
+    // Round trip through the text form --replay reads.
+    EXPECT_EQ(to_text(parse_sequence(to_text(c.sequence), "x")), to_text(c.sequence));
+  }
+  EXPECT_GT(notifies, 0);
+  EXPECT_GT(whole_mm, 0) << "flush_tlb_mm is drawn";
+  EXPECT_GT(map_notifies, 0) << "a block over an emptied table is flushed";
+}
+
+TEST(Generator, DrawsBothDomainsAndPagingAloneIsUnchanged) {
+  GeneratorLimits paging, both;
+  both.sva = true;
+  const auto gp = draft_generator(paging), gb = draft_generator(both);
+  int sva = 0;
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    EXPECT_EQ(gp(rc::Random(seed), 100).value().config.sva, 0);
+    sva += gb(rc::Random(seed), 100).value().config.sva;
+  }
+  EXPECT_GT(sva, 20);
+  EXPECT_LT(sva, 100);
+}
+
 }  // namespace
 }  // namespace smmu::explore

@@ -592,8 +592,17 @@ struct ida { int unused; };
 struct xarray { int unused; };
 struct completion { int done; };
 struct work_struct { int unused; };
-struct mmu_notifier { const void *ops; void *mm; };
 struct mm_struct { void *pgd; };
+struct mmu_notifier;
+/* The members of linux/mmu_notifier.h's ops that the SMMUv3 SVA code fills. */
+struct mmu_notifier_ops {
+	void (*release)(struct mmu_notifier *subscription, struct mm_struct *mm);
+	void (*arch_invalidate_secondary_tlbs)(struct mmu_notifier *subscription,
+					       struct mm_struct *mm, unsigned long start,
+					       unsigned long end);
+	void (*free_notifier)(struct mmu_notifier *subscription);
+};
+struct mmu_notifier { const struct mmu_notifier_ops *ops; struct mm_struct *mm; };
 struct iommu_fwspec;
 struct device { void *driver_data; int numa_node; bool dma_coherent; struct iommu_fwspec *iommu_fwspec; };
 struct iommu_group;
