@@ -517,6 +517,75 @@ TEST(StructureGraphKernel, SeededBugCdNotOrderedBeforeTheSteIsFoundOnlyByTheNewE
   EXPECT_TRUE(checker::check_structure_graph(bug, models::resolve_model("coherent"), level1(), &g.edges).empty());
 }
 
+// attach_s1_mapped_*: the domain maps a page (a new level-0 entry of its
+// root table) after its CD is written, before the STE names the CD table. The
+// STE's publication reaches the root table through the CD, so that store must
+// be visible then: it is (io-pgtable's own dma_wmb before the deeper table
+// install, the STE writer's dma_wmb and sync). With every ordering event
+// between it and the STE's pointer store removed, the check names it.
+void expect_mapped_attach(const harness::KernelRunner &k, const std::string &label) {
+  const checker::StructureGraph g = cli::structure_graph(k);
+  for (const char *scenario : {"attach_s1_mapped_linear", "attach_s1_mapped_2lvl"}) {
+    SCOPED_TRACE(label + " " + scenario);
+    harness::RunResult run = k.run(k.find(scenario));
+    ASSERT_EQ(run.status, harness::RunStatus::Pass);
+    const bool two = std::string(scenario).find("2lvl") != std::string::npos;
+    const std::string s1 = two ? "STE.S1ContextPtr (2-level)" : "STE.S1ContextPtr (linear)";
+    auto pubs = [&](const harness::Trace &t) {
+      return checker::check_structure_graph(t, models::resolve_model("coherent"),
+                                            checker::non_level1_edges(g).edges, &g.edges, g.pgtable_software_bits);
+    };
+    std::string root;
+    const checker::Publication *ste = nullptr;
+    auto all = pubs(run.trace);
+    for (const auto &p : all) {
+      EXPECT_EQ(p.outcome, Outcome::Pass) << p.reason;
+      if (p.edge == "CD.TTB0") root = p.table;
+      if (p.edge == s1 && !ste) ste = &p;
+    }
+    ASSERT_NE(ste, nullptr);
+    ASSERT_FALSE(root.empty());
+    EXPECT_EQ(ste->reached, two ? 3u : 2u) << "the CD table (and its leaf), and the root table its CD names";
+    // The root-table store of the second map, found after its note.
+    harness::Trace t = run.trace;
+    size_t i = 0;
+    while (i < t.events.size() &&
+           !(t.events[i].kind == EventKind::Note && t.events[i].text.find("IOVA 0x8000000000") != std::string::npos))
+      ++i;
+    while (i < t.events.size() && !(t.events[i].kind == EventKind::Store && t.descs[t.events[i].desc].name == root))
+      ++i;
+    ASSERT_LT(i, static_cast<size_t>(ste->pointer_event)) << "the root table gets a store before the STE";
+    const int pte = static_cast<int>(i);
+    std::vector<harness::Event> kept(t.events.begin(), t.events.begin() + pte + 1);
+    for (int j = pte + 1; j < static_cast<int>(t.events.size()); ++j) {
+      const harness::Event &e = t.events[j];
+      const bool orders = (e.kind == EventKind::Barrier && e.barrier != harness::BarrierKind::SmpMb &&
+                           e.barrier != harness::BarrierKind::SmpWmb && e.barrier != harness::BarrierKind::SmpRmb) ||
+                          e.kind == EventKind::Command;
+      if (j < ste->pointer_event && orders) continue;
+      kept.push_back(e);
+    }
+    t.events = kept;
+    const checker::Publication *bad = nullptr;
+    auto seeded = pubs(t);
+    for (const auto &p : seeded)
+      if (p.edge == s1 && p.outcome == Outcome::Violation && !bad) bad = &p;
+    ASSERT_NE(bad, nullptr);
+    EXPECT_EQ(bad->unordered_event, pte);
+    EXPECT_EQ(bad->unordered_in, root);
+    EXPECT_EQ(bad->path, std::string("ste.sid0x10 -> ") + (two ? "cdtab.l1 -> cdtab.l2.0" : "cdtab") + " -> " + root);
+  }
+}
+
+TEST(StructureGraphKernel, MappedAttachOf612ReachesTheRootTableThroughTheCd) {
+  expect_mapped_attach(smmu::testing::kernel("6.12"), "6.12");
+}
+
+TEST(StructureGraphKernel, MappedAttachOf73ReachesTheRootTableThroughTheCd) {
+  TREE_OR_SKIP(root, "7.3");
+  expect_mapped_attach(smmu::testing::kernel_at(root), "7.3");
+}
+
 // A non-coherent walker's tables are cleaned as io-pgtable-arm writes them;
 // the one store it does not clean, ARM_LPAE_PTE_SW_SYNC after the table is
 // published, changes no bit the walker reads.
