@@ -325,7 +325,9 @@ TEST(StructureGraph, EachTreeExportsItsEdgesAndSaysWhatItLacks) {
   EXPECT_EQ(names(g73), all);
   EXPECT_FALSE(has_omitted(g73, "STRTAB_STE_0_CFG_NESTED"));
   for (const auto &e : g73.edges)
-    if (e.name == "STE.S2TTB") EXPECT_EQ(e.guards[1].values.size(), 2u) << "S2_TRANS and NESTED";
+    if (e.name == "STE.S2TTB") {
+      EXPECT_EQ(e.guards[1].values.size(), 2u) << "S2_TRANS and NESTED";
+    }
 }
 
 // ---- level-1 descriptors on the real 6.12 code (as the publication check judged them) ----
@@ -485,14 +487,20 @@ TEST(StructureGraphKernel, SeededBugCdNotOrderedBeforeTheSteIsFoundOnlyByTheNewE
   const int wmb_k = ordinal(t, wmb, [](const harness::Event &e) {
     return e.kind == EventKind::Barrier && e.barrier == harness::BarrierKind::DmaWmb;
   });
-  // The CD's last sync is the k-th; the STE's first is the next one, the k-th once the CD's is gone.
+  // The CD's last sync is the k-th writer sync; the STE's first is the (k+1)-th.
   const int sync_k = ordinal(t, sync, [](const harness::Event &e) { return e.kind == EventKind::UpdateSync; });
 
   auto with = [&](bool drop_wmb, bool drop_cd_sync, bool drop_ste_sync) {
     harness::Trace m = t;
-    if (drop_wmb) EXPECT_TRUE(harness::inject(m, harness::Fault::DropDmaWmb, wmb_k));
-    if (drop_ste_sync) EXPECT_TRUE(harness::inject(m, harness::Fault::DropSync, sync_k + 1));
-    if (drop_cd_sync) EXPECT_TRUE(harness::inject(m, harness::Fault::DropSync, sync_k));
+    if (drop_wmb) {
+      EXPECT_TRUE(harness::inject(m, harness::Fault::DropDmaWmb, wmb_k));
+    }
+    if (drop_ste_sync) {  // first, so that the CD's keeps its number
+      EXPECT_TRUE(harness::inject(m, harness::Fault::DropSync, sync_k + 1));
+    }
+    if (drop_cd_sync) {
+      EXPECT_TRUE(harness::inject(m, harness::Fault::DropSync, sync_k));
+    }
     return m;
   };
   EXPECT_EQ(judge(with(true, true, false), g, "coherent").not_pass, 0) << "the STE writer's first sync orders it";
