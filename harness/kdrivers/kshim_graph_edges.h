@@ -19,7 +19,10 @@ static int kshim_graph_nedges, kshim_graph_nomitted;
 static struct kshim_graph_edge *kshim_graph_add(const char *name, int from, int to, unsigned entry_qwords,
 						unsigned qword, u64 mask)
 {
-	struct kshim_graph_edge *e = &kshim_graph_edge_table[kshim_graph_nedges++];
+	struct kshim_graph_edge *e;
+
+	BUG_ON(kshim_graph_nedges == KSHIM_GRAPH_MAX_EDGES);
+	e = &kshim_graph_edge_table[kshim_graph_nedges++];
 
 	e->name = name;
 	e->from = from;
@@ -33,7 +36,10 @@ static struct kshim_graph_edge *kshim_graph_add(const char *name, int from, int 
 static struct kshim_graph_guard *kshim_graph_guard(struct kshim_graph_edge *e, unsigned qword, u64 mask,
 						   int negate)
 {
-	struct kshim_graph_guard *g = &e->guards[e->nguards++];
+	struct kshim_graph_guard *g;
+
+	BUG_ON(e->nguards == KSHIM_GRAPH_MAX_GUARDS);
+	g = &e->guards[e->nguards++];
 
 	g->qword = qword;
 	g->mask = mask;
@@ -43,11 +49,13 @@ static struct kshim_graph_guard *kshim_graph_guard(struct kshim_graph_edge *e, u
 
 static void kshim_graph_value(struct kshim_graph_guard *g, u64 v)
 {
+	BUG_ON(g->nvalues == KSHIM_GRAPH_MAX_VALUES);
 	g->values[g->nvalues++] = v;
 }
 
 static void kshim_graph_omit(const char *why)
 {
+	BUG_ON(kshim_graph_nomitted == KSHIM_GRAPH_MAX_OMITTED);
 	kshim_graph_omitted_table[kshim_graph_nomitted++] = why;
 }
 
