@@ -5,6 +5,7 @@
 #include <iomanip>
 
 #include "explicit_engine.h"
+#include "kshim_hooks.h"
 #include "json_writer.h"
 #include "trace_print.h"
 #include "kernel_tree.h"
@@ -89,13 +90,34 @@ std::vector<checker::Verdict> check_each(const harness::Trace &trace, const mode
   return each;
 }
 
-std::vector<checker::PointerLayout> pointer_layouts(const harness::KernelRunner &runner) {
-  std::vector<checker::PointerLayout> layouts;
-  if (auto *m = runner.slice().function<const uint64_t>("kshim_l1std_l2ptr_mask"))
-    layouts.push_back({harness::DescKind::L1Std, *m});
-  if (auto *m = runner.slice().function<const uint64_t>("kshim_l1cd_l2ptr_mask"))
-    layouts.push_back({harness::DescKind::L1Cd, *m});
-  return layouts;
+checker::StructureGraph structure_graph(const harness::KernelRunner &runner) {
+  checker::StructureGraph g;
+  auto *edges = runner.slice().function<int(const kshim_graph_edge **)>("kshim_slice_graph_edges");
+  auto *omitted = runner.slice().function<int(const char *const **)>("kshim_slice_graph_omitted");
+  if (!edges) {
+    g.omitted.push_back("the slice exports no structure graph (kshim_slice_graph_edges)");
+    return g;
+  }
+  const kshim_graph_edge *e = nullptr;
+  for (int n = edges(&e), i = 0; i < n; ++i) {
+    checker::GraphEdge x;
+    x.name = e[i].name;
+    x.from = static_cast<harness::DescKind>(e[i].from);
+    x.to = static_cast<harness::DescKind>(e[i].to);
+    x.entry_qwords = e[i].entry_qwords;
+    x.qword = e[i].qword;
+    x.mask = e[i].mask;
+    for (int k = 0; k < e[i].nguards && k < KSHIM_GRAPH_MAX_GUARDS; ++k) {
+      const kshim_graph_guard &gd = e[i].guards[k];
+      x.guards.push_back({gd.qword, gd.mask, {gd.values, gd.values + std::min(gd.nvalues, KSHIM_GRAPH_MAX_VALUES)},
+                          gd.negate != 0});
+    }
+    g.edges.push_back(std::move(x));
+  }
+  if (auto *sw = runner.slice().function<const uint64_t>("kshim_lpae_software_bits")) g.pgtable_software_bits = *sw;
+  const char *const *why = nullptr;
+  for (int n = omitted ? omitted(&why) : 0, i = 0; i < n; ++i) g.omitted.push_back(why[i]);
+  return g;
 }
 
 int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, bool witnesses) {

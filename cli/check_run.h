@@ -11,7 +11,7 @@
 #include "kernel_run.h"
 #include "kernel_runner.h"
 #include "model.h"
-#include "publication.h"
+#include "structure_graph.h"
 
 namespace smmu::cli {
 
@@ -43,8 +43,9 @@ std::vector<checker::Verdict> check_each(const harness::Trace &trace, const mode
                                          const checker::EntrySemantics &semantics, EngineChoice engine,
                                          const checker::CheckOptions &options);
 
-// The tree's level-1 pointer descriptor layouts (publication of level-2 tables).
-std::vector<checker::PointerLayout> pointer_layouts(const harness::KernelRunner &runner);
+// The tree's structure graph: the pointers the SMMU follows, with the tree's
+// own masks (kshim_slice_graph_edges); no edges when the slice exports none.
+checker::StructureGraph structure_graph(const harness::KernelRunner &runner);
 
 // A witness's fields (update, epoch, observed entry, meanings, parts) into an open JSON object.
 void write_witness_fields(JsonWriter &j, const checker::Witness &w);

@@ -49,6 +49,9 @@ const char *kHelp =
     "                scenario's STE/CD updates\n"
     "  sweep/ste     every pair of the STE grid written by the real writer, one\n"
     "  sweep/cd      row per family ('sweep'); sweep/l1: level-2 table publication\n"
+    "  graph/SCEN    each STE/CD scenario's pointers (STE -> CD table, CD -> page\n"
+    "                tables, STE -> stage-2 tables): what each reaches is visible\n"
+    "                when it becomes followable\n"
     "  pt/SCENARIO   each io-pgtable-arm scenario against the walker ('pt')\n"
     "  lint          plain stores into live descriptors ('lint'); no model changes it;\n"
     "                unknown, naming the file and its first error, if a file did not parse\n"
@@ -417,8 +420,8 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   if (a.has("only"))
     for (const auto &o : split(only, ','))
       if (o.empty() || (o.find_first_of("/*?[") == std::string::npos && o != "kunit" && o != "sweep" &&
-                        o != "pt" && o != "lint" && o != "writer"))
-        throw UserError("--only expects families (kunit, writer, sweep, pt, lint) or check globs (pt/iopt_*), got '" + o +
+                        o != "pt" && o != "lint" && o != "writer" && o != "graph"))
+        throw UserError("--only expects families (kunit, writer, sweep, graph, pt, lint) or check globs (pt/iopt_*), got '" + o +
                         "'");
 
   KernelChecks k;

@@ -12,7 +12,7 @@
 #include "kernel_semantics.h"
 #include "model_registry.h"
 #include "options.h"
-#include "publication.h"
+#include "structure_graph.h"
 #include "trace_print.h"
 #include "witness_report.h"
 
@@ -108,7 +108,8 @@ int cmd_sweep(const std::vector<std::string> &argv) {
     }
   }
   // Level-1 descriptors that install a new level-2 table (issue: publication).
-  std::vector<checker::PointerLayout> layouts = pointer_layouts(*runner);
+  const checker::StructureGraph graph = structure_graph(*runner);
+  const std::vector<checker::GraphEdge> l1_edges = checker::level1_edges(graph).edges;
   for (const char *name : {"strtab_l2_install", "cd_write_2lvl"}) {
     harness::RunnableCase c;
     try {
@@ -126,7 +127,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
     }
     for (const auto &m : models) {
       int pass = 0, bad = 0;
-      for (const auto &pub : checker::check_publications(trace, m, layouts)) {
+      for (const auto &pub : checker::check_structure_graph(trace, m, l1_edges, &graph.edges, graph.pgtable_software_bits)) {
         const checker::Publication p = checker::judged(kernel, pub);
         ++total;
         if (p.outcome == checker::Outcome::Pass) {

@@ -20,8 +20,8 @@ struct LintResult;
 namespace smmu::cli {
 
 struct PlannedCheck {
-  std::string check;                 // kunit/CASE, writer/SCENARIO, sweep/ste, sweep/cd, sweep/l1, pt/SCENARIO, lint
-  std::string family;                // kunit, writer, sweep, pt, lint
+  std::string check;                 // kunit/CASE, writer/SCENARIO, sweep/ste, sweep/cd, sweep/l1, graph/SCENARIO, pt/SCENARIO, lint
+  std::string family;                // kunit, writer, sweep, graph, pt, lint
   std::vector<std::string> targets;  // the KUnit case or scenarios it runs
   std::string unsupported;           // non-empty: the tree cannot run it, and why
 };
@@ -35,8 +35,11 @@ struct KernelChecks {
   checker::CheckOptions options;
   std::optional<checker::EntrySemantics> entry;  // the tree's get_used (set by plan_checks)
   checker::PtSemantics pt;                       // the tree's io-pgtable decoding (set by plan_checks)
-  std::vector<checker::PointerLayout> layouts;   // level-1 pointer descriptors (set by plan_checks)
+  checker::StructureGraph graph;                 // the pointers the SMMU follows (set by plan_checks)
 };
+
+// Scenarios whose pointer publications a graph/SCENARIO row judges.
+bool is_graph_scenario(const std::string &scenario);
 
 // Every check the tree supports, in table order; `skipped` gets what it does
 // not support, and why. Loads the semantics the checks need into `k`.

@@ -237,6 +237,37 @@ int kshim_lpae_decode(const struct kshim_walk_geom *g, kshim_u64 iova, int lvl, 
 /* ARM_LPAE_BLOCK_SIZE: the IOVA span of one descriptor at lvl. */
 kshim_u64 kshim_lpae_block_size(const struct kshim_walk_geom *g, int lvl);
 
+/*
+ * The structure graph (checker/structure_graph.h): the pointers the SMMU
+ * follows from one descriptor to the structure it names, exported by slices
+ * whose glue knows the tree's layouts (kdrivers/kshim_graph_edges.h), every
+ * mask and value taken from the tree's own macros. An entry of kind `from`
+ * (entry_qwords qwords) points at (qword `qword` & mask) when every guard
+ * holds; the target is a structure of kind `to`.
+ */
+#define KSHIM_GRAPH_MAX_GUARDS 3
+#define KSHIM_GRAPH_MAX_VALUES 2
+struct kshim_graph_guard {
+	unsigned qword;                            /* of the entry */
+	kshim_u64 mask;                            /* the field */
+	kshim_u64 values[KSHIM_GRAPH_MAX_VALUES];  /* in place (already shifted) */
+	int nvalues;
+	int negate; /* holds when the field is none of the values */
+};
+struct kshim_graph_edge {
+	const char *name; /* "STE.S1ContextPtr (linear)" */
+	int from, to;     /* enum kshim_desc_kind */
+	unsigned entry_qwords;
+	unsigned qword;
+	kshim_u64 mask;
+	int nguards;
+	struct kshim_graph_guard guards[KSHIM_GRAPH_MAX_GUARDS];
+};
+/* The edges; returns how many. */
+int kshim_slice_graph_edges(const struct kshim_graph_edge **edges);
+/* One line per edge (or guard value) the tree's macros cannot express. */
+int kshim_slice_graph_omitted(const char *const **why);
+
 #ifdef __cplusplus
 }
 #endif

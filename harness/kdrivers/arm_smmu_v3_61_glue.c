@@ -320,3 +320,6 @@ void kshim_conservative_cd_used(const __le64 *ent, __le64 *used)
 {
 	kshim61_all_bits_if_valid(ent, used, CTXDESC_CD_0_V, CTXDESC_CD_DWORDS);
 }
+
+/* The pointers the SMMU follows, for the checker's structure graph. */
+#include "kshim_graph_edges.h"

@@ -79,9 +79,5 @@ static int __kshim_replaced_arm_smmu_cmdq_issue_cmdlist(const char *file, int li
 	return 0;
 }
 
-/*
- * Where the tree's level-1 descriptors keep the level-2 table address, for
- * the checker's publication check (read by name from the loaded slice).
- */
-const u64 kshim_l1std_l2ptr_mask = STRTAB_L1_DESC_L2PTR_MASK;
-const u64 kshim_l1cd_l2ptr_mask = CTXDESC_L1_DESC_L2PTR_MASK;
+/* The pointers the SMMU follows, for the checker's structure graph. */
+#include "kshim_graph_edges.h"

@@ -121,3 +121,13 @@ void kshim_iopt_walk_context(struct io_pgtable_ops *ops, const kshim_u64 *iovas,
 {
 	kshim_iopt_walk_context_tagged(ops, NULL, iovas, n, file, line);
 }
+
+/*
+ * Descriptor bits the SMMU's walker ignores that io-pgtable-arm writes:
+ * ARM_LPAE_PTE_SW_SYNC (software use), which the non-coherent table install
+ * sets after the clean that published the table. A store changing only these
+ * cannot change what a walk sees (the structure graph skips it).
+ */
+#ifdef ARM_LPAE_PTE_SW_SYNC
+const u64 kshim_lpae_software_bits = ARM_LPAE_PTE_SW_SYNC;
+#endif

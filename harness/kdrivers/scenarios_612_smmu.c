@@ -518,6 +518,77 @@ KSHIM_SCENARIO(strtab_l2_install,
 #endif /* KSHIM_FAMILY_l1 */
 
 /*
+ * ---- 5. S1 attach of a domain that already maps pages ----
+ *
+ * The structure graph's chain on the real driver: the CD names page tables
+ * that hold mappings, and the domain maps again (a new level-0 entry) after
+ * its CD is written but before any STE names the CD table, so the STE's
+ * publication must make that store visible too.
+ */
+
+static int sc_attach_s1_mapped(bool two_level)
+{
+	const int prot = IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE;
+	struct arm_smmu_ste target;
+	struct arm_smmu_cd cd, *cdptr;
+	size_t mapped = 0;
+
+	sc_setup(SC_FEATURES | (two_level ? ARM_SMMU_FEAT_2_LVL_CDTAB : 0), 8, two_level ? 20 : 0);
+	sc_init_strtab();
+	for (int i = 0; i < ARRAY_SIZE(sc_sids); i++)
+		kshim_desc_register(arm_smmu_get_step_for_sid(&sc.smmu, sc_sids[i]),
+				    sizeof(struct arm_smmu_ste), KSHIM_DESC_STE, sc_ste_names[i]);
+	sc_domain_init(&sc.s1, ARM_SMMU_DOMAIN_S1, 5);
+
+	KSHIM_NOTE("abort -> bypass (SIDs 0x10 and 0x11)");
+	arm_smmu_make_bypass_ste(&sc.smmu, &target);
+	sc_install_ste(&target, 2, "abort -> bypass");
+
+	KSHIM_NOTE("map 4K at IOVA 0x10000 -> PA 0x%llx before the CD names the tables", SC_PA);
+	KSHIM_CHECK(!arm_smmu_map_pages(&sc.s1.domain, 0x10000, SC_PA, SZ_4K, 1, prot, GFP_KERNEL, &mapped),
+		    "mapping IOVA 0x10000 failed");
+	sc_check_cmds("map before the CD");
+
+	KSHIM_NOTE("S1 domain, ASID 5: CD of SSID 0 (%s CD table)", two_level ? "2-level" : "linear");
+	if (two_level) {
+		sc_expect_alloc(KSHIM_DESC_L1CD, "cdtab.l1");
+		sc_expect_alloc(KSHIM_DESC_CD, "cdtab.l2.0");
+	} else {
+		sc_expect_alloc(KSHIM_DESC_CD, "cdtab");
+	}
+	cdptr = sc_alloc_cd(IOMMU_NO_PASID, two_level);
+	arm_smmu_make_s1_cd(&cd, &sc.master, &sc.s1);
+	sc_write_cd(IOMMU_NO_PASID, cdptr, &cd, 2, "CD of SSID 0");
+
+	/* 512 GiB: another level-0 entry of the 48-bit, 4K-granule tables. */
+	KSHIM_NOTE("map 4K at IOVA 0x8000000000 while no STE names the CD table");
+	KSHIM_CHECK(!arm_smmu_map_pages(&sc.s1.domain, 0x8000000000ULL, SC_PA + SZ_2M, SZ_4K, 1, prot,
+					GFP_KERNEL, &mapped),
+		    "mapping IOVA 0x8000000000 failed");
+	sc_check_cmds("map after the CD");
+
+	KSHIM_NOTE("bypass -> S1 CD table (S1DSS=SSID0)");
+	arm_smmu_make_cdtable_ste(&target, &sc.master, false, STRTAB_STE_1_S1DSS_SSID0);
+	sc_install_ste(&target, 3, "bypass -> S1");
+	KSHIM_CHECK(sc.master.cd_table.in_ste, "the CD table is not marked as in the STE");
+	return 0;
+}
+
+KSHIM_SCENARIO(attach_s1_mapped_linear,
+	       "S1 attach (SIDs 0x10/0x11, linear CD table) of a domain that maps a page before its CD "
+	       "is written and another before its STE is installed")
+{
+	return sc_attach_s1_mapped(false);
+}
+
+#ifdef KSHIM_FAMILY_l1
+KSHIM_SCENARIO(attach_s1_mapped_2lvl, "as attach_s1_mapped_linear with a 2-level CD table")
+{
+	return sc_attach_s1_mapped(true);
+}
+#endif
+
+/*
  * ---- 4. TLB invalidation ----
  *
  * Through the driver's domain ops. 6.9-6.18 build the commands from the

@@ -266,6 +266,9 @@ TEST_F(KernelCli, The612TreeMeetsItsShippedExpectations) {
   // Reported, not gated: the split-block TLBI finding and the level-2 table publication.
   EXPECT_NE(r.out.find("  pt/pt_split_block_4k under coherent: stale: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  sweep/l1 under coherent: misordered 3/3"), std::string::npos) << r.out;
+  // Gated: the pointers the S1 attach installs (STE -> CD table -> CD -> page tables).
+  EXPECT_NE(r.out.find("\ngraph/ste_transitions_linear (5)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("  graph/ste_transitions_linear under coherent:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\nlint "), std::string::npos) << r.out;
 }
 

@@ -103,7 +103,7 @@ const char *const kScenarios[] = {
     "iopt_map_page_coherent",      "iopt_map_page_noncoherent",   "iopt_map_block_coherent",
     "iopt_map_block_noncoherent",  "iopt_unmap_page_coherent",    "iopt_unmap_page_noncoherent",
     "iopt_unmap_block_coherent",   "iopt_unmap_block_noncoherent", "iopt_split_block_coherent",
-    "iopt_split_block_noncoherent",
+    "iopt_split_block_noncoherent", "attach_s1_mapped_linear",     "attach_s1_mapped_2lvl",
 };
 
 class Scenario612 : public ::testing::TestWithParam<const char *> {};

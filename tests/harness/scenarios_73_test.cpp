@@ -60,6 +60,7 @@ const char *const kScenarios[] = {
     "pt_unmap_table_4k_nc", "pt_sw_sync_4k_nc",       "pt_cd_ttb0_nc",
     "iopt_map_page_coherent",   "iopt_map_page_noncoherent",
     "iopt_unmap_block_coherent", "iopt_unmap_block_noncoherent",
+    "attach_s1_mapped_linear",   "attach_s1_mapped_2lvl",
 };
 
 class Scenario73 : public ::testing::TestWithParam<std::tuple<const char *, const char *>> {};
