@@ -270,6 +270,15 @@ WriterEvaluator::WriterEvaluator(z3::context &ctx, const SymbolicWrite &write)
 
 WriterEvaluator::~WriterEvaluator() = default;
 
+size_t WriterEvaluator::dag_nodes() const { return dag_->nodes.size(); }
+
+size_t WriterEvaluator::terms_by_z3() const {
+  size_t n = 0;
+  for (size_t i = 0; i < write_.steps.size(); ++i)
+    n += (dag_->cond[i] < 0) + (write_.steps[i].value && dag_->value[i] < 0);
+  return n;
+}
+
 std::vector<ConcreteStep> WriterEvaluator::steps(const Qwords &current, const Qwords &target) const {
   if (current.size() != write_.current.size() || target.size() != write_.target.size())
     throw std::invalid_argument("WriterEvaluator: entries of the wrong size");

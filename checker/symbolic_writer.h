@@ -78,6 +78,8 @@ class WriterEvaluator {
   ~WriterEvaluator();
   std::vector<ConcreteStep> steps(const Qwords &current, const Qwords &target) const;
   std::vector<ConcreteStep> steps_by_z3(const Qwords &current, const Qwords &target) const;
+  size_t dag_nodes() const;    // operations evaluated per pair
+  size_t terms_by_z3() const;  // step terms left to Z3 (operator or width not evaluated)
 
  private:
   struct Dag;
