@@ -158,7 +158,8 @@ class Exec {
   z3::expr load_bytes(State &s, const Val &p, int64_t bytes);
   void store_bytes(State &s, const Val &p, int64_t bytes, const z3::expr &value);
   // A store the program makes: applied, and logged if its array is logged.
-  void write(State &s, const Val &p, int64_t bytes, const z3::expr &value, const z3::expr &cond);
+  void write(const llvm::Function &f, const llvm::Instruction &at, State &s, const Val &p, int64_t bytes,
+             const z3::expr &value, const z3::expr &cond);
   // The aligned offsets a variable address can take on this path, each with its
   // condition; throws unless it provably stays inside its array.
   std::vector<std::pair<int64_t, z3::expr>> candidates(const llvm::Function &f, const llvm::Instruction &at,
@@ -303,7 +304,13 @@ void Exec::store_bytes(State &s, const Val &p, int64_t bytes, const z3::expr &va
   }
 }
 
-void Exec::write(State &s, const Val &p, int64_t bytes, const z3::expr &value, const z3::expr &cond) {
+void Exec::write(const llvm::Function &f, const llvm::Instruction &at, State &s, const Val &p,
+                 int64_t bytes, const z3::expr &value, const z3::expr &cond) {
+  // Pointer fields are read-only: an integer store over one would leave it stale.
+  const auto &ptrs = regions_[p.region].pointers;
+  auto it = ptrs.lower_bound(p.offset - 7);
+  if (it != ptrs.end() && it->first < p.offset + bytes)
+    unsupported(f, "store over a pointer field the model holds read-only: " + describe(at));
   store_bytes(s, p, bytes, value);
   if (log_ && options_ && options_->logged_arrays.count(p.region)) {
     IrEvent e{IrEvent::Kind::Store, cond};
@@ -402,7 +409,7 @@ std::vector<const llvm::BasicBlock *> Exec::reverse_post_order(const llvm::Funct
       Color &c = color[succ];
       if (c == Grey)
         unsupported(f, "loop: " + block_name(*b) + " branches back to " + block_name(*succ) +
-                           " (loops are not unrolled)");
+                           " (loops are refused; unroll_loops() unrolls bounded ones first)");
       if (c == White) {
         c = Grey;
         stack.push_back({succ, 0});
@@ -696,7 +703,7 @@ bool Exec::step(const llvm::Function &f, Frame &fr, const llvm::Instruction &i, 
     if (p.global) unsupported(f, "store into a global: " + describe(i));
     if (!p.var_offset) {
       check_range(f, i, p, bytes);
-      write(s, p, bytes, v, s.cond);
+      write(f, i, s, p, bytes, v, s.cond);
       return true;
     }
     // One conditional store per slot the address can take; the conditions are disjoint.
@@ -705,7 +712,7 @@ bool Exec::step(const llvm::Function &f, Frame &fr, const llvm::Instruction &i, 
     std::vector<z3::expr> merged = s.mem[p.region];
     for (auto &[k, eq] : cands) {
       State one = s;
-      write(one, Val::ptr(p.region, k), bytes, v, (s.cond && eq).simplify());
+      write(f, i, one, Val::ptr(p.region, k), bytes, v, (s.cond && eq).simplify());
       for (int64_t w = k / 8; w * 8 < k + bytes; ++w) merged[w] = z3::ite(eq, one.mem[p.region][w], merged[w]);
     }
     s.mem[p.region] = std::move(merged);
@@ -792,7 +799,7 @@ bool Exec::call_instruction(const llvm::Function &f, Frame &fr, const llvm::Call
           int64_t n = std::min<int64_t>(len - done, 8 - (p.offset + done) % 8);
           z3::expr v = byte;
           for (int64_t k = 1; k < n; ++k) v = z3::concat(byte, v);
-          write(s, Val::ptr(p.region, p.offset + done), n, v, s.cond);
+          write(f, c, s, Val::ptr(p.region, p.offset + done), n, v, s.cond);
           done += n;
         }
         return true;
@@ -812,7 +819,7 @@ bool Exec::call_instruction(const llvm::Function &f, Frame &fr, const llvm::Call
           done += n;
         }
         for (auto &[at, v] : pieces)
-          write(s, Val::ptr(d.region, d.offset + at), v.get_sort().bv_size() / 8, v, s.cond);
+          write(f, c, s, Val::ptr(d.region, d.offset + at), v.get_sort().bv_size() / 8, v, s.cond);
         return true;
       }
       case llvm::Intrinsic::umin: set(z3::ite(z3::ule(arg(0), arg(1)), arg(0), arg(1))); return true;

@@ -448,4 +448,22 @@ define void @f(i64* %e, i64* %t) {
       EXPECT_NE(std::string(x.what()).find(what), std::string::npos) << x.what();
     }
   }
+  // A pointer field is read-only: a store over it is refused, not ignored.
+  checker::IrModule m(R"(
+define void @g(i64* %e) {
+  ret void
+}
+define void @f(i64* %w, i64* %e) {
+  %p = getelementptr i64, i64* %w, i64 0
+  store i64 0, i64* %p
+  ret void
+}
+)");
+  a.pointer_fields[0] = "g";
+  try {
+    m.run_logged(ctx, "f", {a, b}, {});
+    ADD_FAILURE() << "no UnsupportedIR for a store over a pointer field";
+  } catch (const checker::UnsupportedIR &x) {
+    EXPECT_NE(std::string(x.what()).find("store over a pointer field"), std::string::npos) << x.what();
+  }
 }
