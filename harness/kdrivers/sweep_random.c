@@ -146,8 +146,10 @@ static void rp_make_cd(const u64 *p, struct arm_smmu_cd *out)
 	d.pgtable.cfg.arm_lpae_s1_cfg.tcr.sh = p[RP_CD_TCR] >> 12;
 	d.pgtable.cfg.arm_lpae_s1_cfg.tcr.ips = p[RP_CD_TCR] >> 14;
 	d.pgtable.cfg.arm_lpae_s1_cfg.mair = p[RP_CD_MAIR];
+#ifdef IO_PGTABLE_QUIRK_ARM_HD
 	if (p[RP_CD_HD])
 		d.pgtable.cfg.quirks |= IO_PGTABLE_QUIRK_ARM_HD;
+#endif
 	arm_smmu_make_s1_cd(out, &sw.master, &d.domain);
 }
 
