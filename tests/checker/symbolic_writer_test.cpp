@@ -67,9 +67,16 @@ Symbolic &symbolic(const harness::KernelRunner &k) {
     double ste = ms_since(t0);
     t0 = std::chrono::steady_clock::now();
     p->cd = checker::symbolic_write(*p->module, p->ctx, {kWriter, kCdOps});
+    auto kinds = [](const checker::SymbolicWrite &w) {
+      std::map<WriterStep::Kind, int> n;
+      for (const auto &s : w.steps) ++n[s.kind];
+      using K = WriterStep::Kind;
+      return std::to_string(w.steps.size()) + " conditional steps: " + std::to_string(n[K::Barrier]) +
+             " barrier, " + std::to_string(n[K::Store]) + " stores, " + std::to_string(n[K::Sync]) + " syncs, " +
+             std::to_string(n[K::Warn]) + " warnings";
+    };
     std::cout << "[timing] " << k.tree().origin << ": IR " << parse << " ms; symbolic STE writer " << ste
-              << " ms (" << p->ste->steps.size() << " conditional steps), CD writer " << ms_since(t0) << " ms ("
-              << p->cd->steps.size() << " conditional steps)\n";
+              << " ms (" << kinds(*p->ste) << "), CD writer " << ms_since(t0) << " ms (" << kinds(*p->cd) << ")\n";
   }
   return *p;
 }
