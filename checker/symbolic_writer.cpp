@@ -54,7 +54,11 @@ SymbolicWrite symbolic_write(IrModule &module, z3::context &ctx, const WriterIr 
   IrRunOptions options;
   options.logged_arrays = {kEntryArg};
   options.recorded_calls = {out.sync_function, w.barrier_hook, w.warn_hook};
-  IrLoggedRun run = module.run_logged(ctx, w.function, {writer, entry, target}, options);
+  std::vector<IrArg> args(3);
+  args[kWriterArg] = writer;
+  args[kEntryArg] = entry;
+  args[kTargetArg] = target;
+  IrLoggedRun run = module.run_logged(ctx, w.function, args, options);
   out.final_entry = run.arrays[kEntryArg];
 
   for (const IrEvent &e : run.events) {
