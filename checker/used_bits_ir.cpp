@@ -5,8 +5,16 @@
 // values of width N are bvN (i1 is bv1). Blocks run in reverse post-order; each
 // CFG edge carries a state (absolute path condition, memory), and a block's state
 // merges its incoming edges with ite. That is exact for an acyclic CFG, so loops
-// are rejected rather than approximated.
+// are rejected rather than approximated (unroll_loops() removes bounded ones first).
+// A pointer may also name a constant global or a function (an ops table and its
+// members), or carry a variable byte offset, resolved at the access.
 #include "used_bits_ir.h"
+
+#include <llvm/ADT/MapVector.h>
+#include <llvm/Analysis/LoopInfo.h>
+#include <llvm/IR/Dominators.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/Transforms/Scalar.h>
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/AsmParser/Parser.h>
@@ -49,12 +57,18 @@ std::string block_name(const llvm::BasicBlock &b) {
   throw UnsupportedIR("unsupported IR in @" + f.getName().str() + ": " + what);
 }
 
-// A symbolic value: an integer term, or a pointer (region, byte offset).
+// A symbolic value: an integer term, or a pointer: into a region, into a constant
+// global, to a function, or null, at a byte offset (constant, plus a variable part).
 struct Val {
   std::optional<z3::expr> bv;
-  int region = -1;  // -1: null or unknown pointer
+  int region = -1;  // -1: not a region
   int64_t offset = 0;
+  std::optional<z3::expr> var_offset;  // bv64 bytes added to offset
+  const llvm::GlobalVariable *global = nullptr;
+  const llvm::Function *fn = nullptr;
+  bool null = false;
   bool is_ptr() const { return !bv; }
+  bool known() const { return region >= 0 || global || fn || null; }
   static Val ptr(int region, int64_t offset) {
     Val v;
     v.region = region;
@@ -63,6 +77,11 @@ struct Val {
   }
 };
 
+bool same_pointer(const Val &a, const Val &b) {
+  return a.is_ptr() && b.is_ptr() && a.region == b.region && a.global == b.global && a.fn == b.fn &&
+         a.null == b.null && a.offset == b.offset && !a.var_offset && !b.var_offset;
+}
+
 struct State {
   z3::expr cond;                               // path condition from the entry function's start
   std::vector<std::vector<z3::expr>> mem;      // region -> words
@@ -70,7 +89,8 @@ struct State {
 
 struct Region {
   int64_t bytes = 0;
-  std::vector<z3::expr> init;  // words
+  std::vector<z3::expr> init;        // words
+  std::map<int64_t, Val> pointers;   // read-only pointer fields, by byte offset
 };
 
 struct Returned {
@@ -80,7 +100,11 @@ struct Returned {
 
 class Exec {
  public:
-  Exec(z3::context &ctx, const llvm::DataLayout &dl) : ctx_(ctx), dl_(dl) {}
+  Exec(z3::context &ctx, const llvm::DataLayout &dl, const IrRunOptions *options = nullptr,
+       std::vector<IrEvent> *log = nullptr)
+      : ctx_(ctx), dl_(dl), options_(options), log_(log) {}
+
+  void set_pointer_field(int region, int64_t offset, Val v) { regions_[region].pointers[offset] = v; }
 
   int add_region(std::vector<z3::expr> words) {
     Region r;
@@ -107,6 +131,8 @@ class Exec {
 
   z3::context &ctx_;
   const llvm::DataLayout &dl_;
+  const IrRunOptions *options_;
+  std::vector<IrEvent> *log_;
   std::vector<Region> regions_;
   int depth_ = 0;
   unsigned fresh_ = 0;
@@ -131,6 +157,15 @@ class Exec {
   void check_range(const llvm::Function &f, const llvm::Instruction &at, const Val &p, int64_t bytes);
   z3::expr load_bytes(State &s, const Val &p, int64_t bytes);
   void store_bytes(State &s, const Val &p, int64_t bytes, const z3::expr &value);
+  // A store the program makes: applied, and logged if its array is logged.
+  void write(const llvm::Function &f, const llvm::Instruction &at, State &s, const Val &p, int64_t bytes,
+             const z3::expr &value, const z3::expr &cond);
+  // The aligned offsets a variable address can take on this path, each with its
+  // condition; throws unless it provably stays inside its array.
+  std::vector<std::pair<int64_t, z3::expr>> candidates(const llvm::Function &f, const llvm::Instruction &at,
+                                                       const State &s, const Val &p, int64_t bytes);
+  Val constant(const llvm::Function &f, const llvm::Constant *c);
+  Val global_load(const llvm::Function &f, const llvm::Instruction &at, const Val &p, llvm::Type *t);
 
   std::vector<const llvm::BasicBlock *> reverse_post_order(const llvm::Function &f);
   // Runs one instruction; returns false when the path ends here (a callee never returns).
@@ -184,7 +219,33 @@ Val Exec::value(const llvm::Function &f, Frame &fr, const llvm::Value *v) {
     }
     return r;
   }
-  if (llvm::isa<llvm::ConstantPointerNull>(v)) return Val::ptr(-1, 0);
+  if (llvm::isa<llvm::ConstantPointerNull>(v)) {
+    Val r = Val::ptr(-1, 0);
+    r.null = true;
+    return r;
+  }
+  if (auto *fn = llvm::dyn_cast<llvm::Function>(v)) {
+    Val r;
+    r.fn = fn;
+    return r;
+  }
+  if (auto *gv = llvm::dyn_cast<llvm::GlobalVariable>(v)) {
+    Val r;
+    r.global = gv;
+    return r;
+  }
+  if (auto *ce = llvm::dyn_cast<llvm::ConstantExpr>(v)) {
+    if (ce->getOpcode() == llvm::Instruction::BitCast && ce->getType()->isPointerTy())
+      return value(f, fr, ce->getOperand(0));
+    if (auto *gep = llvm::dyn_cast<llvm::GEPOperator>(ce)) {
+      Val base = value(f, fr, gep->getPointerOperand());
+      llvm::APInt off(dl_.getIndexTypeSizeInBits(gep->getType()), 0);
+      if (!base.is_ptr() || !gep->accumulateConstantOffset(dl_, off))
+        unsupported(f, "constant address " + describe(*v));
+      base.offset += off.getSExtValue();
+      return base;
+    }
+  }
   if (llvm::isa<llvm::UndefValue>(v) && v->getType()->isIntegerTy()) {
     // undef/poison: any value. A fresh constant keeps the result honest (it stays free).
     Val r;
@@ -243,6 +304,95 @@ void Exec::store_bytes(State &s, const Val &p, int64_t bytes, const z3::expr &va
   }
 }
 
+void Exec::write(const llvm::Function &f, const llvm::Instruction &at, State &s, const Val &p,
+                 int64_t bytes, const z3::expr &value, const z3::expr &cond) {
+  // Pointer fields are read-only: an integer store over one would leave it stale.
+  const auto &ptrs = regions_[p.region].pointers;
+  auto it = ptrs.lower_bound(p.offset - 7);
+  if (it != ptrs.end() && it->first < p.offset + bytes)
+    unsupported(f, "store over a pointer field the model holds read-only: " + describe(at));
+  store_bytes(s, p, bytes, value);
+  if (log_ && options_ && options_->logged_arrays.count(p.region)) {
+    IrEvent e{IrEvent::Kind::Store, cond};
+    e.array = p.region;
+    e.offset = p.offset;
+    e.bytes = bytes;
+    e.value = value;
+    log_->push_back(std::move(e));
+  }
+}
+
+std::vector<std::pair<int64_t, z3::expr>> Exec::candidates(const llvm::Function &f,
+                                                           const llvm::Instruction &at, const State &s,
+                                                           const Val &p, int64_t bytes) {
+  if (p.region < 0) unsupported(f, "variable index outside a known array: " + describe(at));
+  z3::expr total = bv(static_cast<uint64_t>(p.offset), 64) + *p.var_offset;
+  std::vector<std::pair<int64_t, z3::expr>> out;
+  z3::expr none = s.cond;
+  for (int64_t k = 0; k + bytes <= regions_[p.region].bytes; k += bytes) {
+    z3::expr eq = (total == bv(static_cast<uint64_t>(k), 64)).simplify();
+    none = none && !eq;
+    if (!eq.is_false()) out.emplace_back(k, eq);
+  }
+  // Proven, not assumed: on this path the address is one of the aligned slots.
+  z3::solver solver(ctx_);
+  z3::params params(ctx_);
+  params.set("timeout", 10000u);
+  solver.set(params);
+  solver.add(none);
+  if (solver.check() != z3::unsat)
+    unsupported(f, "variable index not proven inside its array and aligned: " + describe(at));
+  return out;
+}
+
+Val Exec::constant(const llvm::Function &f, const llvm::Constant *c) {
+  if (llvm::isa<llvm::ConstantAggregateZero>(c) || c->isNullValue()) {
+    if (c->getType()->isPointerTy()) {
+      Val r = Val::ptr(-1, 0);
+      r.null = true;
+      return r;
+    }
+    if (c->getType()->isIntegerTy()) {
+      Val r;
+      r.bv = bv(0, c->getType()->getIntegerBitWidth());
+      return r;
+    }
+  }
+  Frame none;
+  return value(f, none, c);
+}
+
+// A load from a constant global: the initializer's element at that offset.
+Val Exec::global_load(const llvm::Function &f, const llvm::Instruction &at, const Val &p, llvm::Type *t) {
+  const llvm::GlobalVariable &gv = *p.global;
+  if (!gv.isConstant() || !gv.hasDefinitiveInitializer())
+    unsupported(f, "load from a global that is not constant: " + describe(at));
+  if (p.var_offset) unsupported(f, "variable index into a global: " + describe(at));
+  const llvm::Constant *c = gv.getInitializer();
+  uint64_t off = static_cast<uint64_t>(p.offset);
+  while (true) {
+    llvm::Type *ct = c->getType();
+    if (off == 0 && (ct == t || (ct->isPointerTy() && t->isPointerTy()))) return constant(f, c);
+    unsigned idx;
+    if (auto *st = llvm::dyn_cast<llvm::StructType>(ct)) {
+      const llvm::StructLayout *layout = dl_.getStructLayout(st);
+      if (off >= layout->getSizeInBytes()) break;
+      idx = layout->getElementContainingOffset(off);
+      off -= layout->getElementOffset(idx);
+    } else if (auto *arr = llvm::dyn_cast<llvm::ArrayType>(ct)) {
+      uint64_t size = dl_.getTypeAllocSize(arr->getElementType()).getFixedSize();
+      idx = static_cast<unsigned>(off / size);
+      if (idx >= arr->getNumElements()) break;
+      off %= size;
+    } else {
+      break;
+    }
+    c = c->getAggregateElement(idx);
+    if (!c) break;
+  }
+  unsupported(f, "load of part of a constant the model does not split: " + describe(at));
+}
+
 std::vector<const llvm::BasicBlock *> Exec::reverse_post_order(const llvm::Function &f) {
   enum Color { White, Grey, Black };
   std::map<const llvm::BasicBlock *, Color> color;
@@ -259,7 +409,7 @@ std::vector<const llvm::BasicBlock *> Exec::reverse_post_order(const llvm::Funct
       Color &c = color[succ];
       if (c == Grey)
         unsupported(f, "loop: " + block_name(*b) + " branches back to " + block_name(*succ) +
-                           " (loops are not unrolled)");
+                           " (loops are refused; unroll_loops() unrolls bounded ones first)");
       if (c == White) {
         c = Grey;
         stack.push_back({succ, 0});
@@ -309,8 +459,7 @@ Returned Exec::call(const llvm::Function &f, const std::vector<Val> &args, State
       for (auto &e : edges) vals.push_back(value(f, fr, phi.getIncomingValueForBlock(e.from)));
       if (vals[0].is_ptr()) {
         for (auto &v : vals)
-          if (!v.is_ptr() || v.region != vals[0].region || v.offset != vals[0].offset)
-            unsupported(f, "phi of different pointers: " + describe(phi));
+          if (!same_pointer(v, vals[0])) unsupported(f, "phi of different pointers: " + describe(phi));
         fr[&phi] = vals[0];
       } else {
         std::vector<z3::expr> xs;
@@ -379,8 +528,7 @@ Returned Exec::call(const llvm::Function &f, const std::vector<Val> &args, State
   if (ret_values[0]) {
     if (ret_values[0]->is_ptr()) {
       for (auto &v : ret_values)
-        if (!v->is_ptr() || v->region != ret_values[0]->region || v->offset != ret_values[0]->offset)
-          unsupported(f, "returns different pointers");
+        if (!same_pointer(*v, *ret_values[0])) unsupported(f, "returns different pointers");
       out.value = ret_values[0];
     } else {
       std::vector<z3::expr> xs;
@@ -431,9 +579,9 @@ bool Exec::step(const llvm::Function &f, Frame &fr, const llvm::Instruction &i, 
       bool eq_pred = cmp->getPredicate() == llvm::CmpInst::ICMP_EQ;
       if (!eq_pred && cmp->getPredicate() != llvm::CmpInst::ICMP_NE)
         unsupported(f, "ordered pointer comparison: " + describe(i));
-      bool known = (a.region >= 0 || b.region >= 0) && (a.region != b.region || a.region >= 0);
+      bool known = a.known() && b.known() && !a.var_offset && !b.var_offset;
       if (!known) unsupported(f, "comparison of unknown pointers: " + describe(i));
-      bool equal = a.region == b.region && a.offset == b.offset;
+      bool equal = same_pointer(a, b);
       set(bv(equal == eq_pred, 1));
       return true;
     }
@@ -458,8 +606,7 @@ bool Exec::step(const llvm::Function &f, Frame &fr, const llvm::Instruction &i, 
     z3::expr c = truth(int_value(f, fr, sel->getCondition()));
     Val a = value(f, fr, sel->getTrueValue()), b = value(f, fr, sel->getFalseValue());
     if (a.is_ptr() || b.is_ptr()) {
-      if (!(a.is_ptr() && b.is_ptr() && a.region == b.region && a.offset == b.offset))
-        unsupported(f, "select of different pointers: " + describe(i));
+      if (!same_pointer(a, b)) unsupported(f, "select of different pointers: " + describe(i));
       fr[&i] = a;
     } else {
       set(z3::ite(c, *a.bv, *b.bv));
@@ -494,20 +641,53 @@ bool Exec::step(const llvm::Function &f, Frame &fr, const llvm::Instruction &i, 
   }
   if (auto *gep = llvm::dyn_cast<llvm::GetElementPtrInst>(&i)) {
     Val base = pointer(f, fr, gep->getPointerOperand(), i);
-    llvm::APInt off(dl_.getIndexTypeSizeInBits(gep->getType()), 0);
-    if (gep->getType()->isVectorTy() || !gep->accumulateConstantOffset(dl_, off))
-      unsupported(f, "address with a variable index: " + describe(i));
+    unsigned bits = dl_.getIndexTypeSizeInBits(gep->getType());
+    llvm::APInt off(bits, 0);
+    llvm::MapVector<llvm::Value *, llvm::APInt> vars;
+    if (gep->getType()->isVectorTy() || bits != 64 ||
+        !llvm::cast<llvm::GEPOperator>(gep)->collectOffset(dl_, bits, vars, off))
+      unsupported(f, "address the model does not compute: " + describe(i));
     base.offset += off.getSExtValue();
+    for (auto &[v, scale] : vars) {
+      // GEP indices are signed, extended or truncated to the index width.
+      z3::expr x = int_value(f, fr, v);
+      unsigned w = x.get_sort().bv_size();
+      x = w < 64 ? z3::sext(x, 64 - w) : w > 64 ? x.extract(63, 0) : x;
+      z3::expr term = x * bv(scale.getZExtValue(), 64);
+      base.var_offset = base.var_offset ? *base.var_offset + term : term;
+    }
     fr[&i] = base;  // checked against the array's bounds at the access
     return true;
   }
   if (auto *ld = llvm::dyn_cast<llvm::LoadInst>(&i)) {
     llvm::Type *t = ld->getType();
-    if (!t->isIntegerTy() || ld->isAtomic()) unsupported(f, describe(i));
+    if (!(t->isIntegerTy() || t->isPointerTy()) || ld->isAtomic()) unsupported(f, describe(i));
     Val p = pointer(f, fr, ld->getPointerOperand(), i);
     int64_t bytes = static_cast<int64_t>(dl_.getTypeStoreSize(t).getFixedSize());
-    check_range(f, i, p, bytes);
-    z3::expr v = load_bytes(s, p, bytes);
+    if (p.global) {
+      fr[&i] = global_load(f, i, p, t);
+      return true;
+    }
+    if (t->isPointerTy()) {
+      // Only the read-only pointer fields the caller gave its arrays.
+      if (p.region < 0 || p.var_offset) unsupported(f, "load of a pointer: " + describe(i));
+      auto it = regions_[p.region].pointers.find(p.offset);
+      if (it == regions_[p.region].pointers.end())
+        unsupported(f, "load of a pointer field the model does not hold: " + describe(i));
+      fr[&i] = it->second;
+      return true;
+    }
+    z3::expr v = bv(0, 8);
+    if (p.var_offset) {
+      auto cands = candidates(f, i, s, p, bytes);
+      if (cands.empty()) unsupported(f, "no feasible address: " + describe(i));
+      v = load_bytes(s, Val::ptr(p.region, cands.back().first), bytes);
+      for (size_t k = cands.size() - 1; k-- > 0;)
+        v = z3::ite(cands[k].second, load_bytes(s, Val::ptr(p.region, cands[k].first), bytes), v);
+    } else {
+      check_range(f, i, p, bytes);
+      v = load_bytes(s, p, bytes);
+    }
     unsigned width = t->getIntegerBitWidth();
     set(width == bytes * 8 ? v : v.extract(width - 1, 0));
     return true;
@@ -517,10 +697,25 @@ bool Exec::step(const llvm::Function &f, Frame &fr, const llvm::Instruction &i, 
     if (!t->isIntegerTy() || st->isAtomic()) unsupported(f, describe(i));
     Val p = pointer(f, fr, st->getPointerOperand(), i);
     int64_t bytes = static_cast<int64_t>(dl_.getTypeStoreSize(t).getFixedSize());
-    check_range(f, i, p, bytes);
     z3::expr v = int_value(f, fr, st->getValueOperand());
     unsigned width = t->getIntegerBitWidth();
-    store_bytes(s, p, bytes, width == bytes * 8 ? v : z3::zext(v, bytes * 8 - width));
+    if (width != bytes * 8) v = z3::zext(v, bytes * 8 - width);
+    if (p.global) unsupported(f, "store into a global: " + describe(i));
+    if (!p.var_offset) {
+      check_range(f, i, p, bytes);
+      write(f, i, s, p, bytes, v, s.cond);
+      return true;
+    }
+    // One conditional store per slot the address can take; the conditions are disjoint.
+    auto cands = candidates(f, i, s, p, bytes);
+    extend(s);
+    std::vector<z3::expr> merged = s.mem[p.region];
+    for (auto &[k, eq] : cands) {
+      State one = s;
+      write(f, i, one, Val::ptr(p.region, k), bytes, v, (s.cond && eq).simplify());
+      for (int64_t w = k / 8; w * 8 < k + bytes; ++w) merged[w] = z3::ite(eq, one.mem[p.region][w], merged[w]);
+    }
+    s.mem[p.region] = std::move(merged);
     return true;
   }
   if (auto *al = llvm::dyn_cast<llvm::AllocaInst>(&i)) {
@@ -544,8 +739,30 @@ bool Exec::step(const llvm::Function &f, Frame &fr, const llvm::Instruction &i, 
 }
 
 bool Exec::call_instruction(const llvm::Function &f, Frame &fr, const llvm::CallInst &c, State &s) {
+  if (c.isInlineAsm()) unsupported(f, "inline asm: " + describe(c));
   const llvm::Function *callee = c.getCalledFunction();
-  if (c.isInlineAsm() || !callee) unsupported(f, "indirect call or inline asm: " + describe(c));
+  if (!callee) {
+    // An indirect call: resolved only through a pointer the model holds (an ops table).
+    Val target = value(f, fr, c.getCalledOperand());
+    if (!target.is_ptr() || !target.fn || target.offset != 0)
+      unsupported(f, "indirect call through a pointer the model does not resolve: " + describe(c));
+    callee = target.fn;
+  }
+  if (options_ && options_->recorded_calls.count(callee->getName().str())) {
+    // Recorded, not executed: the caller states what such a call stands for.
+    if (!c.getType()->isVoidTy()) unsupported(f, "recorded call with a result: " + describe(c));
+    if (log_) {
+      IrEvent e{IrEvent::Kind::Call, s.cond};
+      e.function = callee->getName().str();
+      for (unsigned k = 0; k < c.arg_size(); ++k) {
+        const llvm::Value *a = c.getArgOperand(k);
+        if (a->getType()->isIntegerTy()) e.int_args.push_back(int_value(f, fr, a));
+        else e.int_args.push_back(std::nullopt);
+      }
+      log_->push_back(std::move(e));
+    }
+    return true;
+  }
   auto set = [&](z3::expr e) {
     Val v;
     v.bv = std::move(e);
@@ -582,7 +799,7 @@ bool Exec::call_instruction(const llvm::Function &f, Frame &fr, const llvm::Call
           int64_t n = std::min<int64_t>(len - done, 8 - (p.offset + done) % 8);
           z3::expr v = byte;
           for (int64_t k = 1; k < n; ++k) v = z3::concat(byte, v);
-          store_bytes(s, Val::ptr(p.region, p.offset + done), n, v);
+          write(f, c, s, Val::ptr(p.region, p.offset + done), n, v, s.cond);
           done += n;
         }
         return true;
@@ -602,7 +819,7 @@ bool Exec::call_instruction(const llvm::Function &f, Frame &fr, const llvm::Call
           done += n;
         }
         for (auto &[at, v] : pieces)
-          store_bytes(s, Val::ptr(d.region, d.offset + at), v.get_sort().bv_size() / 8, v);
+          write(f, c, s, Val::ptr(d.region, d.offset + at), v.get_sort().bv_size() / 8, v, s.cond);
         return true;
       }
       case llvm::Intrinsic::umin: set(z3::ite(z3::ule(arg(0), arg(1)), arg(0), arg(1))); return true;
@@ -618,6 +835,30 @@ bool Exec::call_instruction(const llvm::Function &f, Frame &fr, const llvm::Call
         z3::expr both = z3::concat(a, b);
         bool left = callee->getIntrinsicID() == llvm::Intrinsic::fshl;
         set(left ? z3::shl(both, sh).extract(2 * w - 1, w) : z3::lshr(both, sh).extract(w - 1, 0));
+        return true;
+      }
+      case llvm::Intrinsic::ctpop: {
+        z3::expr a = arg(0);
+        unsigned w = a.get_sort().bv_size();
+        z3::expr r = bv(0, w);
+        for (unsigned b = 0; b < w; ++b) r = r + z3::zext(a.extract(b, b), w - 1);
+        set(r);
+        return true;
+      }
+      case llvm::Intrinsic::cttz:
+      case llvm::Intrinsic::ctlz: {
+        // The second argument makes a zero input poison: then any value (fresh).
+        z3::expr a = arg(0);
+        unsigned w = a.get_sort().bv_size();
+        auto *poison = llvm::dyn_cast<llvm::ConstantInt>(c.getArgOperand(1));
+        if (!poison) unsupported(f, describe(c));
+        z3::expr r = poison->isOne() ? fresh("cttz0", w) : bv(w, w);
+        bool trailing = callee->getIntrinsicID() == llvm::Intrinsic::cttz;
+        for (unsigned k = w; k-- > 0;) {  // the lowest (cttz) or highest (ctlz) set bit wins
+          unsigned b = trailing ? k : w - 1 - k;
+          r = z3::ite(a.extract(b, b) == bv(1, 1), bv(k, w), r);
+        }
+        set(r);
         return true;
       }
       case llvm::Intrinsic::bswap: {
@@ -700,6 +941,103 @@ std::vector<std::vector<z3::expr>> IrModule::run(
     out.push_back(std::move(words));
   }
   return out;
+}
+
+IrLoggedRun IrModule::run_logged(z3::context &ctx, const std::string &function,
+                                 const std::vector<IrArg> &args, const IrRunOptions &options) const {
+  const llvm::Module &m = *impl_->module;
+  const llvm::Function *f = m.getFunction(function);
+  if (!f || f->isDeclaration())
+    throw UnsupportedIR("@" + function + " is not defined in the IR module");
+  if (f->arg_size() != args.size())
+    throw UnsupportedIR("@" + function + " takes " + std::to_string(f->arg_size()) + " arguments, " +
+                        std::to_string(args.size()) + " given");
+  IrLoggedRun out;
+  Exec exec(ctx, m.getDataLayout(), &options, &out.events);
+  std::vector<Val> vals;
+  for (const llvm::Argument &a : f->args()) {
+    if (!a.getType()->isPointerTy())
+      throw UnsupportedIR("@" + function + ": argument " + std::to_string(a.getArgNo()) + " is not a pointer");
+    const IrArg &arg = args[a.getArgNo()];
+    for (const z3::expr &w : arg.words)
+      if (!w.is_bv() || w.get_sort().bv_size() != 64)
+        throw std::invalid_argument("IrModule::run_logged: array words must be 64-bit bit-vectors");
+    int r = exec.add_region(arg.words);
+    for (const auto &[offset, name] : arg.pointer_fields) {
+      Val v;
+      if (const llvm::Function *fn = m.getFunction(name)) v.fn = fn;
+      else if (const llvm::GlobalVariable *gv = m.getGlobalVariable(name, true)) v.global = gv;
+      else throw UnsupportedIR("@" + name + " (a pointer field of argument " +
+                               std::to_string(a.getArgNo()) + ") is not in the IR module");
+      exec.set_pointer_field(r, offset, v);
+    }
+    vals.push_back(Val::ptr(r, 0));
+  }
+  Returned r = exec.call(*f, vals, exec.initial_state());
+  if (!r.state) throw UnsupportedIR("@" + function + " never returns");
+  for (size_t k = 0; k < args.size(); ++k) {
+    std::vector<z3::expr> words;
+    for (const z3::expr &w : r.state->mem[k]) words.push_back(w.simplify());
+    out.arrays.push_back(std::move(words));
+  }
+  return out;
+}
+
+int IrModule::unroll_loops(const std::vector<std::string> &roots, unsigned size_bound) {
+  llvm::Module &m = *impl_->module;
+  // The roots and the module functions they call directly.
+  std::vector<llvm::Function *> work, fns;
+  std::set<llvm::Function *> seen;
+  for (const auto &name : roots) {
+    llvm::Function *f = m.getFunction(name);
+    if (!f || f->isDeclaration()) throw UnsupportedIR("@" + name + " is not defined in the IR module");
+    if (seen.insert(f).second) work.push_back(f);
+  }
+  while (!work.empty()) {
+    llvm::Function *f = work.back();
+    work.pop_back();
+    fns.push_back(f);
+    for (llvm::BasicBlock &b : *f)
+      for (llvm::Instruction &i : b)
+        if (auto *call = llvm::dyn_cast<llvm::CallBase>(&i))
+          if (llvm::Function *callee = call->getCalledFunction())
+            if (!callee->isDeclaration() && seen.insert(callee).second) work.push_back(callee);
+  }
+  // Full unrolling only: no partial, runtime or peeled loops, which would keep a loop.
+  llvm::legacy::FunctionPassManager pm(&m);
+  pm.add(llvm::createLoopUnrollPass(2, false, false, static_cast<int>(size_bound), -1, 0, 0, 0, 0));
+  pm.doInitialization();
+  for (llvm::Function *f : fns) pm.run(*f);
+  pm.doFinalization();
+  int left = 0;
+  for (llvm::Function *f : fns) {
+    llvm::DominatorTree dt(*f);
+    llvm::LoopInfo li(dt);
+    left += static_cast<int>(std::distance(li.begin(), li.end()));
+  }
+  return left;
+}
+
+std::map<int64_t, std::string> IrModule::function_fields(const std::string &global) const {
+  const llvm::Module &m = *impl_->module;
+  const llvm::GlobalVariable *gv = m.getGlobalVariable(global, true);
+  if (!gv || !gv->isConstant() || !gv->hasDefinitiveInitializer())
+    throw UnsupportedIR("@" + global + " is not a constant global of the IR module");
+  std::map<int64_t, std::string> out;
+  const llvm::Constant *c = gv->getInitializer();
+  auto *st = llvm::dyn_cast<llvm::StructType>(c->getType());
+  if (!st) throw UnsupportedIR("@" + global + " is not a struct");
+  const llvm::StructLayout *layout = m.getDataLayout().getStructLayout(st);
+  for (unsigned k = 0; k < st->getNumElements(); ++k)
+    if (auto *fn = llvm::dyn_cast_or_null<llvm::Function>(c->getAggregateElement(k)))
+      out[static_cast<int64_t>(layout->getElementOffset(k))] = fn->getName().str();
+  return out;
+}
+
+bool IrModule::same_first_param_type(const std::string &function, const std::string &other) const {
+  const llvm::Function *a = impl_->module->getFunction(function), *b = impl_->module->getFunction(other);
+  if (!a || !b) throw UnsupportedIR("@" + (a ? other : function) + " is not in the IR module");
+  return a->arg_size() > 0 && b->arg_size() > 0 && a->getArg(0)->getType() == b->getArg(0)->getType();
 }
 
 std::vector<z3::expr> symbolic_used_bits(const IrModule &module, z3::context &ctx,

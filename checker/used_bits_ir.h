@@ -4,7 +4,11 @@
 
 #include <z3++.h>
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,6 +20,41 @@ namespace smmu::checker {
 // verdict, never a pass.
 struct UnsupportedIR : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// An argument of IrModule::run_logged: an array of 64-bit words, some of whose
+// fields may hold pointers (read-only, e.g. a writer's ops table pointer).
+struct IrArg {
+  std::vector<z3::expr> words;
+  // byte offset -> name of the module global or function the field points to
+  std::map<int64_t, std::string> pointer_fields;
+};
+
+// One step of a logged run, in program order. `cond` is the path condition under
+// which it happens: for concrete inputs, the steps whose condition holds are the
+// path's steps, in the order it makes them.
+struct IrEvent {
+  enum class Kind { Store, Call };
+  IrEvent(Kind k, z3::expr c) : kind(k), cond(std::move(c)) {}
+  Kind kind;
+  z3::expr cond;
+  // Store into a logged argument: its byte offset, size and the value stored (size*8 bits).
+  int array = -1;
+  int64_t offset = 0, bytes = 0;
+  std::optional<z3::expr> value;
+  // Call recorded instead of executed: the callee and its integer arguments (others empty).
+  std::string function;
+  std::vector<std::optional<z3::expr>> int_args;
+};
+
+struct IrRunOptions {
+  std::set<int> logged_arrays;          // argument indexes whose stores are logged
+  std::set<std::string> recorded_calls;  // callees logged as events, never executed
+};
+
+struct IrLoggedRun {
+  std::vector<std::vector<z3::expr>> arrays;  // every argument's final words
+  std::vector<IrEvent> events;
 };
 
 // A parsed IR module whose loop-free functions can be run on symbolic arrays.
@@ -38,6 +77,26 @@ class IrModule {
   // holds on every path. Throws UnsupportedIR for anything it does not model.
   std::vector<std::vector<z3::expr>> run(z3::context &ctx, const std::string &function,
                                          const std::vector<std::vector<z3::expr>> &arrays) const;
+
+  // As run(), and also: pointer fields in arguments (loads of them and of constant
+  // globals resolve indirect calls, e.g. through an ops table), variable indexes
+  // proven in bounds, and an ordered log of the stores into `logged_arrays` and of
+  // the calls to `recorded_calls` (each with its path condition).
+  IrLoggedRun run_logged(z3::context &ctx, const std::string &function, const std::vector<IrArg> &args,
+                         const IrRunOptions &options) const;
+
+  // Fully unrolls, with LLVM's loop unroller, every loop whose trip count LLVM
+  // computes as a constant and whose unrolled size stays within `size_bound`
+  // (the unroller's cost units, about one per instruction), in `roots` and the
+  // module functions they call. Loops it leaves are still refused by run().
+  // Returns how many loops were left in those functions.
+  int unroll_loops(const std::vector<std::string> &roots, unsigned size_bound);
+
+  // The functions a constant global's initializer points to, by byte offset
+  // (e.g. an ops table). Throws UnsupportedIR if it is not a constant global.
+  std::map<int64_t, std::string> function_fields(const std::string &global) const;
+  // Whether `function`'s first parameter has the type of `other`'s first parameter.
+  bool same_first_param_type(const std::string &function, const std::string &other) const;
 
  private:
   struct Impl;
