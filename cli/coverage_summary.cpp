@@ -17,6 +17,7 @@ const std::vector<std::string> &key_functions() {
       "arm_smmu_domain_inv_range", "__arm_smmu_domain_inv_range",            // 7.x
       "arm_smmu_inv_to_cmdq_batch", "arm_smmu_cmdq_batch_add_range",
       "arm_smmu_write_entry", "arm_smmu_atc_inv_domain", "arm_smmu_atc_inv_master",
+      "arm_smmu_atc_inv_to_cmd", "arm_smmu_invs_end_batch",                 // ATS
   };
   return names;
 }

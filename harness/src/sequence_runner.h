@@ -22,6 +22,8 @@ class SequenceRunner {
   // False when the slice has no explore driver (the families sweep and pt-smmu).
   bool available() const { return caps_ >= 0; }
   bool can_split_blocks() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_SPLIT); }
+  // The tree's invalidation paths send ATC_INVs to an ATS master (family ats).
+  bool can_ats() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_ATS); }
   // The domain cfg sets up; nullopt if the set-up itself failed.
   std::optional<SequenceGeometry> geometry(const kshim_explore_config &cfg) const;
   RunResult run(const kshim_explore_config &cfg, const std::vector<kshim_explore_op> &ops) const;
