@@ -177,6 +177,7 @@ int cmd_explore(const std::vector<std::string> &argv) {
     throw harness::UserError(runner->tree().origin + ": the slice has no explore driver (it needs the families "
                              "sweep and pt-smmu; 'smmu-check trees' lists what a tree supports)");
   limits.allow_split = checker.runner().can_split_blocks();
+  limits.ats = checker.runner().can_ats();
   if (to_replay) return replay(checker, *to_replay, a.has("trace"));
 
   const auto root = runner->tree().root;

@@ -150,6 +150,7 @@ void write_json(std::ostream &out, const ExploreReport &r) {
       {"budget", json::Object{{"sequences", x.schedule.max_sequences}, {"seconds", x.schedule.max_seconds}}},
       {"limits", json::Object{{"max_ops", r.limits.max_ops},
                               {"split", r.limits.allow_split},
+                              {"ats", r.limits.ats},
                               {"non_coherent", r.limits.non_coherent},
                               {"granules", std::move(gran)}}},
       {"totals", json::Object{{"sequences", x.totals.sequences},
@@ -198,6 +199,7 @@ ExploreReport read_json(const std::string &text, const std::string &name) {
   const json::Object &limits = rd.object(*doc, "limits");
   r.limits.max_ops = static_cast<int>(rd.number(limits, "max_ops"));
   r.limits.allow_split = limits.getBoolean("split").getValueOr(true);
+  r.limits.ats = limits.getBoolean("ats").getValueOr(false);
   r.limits.non_coherent = limits.getBoolean("non_coherent").getValueOr(true);
   r.limits.granules.clear();
   for (const auto &g : rd.array(limits, "granules"))

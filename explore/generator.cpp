@@ -66,17 +66,19 @@ rc::Gen<Draft> draft_generator(const GeneratorLimits &limits) {
         return c;
       });
   std::vector<uint64_t> granules = limits.granules;
-  const bool nc = limits.non_coherent;
-  auto config = gen::mapcat(gen::elementOf(granules), [nc](uint64_t granule) {
+  const bool nc = limits.non_coherent, ats = limits.ats;
+  auto config = gen::mapcat(gen::elementOf(granules), [nc, ats](uint64_t granule) {
     return gen::map(gen::tuple(gen::element(1, 2), nc ? gen::element(1, 0) : gen::just(1), gen::element(1, 0),
-                               granule == 4096 ? gen::element(48, 40) : gen::just(48)),
-                    [granule](const std::tuple<int, int, int, int> &t) {
+                               granule == 4096 ? gen::element(48, 40) : gen::just(48),
+                               ats ? gen::element(0, 1) : gen::just(0)),
+                    [granule](const std::tuple<int, int, int, int, int> &t) {
                       kshim_explore_config c{};
                       c.granule = granule;
                       c.stage = std::get<0>(t);
                       c.coherent_walk = std::get<1>(t);
                       c.range_inv = std::get<2>(t);
                       c.ias_bits = std::get<3>(t);
+                      c.ats = std::get<4>(t);
                       return c;
                     });
   });

@@ -38,6 +38,7 @@ struct Draft {
 struct GeneratorLimits {
   int max_ops = 8;              // abstract steps per sequence
   bool allow_split = true;      // the tree splits blocks on a partial unmap
+  bool ats = false;             // the tree can drive an ATS master: draw ats=on too
   bool non_coherent = true;     // generate non-coherent walks too
   std::vector<uint64_t> granules = {4096, 16384, 65536};
 };

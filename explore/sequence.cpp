@@ -72,7 +72,13 @@ kshim_explore_config parse_config(const Line &l) {
   const uint64_t ias = l.keyed_number(5, "ias");
   if (ias != 40 && ias != 48) l.fail("ias=40|48", l.words[5]);
   c.ias_bits = static_cast<int>(ias);
-  l.end(6);
+  // ats= came later: a sequence without it has no ATS.
+  if (l.words.size() > 6) {
+    const std::string a = l.keyed(6, "ats", "on|off");
+    if (a != "on" && a != "off") l.fail("ats=on|off", l.words[6]);
+    c.ats = a == "on";
+  }
+  l.end(7);
   return c;
 }
 
@@ -119,7 +125,8 @@ kshim_explore_op parse_op(const Line &l) {
 std::string describe_config(const kshim_explore_config &c) {
   return granule_text(c.granule) + " S" + std::to_string(c.stage) + ", " +
          (c.coherent_walk ? "coherent" : "non-coherent") + " walk, range invalidation " +
-         (c.range_inv ? "on" : "off") + ", " + std::to_string(c.ias_bits) + "-bit addresses";
+         (c.range_inv ? "on" : "off") + ", " + std::to_string(c.ias_bits) + "-bit addresses" +
+         (c.ats ? ", ATS" : "");
 }
 
 std::string to_text(const kshim_explore_op &op) {
@@ -140,7 +147,8 @@ std::string to_text(const Sequence &s) {
   const auto &c = s.config;
   std::string out = "config granule=" + granule_text(c.granule) + " stage=" + std::to_string(c.stage) +
                     " walk=" + (c.coherent_walk ? "coherent" : "non-coherent") +
-                    " range-inv=" + (c.range_inv ? "on" : "off") + " ias=" + std::to_string(c.ias_bits) + "\n";
+                    " range-inv=" + (c.range_inv ? "on" : "off") + " ias=" + std::to_string(c.ias_bits) +
+                    " ats=" + (c.ats ? "on" : "off") + "\n";
   for (const auto &op : s.ops) out += to_text(op) + "\n";
   return out;
 }
@@ -161,7 +169,8 @@ Sequence parse_sequence(const std::string &text, const std::string &origin) {
       s.config = parse_config(l);
       have_config = true;
     } else {
-      if (!have_config) l.fail("'config granule=... stage=... walk=... range-inv=... ias=...' first", l.words[0]);
+      if (!have_config)
+        l.fail("'config granule=... stage=... walk=... range-inv=... ias=... [ats=...]' first", l.words[0]);
       s.ops.push_back(parse_op(l));
     }
   }
