@@ -796,20 +796,28 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
       auto finish = [&](WalkOutcome out, int lastP) {
         ++w.walks;
         int first = o, last = publication ? nops : std::min(op_of(lastP), nops);
-        // ATS: the SMMU may answer the device's Translation Request from this
-        // walk's cached entries at any instant until the first of them is
-        // removed; the device's ATC then keeps the translation until a covering
-        // ATC_INV issued after that fill completes. The latest fill keeps it
-        // longest, so it is the one taken.
+        // ATS: the SMMU may answer the device's Translation Request from the
+        // TLB entry of this walk's leaf at any instant until it is removed (a
+        // TLB lookup needs no walk-cache entry); the device's ATC then keeps
+        // the translation until a covering ATC_INV issued after that fill
+        // completes. The latest fill keeps it longest, so it is the one taken.
+        // A leaf read through a walk-cache entry whose invalidation was
+        // already issued goes with that entry: the invalidation's completion
+        // leaves no entry derived from it (the walk in flight restarts).
         std::optional<PtAtc> atc;
         if (caches.ats() && out.kind == WalkOutcome::Kind::Translate && !reads.empty() && reads.back().level >= 0) {
           PtAtc a;
-          a.fill = kNever;
+          const PtRead &leaf = reads.back();
+          int life = leaf.expires == -1 ? kNever : leaf.expires;
+          a.tlb_expired_by = leaf.expired_by;
           for (const PtRead &r : reads)
-            if (r.level >= 0 && r.expires != -1 && r.expires - 1 < a.fill) {
-              a.fill = r.expires - 1;
+            if (r.level >= 0 && r.expires != -1 && r.expired_by >= 0 && r.expired_by < leaf.instant &&
+                r.expires < life) {
+              life = r.expires;
               a.tlb_expired_by = r.expired_by;
             }
+          a.fill = life == kNever ? kNever : life - 1;
+          if (life == kNever) a.tlb_expired_by = -1;
           for (uint32_t sid : mem.geom.ats_sids) {
             auto [exp, by] = caches.atc_expiry(caches.atc_entry(iova, reads.back().level, sid), a.fill);
             if (!atc || exp > (atc->expires < 0 ? kNever : atc->expires)) {
@@ -1066,7 +1074,7 @@ void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdic
   if (w.atc) {
     const PtAtc &a = *w.atc;
     out << "  its translation was still in the device's ATC at the boundary after operation " << w.cached_through
-        << ", though the SMMU's TLB entries were gone\n";
+        << " (filled from the SMMU's TLB entry of the leaf)\n";
     out << "    ATC entry (SID " << hex(a.sid) << ") filled after event " << a.fill;
     // The ordering error, when there is one: a covering ATC_INV issued before the fill.
     const char *tlbi = a.tlb_expired_by >= 0 ? harness::command_name(t.events[a.tlb_expired_by].cmd[0] & 0xff) : nullptr;

@@ -18,28 +18,32 @@ using harness::EventKind;
 
 namespace {
 
-constexpr uint64_t kTable = 0x40000000, kIova = 0x80001000, kPa = 0x880001000;
+constexpr uint64_t kTable = 0x40000000, kTable2 = 0x40001000, kIova = 0x80001000, kPa = 0x880001000;
 constexpr uint64_t kPte = kPa | 0x3;  // a valid level-3 page (bits[1:0] == 0b11)
 constexpr uint32_t kSid = 0x10, kOtherSid = 0x11;
 
-// A 4K stage-1 table walked from level 3 (VMSAv8-64: index IOVA[20:12]).
+// A 4K stage-1 table walked from level 3, or from a level-2 table pointing to
+// it (VMSAv8-64: index IOVA[29:21] at level 2, IOVA[20:12] at level 3).
 checker::PtSemantics semantics() {
   checker::PtSemantics s;
-  s.index = [](const checker::WalkGeom &, uint64_t iova, int) { return (iova >> 12) & 511; };
+  s.index = [](const checker::WalkGeom &, uint64_t iova, int lvl) { return (iova >> (lvl == 2 ? 21 : 12)) & 511; };
   s.decode = [](const checker::WalkGeom &, uint64_t iova, int lvl, uint64_t pte, uint64_t *addr,
                 uint64_t *attrs) {
-    if (lvl != 3 || (pte & 3) != 3) return -1;
-    *addr = (pte & 0xfffffffff000ull) | (iova & 0xfff);
+    if ((pte & 3) != 3) return -1;
+    *addr = pte & 0xfffffffff000ull;
+    if (lvl == 2) return 0;  // a table
+    *addr |= iova & 0xfff;
     *attrs = pte & 0xffc;
     return 1;
   };
-  s.block_size = [](const checker::WalkGeom &, int) -> uint64_t { return 0x1000; };
+  s.block_size = [](const checker::WalkGeom &, int lvl) -> uint64_t { return lvl == 2 ? 0x200000 : 0x1000; };
   return s;
 }
 
 class AtsRun {
  public:
-  explicit AtsRun(std::vector<uint32_t> ats_sids) {
+  // two_levels: the walk starts at a level-2 table whose entry points to the level-3 one.
+  explicit AtsRun(std::vector<uint32_t> ats_sids, bool two_levels = false) {
     t_.descs.push_back({"table3", harness::DescKind::PgTable, kTable, 4096, true});
     Event reg;
     reg.kind = EventKind::DescRegister;
@@ -49,8 +53,16 @@ class AtsRun {
     reg.before.assign(512, 0);
     reg.before[(kIova >> 12) & 511] = kPte;
     t_.events.push_back(reg);
-    geom_.root = kTable;
-    geom_.start_level = 3;
+    if (two_levels) {
+      t_.descs.push_back({"table2", harness::DescKind::PgTable, kTable2, 4096, true});
+      reg.desc = 1;
+      reg.addr = kTable2;
+      reg.before.assign(512, 0);
+      reg.before[(kIova >> 21) & 511] = kTable | 3;
+      t_.events.push_back(reg);
+    }
+    geom_.root = two_levels ? kTable2 : kTable;
+    geom_.start_level = two_levels ? 2 : 3;
     geom_.pgd_bits = 9;
     geom_.bits_per_level = 9;
     geom_.ias = geom_.oas = 48;
@@ -64,6 +76,19 @@ class AtsRun {
     e.kind = EventKind::WalkContext;
     e.walk = geom_;
     e.iovas = {kIova};
+    t_.events.push_back(e);
+    return *this;
+  }
+  // Clears the level-2 entry: the level-3 table leaves the walk (as an unmap of its 2M span).
+  AtsRun &clear_table_entry() {
+    Event e;
+    e.kind = EventKind::Store;
+    e.desc = 1;
+    e.addr = kTable2 + 8 * ((kIova >> 21) & 511);
+    e.offset = e.addr - kTable2;
+    e.size = 8;
+    e.value = 0;
+    e.old_value = kTable | 3;
     t_.events.push_back(e);
     return *this;
   }
@@ -88,6 +113,12 @@ class AtsRun {
   }
   // TLBI_NH_VA(ASID 5, IOVA, Leaf): the non-range form, one page.
   AtsRun &tlbi() { return command(0x12 | 5ull << 48, kIova | 1); }
+  // TLBI_NH_VA(ASID 5, addr, Leaf=0): the page at addr (scale 0, non-range
+  // form), or 2^scale 4K pages from addr (range form, TG=4K).
+  AtsRun &tlbi_walk(uint64_t addr, unsigned scale) {
+    if (!scale) return command(0x12 | 5ull << 48, addr);
+    return command(0x12 | uint64_t(scale) << 20 | 5ull << 48, addr | 1ull << 10);
+  }
   // CMD_ATC_INV(SID, SSV=0, 2^size pages from addr).
   AtsRun &atc_inv(uint32_t sid = kSid, uint64_t addr = kIova, unsigned size = 0) {
     return command(0x40 | uint64_t(sid) << 32, addr | size);
@@ -219,4 +250,29 @@ TEST(PtAtc, AtcInvWithoutSyncIsStale) {
   ASSERT_EQ(v.outcome, Outcome::Violation) << v.reason;
   ASSERT_TRUE(v.witness.atc);
   EXPECT_NE(r.witness(v).find("no CMD_SYNC completes it"), std::string::npos) << r.witness(v);
+}
+
+// A TLB hit needs only the leaf's entry: removing the walk-cache entry above
+// it (a non-leaf TLBI of another page of the same 2M span) leaves the leaf,
+// and the device can refill its ATC from it after the ATC_INV. The cleared
+// PTE itself was never invalidated in the TLB.
+TEST(PtAtc, TheLeafsTlbEntryAloneRefillsTheAtc) {
+  AtsRun r({kSid}, true);
+  r.clear_pte().tlbi_walk(kIova + 0x1000, 0).sync().atc_inv().sync().boundary();
+  checker::PtVerdict v = r.check();
+  ASSERT_EQ(v.outcome, Outcome::Violation) << v.reason;
+  ASSERT_TRUE(v.witness.atc);
+  EXPECT_EQ(v.witness.atc->tlb_expired_by, -1);
+}
+
+// The unmap of a 2M span holding a table: a walk still using the cached
+// level-2 entry may read the level-3 leaf after the TLBI is issued, but its
+// completion leaves no entry derived from the invalidated one, so the
+// ATC_INV after it is in time.
+TEST(PtAtc, ALeafReadUnderItsTablesInvalidationGoesWithIt) {
+  AtsRun r({kSid}, true);
+  r.clear_table_entry().tlbi_walk(kIova & ~0x1fffffull, 9).sync().atc_inv(kSid, kIova & ~0x1fffffull, 9).sync()
+      .boundary();
+  checker::PtVerdict v = r.check();
+  EXPECT_EQ(v.outcome, Outcome::Pass) << v.reason << "\n" << r.witness(v);
 }
