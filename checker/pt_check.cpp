@@ -1075,7 +1075,9 @@ void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdic
     const PtAtc &a = *w.atc;
     out << "  its translation was still in the device's ATC at the boundary after operation " << w.cached_through
         << " (filled from the SMMU's TLB entry of the leaf)\n";
-    out << "    ATC entry (SID " << hex(a.sid) << ") filled after event " << a.fill;
+    out << "    ATC entry (SID " << hex(a.sid) << ") filled ";
+    if (a.fill >= kNever) out << "at any time: no invalidation removes the leaf's TLB entry";
+    else out << "after event " << a.fill;
     // The ordering error, when there is one: a covering ATC_INV issued before the fill.
     const char *tlbi = a.tlb_expired_by >= 0 ? harness::command_name(t.events[a.tlb_expired_by].cmd[0] & 0xff) : nullptr;
     if (a.tlb_expired_by >= 0 && !tlbi) tlbi = "invalidation";

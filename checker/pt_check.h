@@ -81,7 +81,8 @@ struct PtAtc {
   uint32_t sid = 0;
   // The SMMU could answer the device's Translation Request from the TLB entry
   // of the walk's leaf up to instant `fill` (the read instants' convention),
-  // until the invalidation `tlb_expired_by` completed (-1: none did).
+  // until the invalidation `tlb_expired_by` completed (-1: none did; fill is
+  // then 1 << 30, later than any event).
   int fill = 0, tlb_expired_by = -1;
   int expires = -1, expired_by = -1;  // the ATC_INV + CMD_SYNC that removes the entry (-1: none)
   // ATC_INVs issued after the walk completed that did not remove it, with why.

@@ -117,7 +117,8 @@ void write_pt_witness(JsonWriter &j, const harness::Trace &t, const checker::PtW
   if (w.atc) {
     j.key("atc").begin_object();
     j.key("sid").hex(w.atc->sid);
-    j.key("fill").value(w.atc->fill);  // filled from the SMMU's TLB after trace events 1..fill
+    // Filled from the SMMU's TLB after trace events 1..fill; -1: at any time.
+    j.key("fill").value(w.atc->tlb_expired_by < 0 ? -1 : w.atc->fill);
     j.key("tlb_expired_by").begin_object();
     write_event_ref(j, t, w.atc->tlb_expired_by);
     j.end_object();
