@@ -23,7 +23,8 @@ json::Object paths_json(const PathCounts &p) {
                       {"tables_freed_by_map", p.tables_freed_by_map},
                       {"tables_freed_by_unmap", p.tables_freed_by_unmap},
                       {"splits", p.splits},
-                      {"table_crossings", p.table_crossings}};
+                      {"table_crossings", p.table_crossings},
+                      {"ats_sequences", p.ats_sequences}};
 }
 
 // Reading: every field checked, so a truncated or foreign file is named.
@@ -67,6 +68,8 @@ PathCounts read_paths(const Reader &rd, const json::Object &o) {
   p.tables_freed_by_unmap = rd.number(o, "tables_freed_by_unmap");
   p.splits = rd.number(o, "splits");
   p.table_crossings = rd.number(o, "table_crossings");
+  // Reports written before ATS have none.
+  p.ats_sequences = static_cast<int>(o.getInteger("ats_sequences").getValueOr(0));
   return p;
 }
 
@@ -92,7 +95,8 @@ void write_text(std::ostream &out, const ExploreReport &r, bool details) {
   out << "\n  paths: " << t.paths.maps << " maps (" << t.paths.blocks_mapped << " blocks, "
       << t.paths.tables_freed_by_map << " over a table), " << t.paths.unmaps << " unmaps ("
       << t.paths.tables_freed_by_unmap << " freeing a table, " << t.paths.splits << " splitting a block), "
-      << t.paths.flushes << " flushes, " << t.paths.table_crossings << " calls across two tables\n";
+      << t.paths.flushes << " flushes, " << t.paths.table_crossings << " calls across two tables; "
+      << t.paths.ats_sequences << " sequences with an ATS master\n";
   if (t.unknown_sequences) {
     out << "  " << t.unknown_sequences << " sequences could not be judged completely (unknown):\n";
     for (const auto &u : x.unknowns) out << "    " << u << "\n";

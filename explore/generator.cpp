@@ -24,6 +24,7 @@ PathCounts &PathCounts::operator+=(const PathCounts &o) {
   tables_freed_by_unmap += o.tables_freed_by_unmap;
   splits += o.splits;
   table_crossings += o.table_crossings;
+  ats_sequences += o.ats_sequences;
   return *this;
 }
 
@@ -99,6 +100,7 @@ rc::Gen<Draft> draft_generator(const GeneratorLimits &limits) {
 
 Concrete concretize(const Draft &d, uint64_t base, uint64_t pgsizes, bool allow_split) {
   Concrete out;
+  out.paths.ats_sequences = d.config.ats ? 1 : 0;
   out.sequence.config = d.config;
   ShadowTable shadow(d.config.granule);
   const uint64_t entries = d.config.granule / 8;

@@ -50,6 +50,7 @@ struct PathCounts {
   int maps = 0, unmaps = 0, flushes = 0;
   int blocks_mapped = 0, tables_freed_by_map = 0, tables_freed_by_unmap = 0, splits = 0;
   int table_crossings = 0;  // one call whose pieces span two tables
+  int ats_sequences = 0;    // sequences with an ATS master (ats=on)
   PathCounts &operator+=(const PathCounts &o);
 };
 

@@ -68,6 +68,7 @@ TEST(Explore612, PristineTreeGivesOnlyItsDocumentedFindings) {
   EXPECT_GT(r.totals.paths.splits, 0);
   EXPECT_GT(r.totals.paths.tables_freed_by_unmap, 0);
   EXPECT_GT(r.totals.paths.table_crossings, 0);
+  EXPECT_GT(r.totals.paths.ats_sequences, 0);
 }
 
 TEST(Explore612, SameSeedSameReportAndShardsJoinIntoTheWholeRun) {
@@ -101,6 +102,7 @@ TEST(Explore73, PristineTreeGivesNoFinding) {
   EXPECT_EQ(r.totals.unknown_sequences, 0u);
   EXPECT_GT(r.totals.paths.tables_freed_by_map, 0);
   EXPECT_EQ(r.totals.paths.splits, 0);
+  EXPECT_GT(r.totals.paths.ats_sequences, 0) << "7.3 drives an ATS master";
 }
 
 TEST(ExploreCli, ReplaysAPrintedSequenceAndNamesBadInputByLine) {
