@@ -26,6 +26,7 @@
 #include <ostream>
 #include <set>
 
+#include "atc_scope.h"
 #include "command.h"
 #include "fresh_values.h"
 #include "tlbi_scope.h"
@@ -46,6 +47,7 @@ constexpr int kNever = 1 << 30;
 // CFGI_STE, CFGI_STE_RANGE (CFGI_ALL), CFGI_CD, CFGI_CD_ALL: the SMMU drops cached STEs/CDs.
 bool is_cfgi(uint8_t op) { return op >= 0x03 && op <= 0x06; }
 constexpr uint8_t kCmdSync = 0x46;
+constexpr uint8_t kCmdAtcInv = 0x40;
 
 std::string hex(uint64_t v) {
   char b[32];
@@ -85,6 +87,13 @@ struct Invalidation {
   TlbiScope scope;    // TLBIs; for a CFGI only pos/done matter
 };
 
+// A CMD_ATC_INV: drops the device's ATC entries it covers once the CMD_SYNC after it completes.
+struct AtcInvalidation {
+  int pos = 0;
+  int done = kNever;
+  AtcScope scope;
+};
+
 struct Memory {
   std::vector<Part> parts;                        // program order
   std::vector<int> part_pos;                      // parts[i].pos
@@ -96,6 +105,7 @@ struct Memory {
   WalkGeom geom;
   std::vector<uint64_t> iovas;
   std::vector<Invalidation> tlbis, cfgis;  // program order
+  std::vector<AtcInvalidation> atcs;
 
   const Range *range(uint64_t a) const {
     for (const auto &r : ranges)
@@ -250,6 +260,9 @@ Memory build_memory(const harness::Trace &t, const models::Model &m) {
         if (op == kCmdSync) {
           for (auto *list : {&mem.tlbis, &mem.cfgis})
             for (auto it = list->rbegin(); it != list->rend() && it->done == kNever; ++it) it->done = i;
+          for (auto it = mem.atcs.rbegin(); it != mem.atcs.rend() && it->done == kNever; ++it) it->done = i;
+        } else if (op == kCmdAtcInv) {
+          mem.atcs.push_back({i, kNever, atc_scope(e.cmd)});
         } else if (is_cfgi(op)) {
           mem.cfgis.push_back({i, kNever, {}});
         } else {
@@ -612,6 +625,62 @@ class Caches {
     }
     return out;
   }
+  bool ats() const { return modelled() && !mem_.geom.ats_sids.empty(); }
+  // The ATC entry of SID sid for the leaf read at `level`: the SMMU answers a
+  // Translation Request with at most that leaf's span.
+  AtcEntry atc_entry(uint64_t iova, int level, uint32_t sid) const {
+    const WalkGeom &g = mem_.geom;
+    AtcEntry e;
+    e.sid = sid;
+    e.ssv = g.ats_ssv;
+    e.ssid = g.ats_ssid;
+    e.size = sem_.block_size(g, level);
+    e.base = iova & ~(e.size - 1);
+    // Linux sets the STU to the SMMU's smallest page size; in these runs, the granule.
+    e.stu = 8ull << g.bits_per_level;
+    return e;
+  }
+  // {instant from which e is gone, the ATC_INV}: the first covering one issued
+  // at or after `fill`, once its CMD_SYNC completes; {kNever, -1} if none.
+  std::pair<int, int> atc_expiry(const AtcEntry &e, int fill) const {
+    for (const AtcInvalidation &a : mem_.atcs)
+      if (a.pos >= fill && a.done != kNever && invalidates(a.scope, e)) return {a.done + 1, a.pos};
+    return {kNever, -1};
+  }
+  // ATC_INVs issued at or after `from` (the walk's end) that did not remove e
+  // filled at `fill`, with why. One that covers e but was issued before the
+  // fill is the ordering error: the device refilled from the SMMU's TLB.
+  std::vector<std::pair<int, std::string>> atc_misses(const AtcEntry &e, int from, int fill,
+                                                      int tlb_by, int tlb_done) const {
+    std::vector<std::pair<int, std::string>> out;
+    bool names_sid = false;
+    for (const AtcInvalidation &a : mem_.atcs)
+      names_sid |= a.pos >= from && a.scope.status == AtcStatus::Legal && a.scope.sid == e.sid;
+    for (const AtcInvalidation &a : mem_.atcs) {
+      if (a.pos < from) continue;
+      std::string why = why_not(a.scope, e);
+      if (why.empty() && a.pos < fill)
+        why = tlb_by >= 0 ? "issued before the " + std::string(tlbi_name(tlb_by)) + " at event " +
+                                std::to_string(tlb_by + 1) + " completed (CMD_SYNC at event " +
+                                std::to_string(tlb_done + 1) +
+                                "): the device refilled its ATC from the SMMU's TLB after it"
+                          : "issued while the SMMU's TLB still held the translation";
+      else if (why.empty() && a.done == kNever) why = "no CMD_SYNC completes it";
+      else if (!why.empty() && a.scope.status == AtcStatus::Legal && a.scope.sid != e.sid && names_sid) continue;
+      if (!why.empty()) out.push_back({a.pos, describe(a.scope) + ": " + why});
+    }
+    return out;
+  }
+  const char *tlbi_name(int pos) const {
+    for (const Invalidation &t : mem_.tlbis)
+      if (t.pos == pos) return t.scope.name;
+    return "invalidation";
+  }
+  int done_of(int pos) const {
+    for (const Invalidation &t : mem_.tlbis)
+      if (t.pos == pos) return t.done;
+    return -1;
+  }
   std::pair<int, int> config_expiry(int P) const {
     for (const Invalidation &c : mem_.cfgis)
       if (c.pos >= P && c.done != kNever) return {c.done + 1, c.pos};
@@ -672,6 +741,11 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
         "the run's invalidations are not recorded as commands (walk context tlbi_recorded=0): each "
         "operation boundary stands for the caller's TLBI + CMD_SYNC of everything (no TLB or walk "
         "cache modelled)");
+  verdict.atc = caches.ats();
+  for (const AtcInvalidation &a : mem.atcs)
+    if (a.scope.status != AtcStatus::Legal)
+      verdict.notes.push_back("event " + std::to_string(a.pos + 1) + ": " + describe(a.scope) + " is " +
+                              to_string(a.scope.status) + " (" + a.scope.reason + "): it invalidates nothing");
   for (const Invalidation &t : mem.tlbis)
     if (t.scope.status != TlbiStatus::Legal)
       verdict.notes.push_back("event " + std::to_string(t.pos + 1) + ": " + describe(t.scope) + " is " +
@@ -722,18 +796,67 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
       auto finish = [&](WalkOutcome out, int lastP) {
         ++w.walks;
         int first = o, last = publication ? nops : std::min(op_of(lastP), nops);
+        // ATS: the SMMU may answer the device's Translation Request from the
+        // TLB entry of this walk's leaf at any instant until it is removed (a
+        // TLB lookup needs no walk-cache entry); the device's ATC then keeps
+        // the translation until a covering ATC_INV issued after that fill
+        // completes. The latest fill keeps it longest, so it is the one taken.
+        // A leaf read through a walk-cache entry whose invalidation was
+        // already issued goes with that entry: the invalidation's completion
+        // leaves no entry derived from it (the walk in flight restarts).
+        std::optional<PtAtc> atc;
+        if (caches.ats() && out.kind == WalkOutcome::Kind::Translate && !reads.empty() && reads.back().level >= 0) {
+          PtAtc a;
+          const PtRead &leaf = reads.back();
+          int life = leaf.expires == -1 ? kNever : leaf.expires;
+          a.tlb_expired_by = leaf.expired_by;
+          for (const PtRead &r : reads)
+            if (r.level >= 0 && r.expires != -1 && r.expired_by >= 0 && r.expired_by < leaf.instant &&
+                r.expires < life) {
+              life = r.expires;
+              a.tlb_expired_by = r.expired_by;
+            }
+          a.fill = life == kNever ? kNever : life - 1;
+          if (life == kNever) a.tlb_expired_by = -1;
+          for (uint32_t sid : mem.geom.ats_sids) {
+            auto [exp, by] = caches.atc_expiry(caches.atc_entry(iova, reads.back().level, sid), a.fill);
+            if (!atc || exp > (atc->expires < 0 ? kNever : atc->expires)) {
+              a.sid = sid;
+              a.expires = exp == kNever ? -1 : exp;
+              a.expired_by = by;
+              atc = a;
+            }
+          }
+        }
         // Cached entries carry the walk across a boundary when every entry read
         // before it was still valid there: the device may use them right after it.
         // TLB and walk-cache entries are tagged by ASID/VMID, not by the table
         // pointer, so a re-fetched STE/CD does not retire them (level -1 skipped).
+        // So does the device's ATC entry, once the walk has completed.
+        bool by_atc = false;
         if (verdict.tlb)
           for (int k = o + 1; k <= nops; ++k) {
             bool alive = !reads.empty() && reads.front().instant <= mem.ctx[k];
             for (const PtRead &r : reads)
               if (r.level >= 0 && r.instant <= mem.ctx[k] && r.expires != -1 && r.expires <= mem.ctx[k] + 1)
                 alive = false;
-            if (!alive) break;
+            const bool in_atc = atc && lastP <= mem.ctx[k] && (atc->expires < 0 || atc->expires > mem.ctx[k] + 1);
+            if (!alive && !in_atc) break;
             first = k;
+            by_atc = !alive;
+          }
+        // The cached result is used right after every boundary it survives past
+        // its last read: each must give that boundary's stable state.
+        for (int k = std::max(o + 1, last + 1); k < first; ++k)
+          if (!(out == stable[k])) {
+            first = k;
+            // The TLB and the ATC lose entries only once: alive at k' > k means alive at k.
+            bool alive = true;
+            for (const PtRead &r : reads)
+              if (r.level >= 0 && r.instant <= mem.ctx[k] && r.expires != -1 && r.expires <= mem.ctx[k] + 1)
+                alive = false;
+            by_atc = !alive;
+            break;
           }
         auto allowed_from = [&](int from) {
           std::vector<WalkOutcome> a;
@@ -757,6 +880,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
         if (first > o && !matches(allowed_from(o))) {
           first = o;
           allowed = allowed_from(o);
+          by_atc = false;
         }
         found = true;
         bool torn = false, stale = first > o;
@@ -770,7 +894,15 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
                                                 : ViolationKind::Misordered;
         PtWitness &wt = verdict.witness;
         wt.iova = iova;
-        if (verdict.tlb)
+        if (by_atc) {
+          PtAtc &a = *atc;
+          a.not_invalidated_by = caches.atc_misses(caches.atc_entry(iova, reads.back().level, a.sid), lastP,
+                                                   a.fill, a.tlb_expired_by,
+                                                   a.tlb_expired_by >= 0 ? caches.done_of(a.tlb_expired_by) : -1);
+          wt.atc = a;
+        }
+        // The TLB entries of a walk the ATC kept were removed: nothing to explain there.
+        if (verdict.tlb && !by_atc)
           for (PtRead &r : reads) {
             uint64_t addr = 0, attrs = 0;
             int d = r.level < 0 ? -1 : sem.decode(mem.geom, iova, r.level, r.value, &addr, &attrs);
@@ -786,6 +918,9 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
         wt.allowed = allowed;
         verdict.reason = "a walk of IOVA " + hex(iova) + " gives " + describe(out) + "; " +
                          (publication ? "after the last operation the target is "
+                          : by_atc ? "its translation was still in the device's ATC (SID " +
+                                         hex(atc->sid) + ") after operation " + std::to_string(first) +
+                                         ", where the tables give "
                           : first > o ? "its cached entries were still valid after operation " +
                                             std::to_string(first) + ", where the tables give "
                                       : "the stable states it overlaps give ");
@@ -904,7 +1039,8 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
     verdict.reason = std::to_string(w.walks) + " walks of " + std::to_string(mem.iovas.size()) +
                      " IOVAs over " + std::to_string(nops) + " operations" +
                      (verdict.tlb ? ", with TLB and walk caches (" + std::to_string(mem.tlbis.size()) + " TLBIs)"
-                                  : "");
+                                  : "") +
+                     (verdict.atc ? " and the device's ATC (" + std::to_string(mem.atcs.size()) + " ATC_INVs)" : "");
   verdict.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return verdict;
 }
@@ -935,9 +1071,38 @@ void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdic
     const Event &e = t.events[ev];
     return e.loc.line > 0 ? "  " + e.loc.file + ":" + std::to_string(e.loc.line) : std::string();
   };
-  if (w.cached_through > w.first_op)
+  if (w.atc) {
+    const PtAtc &a = *w.atc;
+    out << "  its translation was still in the device's ATC at the boundary after operation " << w.cached_through
+        << " (filled from the SMMU's TLB entry of the leaf)\n";
+    out << "    ATC entry (SID " << hex(a.sid) << ") filled ";
+    if (a.fill >= kNever) out << "at any time: no invalidation removes the leaf's TLB entry";
+    else out << "after event " << a.fill;
+    // The ordering error, when there is one: a covering ATC_INV issued before the fill.
+    const char *tlbi = a.tlb_expired_by >= 0 ? harness::command_name(t.events[a.tlb_expired_by].cmd[0] & 0xff) : nullptr;
+    if (a.tlb_expired_by >= 0 && !tlbi) tlbi = "invalidation";
+    bool refilled = false;
+    for (const auto &[pos, why] : a.not_invalidated_by)
+      if (pos < a.fill && tlbi && why.find("refilled") != std::string::npos) {
+        out << ": the ATC_INV at event " << pos + 1 << " was issued before the " << tlbi << " at event "
+            << a.tlb_expired_by + 1 << " completed";
+        refilled = true;
+        break;
+      }
+    if (!refilled && tlbi)
+      out << ", until the " << tlbi << " at event " << a.tlb_expired_by + 1 << " completed";
+    out << "\n";
+    if (a.expires >= 0 && a.expired_by >= 0)
+      out << "        in the ATC until event " << a.expires << ": " << harness::describe(t, t.events[a.expired_by])
+          << loc(a.expired_by) << " and the CMD_SYNC after it\n";
+    else if (a.not_invalidated_by.empty())
+      out << "        no ATC_INV for SID " << hex(a.sid) << " after the walk: nothing removes the entry\n";
+    for (const auto &[pos, why] : a.not_invalidated_by)
+      out << "        not removed by event " << pos + 1 << ", " << why << loc(pos) << "\n";
+  } else if (w.cached_through > w.first_op) {
     out << "  the entries it cached were still valid at the boundary after operation " << w.cached_through
         << ": no TLBI covering them had completed\n";
+  }
   for (const PtRead &r : w.reads) {
     if (r.level < 0)
       out << "    config   read " << hex(r.address) << " (STE/CD qword " << r.index << ", the table pointer)";

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,20 @@ struct PtRead {
   std::vector<std::pair<int, std::string>> not_invalidated_by;
 };
 
+// ATS: the walk's translation kept in the device's ATC after its SMMU TLB
+// entries were gone.
+struct PtAtc {
+  uint32_t sid = 0;
+  // The SMMU could answer the device's Translation Request from the TLB entry
+  // of the walk's leaf up to instant `fill` (the read instants' convention),
+  // until the invalidation `tlb_expired_by` completed (-1: none did; fill is
+  // then 1 << 30, later than any event).
+  int fill = 0, tlb_expired_by = -1;
+  int expires = -1, expired_by = -1;  // the ATC_INV + CMD_SYNC that removes the entry (-1: none)
+  // ATC_INVs issued after the walk completed that did not remove it, with why.
+  std::vector<std::pair<int, std::string>> not_invalidated_by;
+};
+
 struct PtWitness {
   uint64_t iova = 0;
   size_t first_op = 0, last_op = 0;  // the operations the walk overlapped
@@ -84,6 +99,9 @@ struct PtWitness {
   // > first_op: cached entries of the walk were still valid at the boundary
   // before operation `cached_through` (no covering TLBI + CMD_SYNC had completed).
   size_t cached_through = 0;
+  // Set when it was the device's ATC, not the SMMU's TLB, that kept the
+  // translation to cached_through.
+  std::optional<PtAtc> atc;
 };
 
 // Something the run asks the walker to do that it cannot judge: a table
@@ -100,6 +118,7 @@ struct PtVerdict {
   PtWitness witness;
   uint64_t walks = 0;     // complete walks explored
   bool tlb = false;       // the run issued TLBIs: TLB and walk caches are modelled
+  bool atc = false;       // and the walks' device has ATS: its ATC is modelled too
   size_t iovas = 0, ops = 0;
   double seconds = 0;
   std::vector<std::string> notes;

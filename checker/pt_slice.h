@@ -3,6 +3,8 @@
 // the slice lacks io_pgtable_arm_glue.c.
 #pragma once
 
+#include <algorithm>
+
 #include "kshim_hooks.h"
 #include "pt_check.h"
 #include "slice_build.h"
@@ -25,6 +27,10 @@ inline kshim_walk_geom to_kshim(const WalkGeom &g) {
   k.root_desc = g.root_desc;
   k.root_mask = g.root_mask;
   k.tlbi_recorded = g.tlbi_recorded;
+  k.ats_nsids = static_cast<int>(std::min<size_t>(g.ats_sids.size(), 4));
+  for (int i = 0; i < k.ats_nsids; ++i) k.ats_sids[i] = g.ats_sids[i];
+  k.ats_ssv = g.ats_ssv;
+  k.ats_ssid = g.ats_ssid;
   return k;
 }
 

@@ -200,6 +200,7 @@ int cmd_explore(const std::vector<std::string> &argv) {
                              "(family sva unsupported)");
   limits.paging = domain != "sva";
   limits.sva = sva && domain != "paging";
+  limits.ats = checker.runner().can_ats();
   if (to_replay) return replay(checker, *to_replay, a.has("trace"));
 
   const auto root = runner->tree().root;

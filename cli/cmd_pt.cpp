@@ -113,6 +113,29 @@ void write_pt_witness(JsonWriter &j, const harness::Trace &t, const checker::PtW
   j.end_object();
   j.key("publication").value(w.publication);
   j.key("cached_through").value(static_cast<uint64_t>(w.cached_through));  // as the text witness prints it
+  // Set when the device's ATC, not the SMMU's TLB, kept the translation to cached_through.
+  if (w.atc) {
+    j.key("atc").begin_object();
+    j.key("sid").hex(w.atc->sid);
+    // Filled from the SMMU's TLB after trace events 1..fill; -1: at any time.
+    j.key("fill").value(w.atc->tlb_expired_by < 0 ? -1 : w.atc->fill);
+    j.key("tlb_expired_by").begin_object();
+    write_event_ref(j, t, w.atc->tlb_expired_by);
+    j.end_object();
+    j.key("expires").value(w.atc->expires);  // -1: no ATC_INV removes it
+    j.key("expired_by").begin_object();
+    write_event_ref(j, t, w.atc->expired_by);
+    j.end_object();
+    j.key("not_invalidated_by").begin_array();
+    for (const auto &[index, why] : w.atc->not_invalidated_by) {
+      j.begin_object();
+      write_event_ref(j, t, index);
+      j.key("why").value(why);
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
   j.key("reads").begin_array();
   for (const checker::PtRead &r : w.reads) {
     j.begin_object();
@@ -185,6 +208,7 @@ void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std
     j.key("ops").value(static_cast<uint64_t>(v.ops));
     j.key("walks").value(v.walks);
     j.key("tlb").value(v.tlb);  // TLB and walk caches modelled (the run issued TLBIs)
+    j.key("atc").value(v.atc);  // and the walks' device has ATS: its ATC is modelled
     j.key("seconds").value(v.seconds);
     // The run's own status, beside the verdict (checker/kernel_run.h).
     j.key("kernel_status").value(r.kernel.name());

@@ -18,6 +18,7 @@ const std::vector<std::string> &key_functions() {
       "arm_smmu_inv_to_cmdq_batch", "arm_smmu_cmdq_batch_add_range",
       "arm_smmu_write_entry", "arm_smmu_atc_inv_domain", "arm_smmu_atc_inv_master",
       "arm_smmu_mm_arch_invalidate_secondary_tlbs",                          // SVA (explore)
+      "arm_smmu_atc_inv_to_cmd", "arm_smmu_invs_end_batch",                 // ATS
   };
   return names;
 }

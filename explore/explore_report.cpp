@@ -23,7 +23,8 @@ json::Object paths_json(const PathCounts &p) {
                       {"tables_freed_by_map", p.tables_freed_by_map},
                       {"tables_freed_by_unmap", p.tables_freed_by_unmap},
                       {"splits", p.splits},
-                      {"table_crossings", p.table_crossings}};
+                      {"table_crossings", p.table_crossings},
+                      {"ats_sequences", p.ats_sequences}};
 }
 
 // Reading: every field checked, so a truncated or foreign file is named.
@@ -67,6 +68,8 @@ PathCounts read_paths(const Reader &rd, const json::Object &o) {
   p.tables_freed_by_unmap = rd.number(o, "tables_freed_by_unmap");
   p.splits = rd.number(o, "splits");
   p.table_crossings = rd.number(o, "table_crossings");
+  // Reports written before ATS have none.
+  p.ats_sequences = static_cast<int>(o.getInteger("ats_sequences").getValueOr(0));
   return p;
 }
 
@@ -92,7 +95,8 @@ void write_text(std::ostream &out, const ExploreReport &r, bool details) {
   out << "\n  paths: " << t.paths.maps << " maps (" << t.paths.blocks_mapped << " blocks, "
       << t.paths.tables_freed_by_map << " over a table), " << t.paths.unmaps << " unmaps ("
       << t.paths.tables_freed_by_unmap << " freeing a table, " << t.paths.splits << " splitting a block), "
-      << t.paths.flushes << " flushes, " << t.paths.table_crossings << " calls across two tables\n";
+      << t.paths.flushes << " flushes, " << t.paths.table_crossings << " calls across two tables; "
+      << t.paths.ats_sequences << " sequences with an ATS master\n";
   if (t.grew_coverage)
     out << "  coverage of the key functions grew with " << t.grew_coverage << " sequences, last at sequence " << t.last_gain
         << "\n";
@@ -156,6 +160,7 @@ void write_json(std::ostream &out, const ExploreReport &r) {
       {"budget", json::Object{{"sequences", x.schedule.max_sequences}, {"seconds", x.schedule.max_seconds}}},
       {"limits", json::Object{{"max_ops", r.limits.max_ops},
                               {"split", r.limits.allow_split},
+                              {"ats", r.limits.ats},
                               {"non_coherent", r.limits.non_coherent},
                               {"paging", r.limits.paging},
                               {"sva", r.limits.sva},
@@ -209,6 +214,7 @@ ExploreReport read_json(const std::string &text, const std::string &name) {
   const json::Object &limits = rd.object(*doc, "limits");
   r.limits.max_ops = static_cast<int>(rd.number(limits, "max_ops"));
   r.limits.allow_split = limits.getBoolean("split").getValueOr(true);
+  r.limits.ats = limits.getBoolean("ats").getValueOr(false);
   r.limits.non_coherent = limits.getBoolean("non_coherent").getValueOr(true);
   r.limits.paging = limits.getBoolean("paging").getValueOr(true);
   r.limits.sva = limits.getBoolean("sva").getValueOr(false);

@@ -24,6 +24,7 @@ PathCounts &PathCounts::operator+=(const PathCounts &o) {
   tables_freed_by_unmap += o.tables_freed_by_unmap;
   splits += o.splits;
   table_crossings += o.table_crossings;
+  ats_sequences += o.ats_sequences;
   return *this;
 }
 
@@ -66,17 +67,19 @@ rc::Gen<Draft> draft_generator(const GeneratorLimits &limits) {
         return c;
       });
   std::vector<uint64_t> granules = limits.granules;
-  const bool nc = limits.non_coherent;
-  rc::Gen<kshim_explore_config> paging = gen::mapcat(gen::elementOf(granules), [nc](uint64_t granule) {
+  const bool nc = limits.non_coherent, ats = limits.ats;
+  rc::Gen<kshim_explore_config> paging = gen::mapcat(gen::elementOf(granules), [nc, ats](uint64_t granule) {
     return gen::map(gen::tuple(gen::element(1, 2), nc ? gen::element(1, 0) : gen::just(1), gen::element(1, 0),
-                               granule == 4096 ? gen::element(48, 40) : gen::just(48)),
-                    [granule](const std::tuple<int, int, int, int> &t) {
+                               granule == 4096 ? gen::element(48, 40) : gen::just(48),
+                               ats ? gen::element(0, 1) : gen::just(0)),
+                    [granule](const std::tuple<int, int, int, int, int> &t) {
                       kshim_explore_config c{};
                       c.granule = granule;
                       c.stage = std::get<0>(t);
                       c.coherent_walk = std::get<1>(t);
                       c.range_inv = std::get<2>(t);
                       c.ias_bits = std::get<3>(t);
+                      c.ats = std::get<4>(t);
                       return c;
                     });
   });
@@ -115,6 +118,7 @@ rc::Gen<Draft> draft_generator(const GeneratorLimits &limits) {
 
 Concrete concretize(const Draft &d, uint64_t base, uint64_t pgsizes, bool allow_split) {
   Concrete out;
+  out.paths.ats_sequences = d.config.ats ? 1 : 0;
   out.sequence.config = d.config;
   ShadowTable shadow(d.config.granule);
   const uint64_t entries = d.config.granule / 8;

@@ -43,6 +43,7 @@ struct Draft {
 struct GeneratorLimits {
   int max_ops = 8;              // abstract steps per sequence
   bool allow_split = true;      // the tree splits blocks on a partial unmap
+  bool ats = false;             // the tree can drive an ATS master: draw ats=on too
   bool non_coherent = true;     // generate non-coherent walks too
   std::vector<uint64_t> granules = {4096, 16384, 65536};
   // Which domains configurations are drawn for: paging domains (the IOMMU
@@ -58,6 +59,7 @@ struct PathCounts {
   int maps = 0, unmaps = 0, flushes = 0;
   int blocks_mapped = 0, tables_freed_by_map = 0, tables_freed_by_unmap = 0, splits = 0;
   int table_crossings = 0;  // one call whose pieces span two tables
+  int ats_sequences = 0;    // sequences with an ATS master (ats=on)
   PathCounts &operator+=(const PathCounts &o);
 };
 

@@ -83,12 +83,17 @@ kshim_explore_config parse_config(const Line &l) {
       const std::string d = l.keyed(i, "domain", "paging|sva");
       if (d != "paging" && d != "sva") l.fail("domain=paging|sva", w);
       c.sva = d == "sva";
+    } else if (key == "ats") {  // came later: a sequence without it has no ATS
+      const std::string a = l.keyed(i, "ats", "on|off");
+      if (a != "on" && a != "off") l.fail("ats=on|off", w);
+      c.ats = a == "on";
     } else {
-      l.fail("domain=paging|sva or end of line", w);
+      l.fail("ats=on|off, domain=paging|sva or end of line", w);
     }
   }
   // An SVA domain walks the CPU's page table: 4K pages, 48-bit VAs, stage 1,
   // and a coherent SMMU (arm_smmu_sva_supported).
+  if (c.sva && c.ats) l.fail("ats=off with domain=sva (ATS is generated on paging domains only)", "ats=on");
   if (c.sva && (c.granule != 4096 || c.stage != 1 || !c.coherent_walk || c.ias_bits != 48))
     l.fail("granule=4K stage=1 walk=coherent ias=48 with domain=sva", l.words[1] + " " + l.words[2] + " " +
                                                                        l.words[3] + " " + l.words[5]);
@@ -149,7 +154,7 @@ std::string describe_config(const kshim_explore_config &c) {
   return granule_text(c.granule) + " S" + std::to_string(c.stage) + ", " +
          (c.coherent_walk ? "coherent" : "non-coherent") + " walk, range invalidation " +
          (c.range_inv ? "on" : "off") + ", " + std::to_string(c.ias_bits) + "-bit addresses" +
-         (c.sva ? ", SVA domain (the mm's page table)" : "");
+         (c.sva ? ", SVA domain (the mm's page table)" : "") + (c.ats ? ", ATS" : "");
 }
 
 std::string to_text(const kshim_explore_op &op) {
@@ -171,7 +176,8 @@ std::string to_text(const Sequence &s) {
   const auto &c = s.config;
   std::string out = "config granule=" + granule_text(c.granule) + " stage=" + std::to_string(c.stage) +
                     " walk=" + (c.coherent_walk ? "coherent" : "non-coherent") +
-                    " range-inv=" + (c.range_inv ? "on" : "off") + " ias=" + std::to_string(c.ias_bits) + (c.sva ? " domain=sva" : "") + "\n";
+                    " range-inv=" + (c.range_inv ? "on" : "off") + " ias=" + std::to_string(c.ias_bits) +
+                    (c.sva ? " domain=sva" : c.ats ? " ats=on" : " ats=off") + "\n";  // no ATS on SVA domains
   for (const auto &op : s.ops) out += to_text(op) + "\n";
   return out;
 }
@@ -192,7 +198,9 @@ Sequence parse_sequence(const std::string &text, const std::string &origin) {
       s.config = parse_config(l);
       have_config = true;
     } else {
-      if (!have_config) l.fail("'config granule=... stage=... walk=... range-inv=... ias=...' first", l.words[0]);
+      if (!have_config)
+        l.fail("'config granule=... stage=... walk=... range-inv=... ias=... [ats=...] [domain=...]' first",
+               l.words[0]);
       s.ops.push_back(parse_op(l, s.config.sva));
     }
   }

@@ -2,7 +2,7 @@
 // driver calls, exactly as kdrivers/explore_pt.c performs them. Its text
 // form is what a shrunk counterexample prints and `explore --replay` reads:
 //
-//   config granule=4K stage=1 walk=coherent range-inv=on ias=48
+//   config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=off
 //   map 0x80000000 -> 0x880000000 pgsize=0x1000 count=2
 //   unmap 0x80000000 pgsize=0x1000 count=1
 //   iotlb_sync

@@ -17,6 +17,14 @@ bool is_store(const harness::Trace &t, int index) {
 // invalidation that did not remove a cached entry, the free of a table read
 // after it, then the last read's store (the order the kernel report uses).
 int root_event(const harness::Trace &t, const checker::PtWitness &w) {
+  // The device's ATC kept it: the ATC_INV that did not remove the entry, else
+  // the TLB invalidation no ATC_INV followed.
+  if (w.atc) {
+    for (const auto &[index, why] : w.atc->not_invalidated_by)
+      if (why.find("refilled") != std::string::npos) return index;
+    if (!w.atc->not_invalidated_by.empty()) return w.atc->not_invalidated_by.front().first;
+    if (w.atc->tlb_expired_by >= 0) return w.atc->tlb_expired_by;
+  }
   for (bool torn : {true, false})
     for (const auto &r : w.reads)
       if (torn ? r.torn : r.stale)
@@ -41,6 +49,23 @@ std::string where(const harness::Trace &t, int index) {
 // invalidation removed, the deepest such entry's level, where it was written
 // and why the invalidation missed it (one batch-submit line issues every TLBI).
 std::string detail(const harness::Trace &t, const checker::PtWitness &w) {
+  // The ATC's cause, in words that do not depend on the sequence's operands.
+  if (w.atc) {
+    std::string why = "no ATC_INV after the walk";
+    for (const auto &[index, text] : w.atc->not_invalidated_by) {
+      if (text.find("refilled") != std::string::npos) {
+        why = "ATC_INV issued before the TLB invalidation completed";
+        break;
+      }
+      if (why.rfind("no ", 0) != 0) continue;
+      why = text.find("misses the entry") != std::string::npos ? "ATC_INV span misses the entry"
+            : text.find("sent to SID") != std::string::npos    ? "ATC_INV for another StreamID"
+            : text.find("CMD_SYNC") != std::string::npos       ? "ATC_INV never completed"
+            : text.find("SSV") != std::string::npos            ? "ATC_INV for another substream"
+                                                               : "ATC_INV not guaranteed to remove it";
+    }
+    return ": the device's ATC entry stays (" + why + ")";
+  }
   for (auto r = w.reads.rbegin(); r != w.reads.rend(); ++r) {
     if (r->not_invalidated_by.empty()) continue;
     // "TLBI_NH_VA asid=5 ... granule 4K: why": the command's operands vary with the sequence.
@@ -78,7 +103,7 @@ SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
       v.findings.push_back({kind + " at " + at, kind, at, "", e.text});
     }
   if (run.status == harness::RunStatus::Skip) {
-    v.unknowns.push_back("the slice has no explore driver");
+    v.unknowns.push_back(t.log.empty() ? "the slice has no explore driver" : t.log.front());
     return v;
   }
   // The one rule for a run that stopped part way (checker/kernel_run.h): a

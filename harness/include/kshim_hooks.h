@@ -148,6 +148,15 @@ struct kshim_walk_geom {
 	 * TLBI + CMD_SYNC of everything.
 	 */
 	int tlbi_recorded;
+	/*
+	 * ATS: the walks' device has ATS enabled and may keep each translation in
+	 * its ATC, one per StreamID (ats_nsids 0: no ATS). Its Translation Requests
+	 * carry PASID ats_ssid when ats_ssv is set, none otherwise.
+	 */
+	int ats_nsids;
+	unsigned int ats_sids[4];
+	int ats_ssv;
+	unsigned int ats_ssid;
 };
 void kshim_walk_context(const struct kshim_walk_geom *g, const kshim_u64 *iovas, int n,
 			const char *file, int line);
@@ -212,10 +221,14 @@ struct kshim_explore_config {
 	 * the CPU's, and NOTIFY is how the SMMU hears of them.
 	 */
 	int sva;
+	int ats;            /* the master has ATS enabled (ARM_SMMU_FEAT_ATS): ATC_INVs follow TLBIs */
 };
-/* What the tree's io-pgtable can do: a partial unmap of a block splits it (until 6.14). */
-/* ... and the SVA unit's mmu notifier is in the slice (domain=sva). */
-enum { KSHIM_XCAP_SPLIT = 1, KSHIM_XCAP_SVA = 2 };
+/*
+ * What the tree can do: a partial unmap of a block splits it (until 6.14);
+ * the SVA unit's mmu notifier is in the slice (domain=sva); its invalidation
+ * paths send ATC_INVs to an ATS master (KSHIM_FAMILY_ats).
+ */
+enum { KSHIM_XCAP_SPLIT = 1, KSHIM_XCAP_SVA = 2, KSHIM_XCAP_ATS = 4 };
 /* -1: the slice has no explore driver. */
 int kshim_slice_explore_caps(void);
 /* Window of IOVAs the generator uses (the domain's tables for cfg): *base, and *pgsizes. */

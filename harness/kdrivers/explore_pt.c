@@ -20,17 +20,21 @@ static struct iommu_iotlb_gather xp_gather;
 static void xp_setup(const struct kshim_explore_config *cfg)
 {
 	pt_setup(cfg->granule, cfg->coherent_walk, cfg->range_inv,
-		 cfg->stage == 2 ? ARM_SMMU_DOMAIN_S2 : ARM_SMMU_DOMAIN_S1, cfg->ias_bits);
+		 cfg->stage == 2 ? ARM_SMMU_DOMAIN_S2 : ARM_SMMU_DOMAIN_S1, cfg->ias_bits, cfg->ats);
 	iommu_iotlb_gather_init(&xp_gather);
 }
 
 int kshim_explore_driver_caps(void)
 {
+	int caps = 0;
+
 #ifdef KSHIM_FAMILY_split
-	return KSHIM_XCAP_SPLIT | XS_CAPS;
-#else
-	return XS_CAPS;
+	caps |= KSHIM_XCAP_SPLIT;
 #endif
+#ifdef KSHIM_FAMILY_ats
+	caps |= KSHIM_XCAP_ATS;
+#endif
+	return caps | XS_CAPS;
 }
 
 int kshim_explore_driver_geometry(const struct kshim_explore_config *cfg, kshim_u64 *base,

@@ -109,6 +109,11 @@ void kshim_iopt_walk_context_tagged(struct io_pgtable_ops *ops, const struct ksh
 		g.root_desc = tags->root_desc;
 		g.root_mask = tags->root_mask;
 		g.tlbi_recorded = tags->tlbi_recorded;
+		g.ats_nsids = tags->ats_nsids;
+		for (int i = 0; i < 4; i++)
+			g.ats_sids[i] = tags->ats_sids[i];
+		g.ats_ssv = tags->ats_ssv;
+		g.ats_ssid = tags->ats_ssid;
 	}
 	/* Drivers are named from kdrivers/ on, as runtime.c names them in notes. */
 	const char *rel = file ? __builtin_strstr(file, "kdrivers/") : NULL;

@@ -138,6 +138,8 @@ static struct {
 	struct arm_smmu_stream streams[2];
 	struct arm_smmu_master master;
 	struct arm_smmu_domain s1, s1b, s2;
+	/* 6.9-6.18: the master on each domain's devices list (sc_attach_ats). */
+	struct arm_smmu_master_domain master_domains[3];
 } sc;
 
 /* The slice stays loaded between runs: every scenario starts from scratch. */
@@ -165,8 +167,12 @@ static void sc_setup(u32 features, unsigned int sid_bits, unsigned int ssid_bits
 	sc.master.smmu = &sc.smmu;
 	sc.master.dev = &sc.master_dev;
 #ifdef KSHIM_HAVE_arm_smmu_attach_prepare_invs
-	/* arm_smmu_insert_master: scratch room for one ASID or two VMID entries (no ATS). */
-	sc.master.build_invs = arm_smmu_invs_alloc(2);
+	/*
+	 * arm_smmu_insert_master: scratch room for one ASID or two VMID entries,
+	 * and with ATS one entry per StreamID on top.
+	 */
+	sc.master.build_invs = arm_smmu_invs_alloc(features & ARM_SMMU_FEAT_ATS ?
+							   2 + ARRAY_SIZE(sc.streams) : 2);
 #endif
 	sc.master.streams = sc.streams;
 	sc.master.num_streams = ARRAY_SIZE(sc.streams);
@@ -195,11 +201,34 @@ static void sc_attach_invs(struct arm_smmu_domain *d)
 	struct arm_smmu_attach_state state = {
 		.master = &sc.master,
 		.ssid = IOMMU_NO_PASID,
+		/* An ATS-capable SMMU here means an ATS master: INV_TYPE_ATS per SID. */
+		.ats_enabled = !!(sc.smmu.features & ARM_SMMU_FEAT_ATS),
 	};
 
 	KSHIM_CHECK(!arm_smmu_attach_prepare_invs(&state, &d->domain),
 		    "arm_smmu_attach_prepare_invs failed");
 	arm_smmu_install_new_domain_invs(&state);
+	/* As arm_smmu_attach_commit records it. */
+	sc.master.ats_enabled = state.ats_enabled;
+}
+#elif defined(KSHIM_HAVE_arm_smmu_atc_inv_domain)
+/*
+ * 6.9-6.18: what arm_smmu_attach_prepare and arm_smmu_attach_commit leave for
+ * a master with ATS enabled on d (attach_dev itself is not in the slice): an
+ * arm_smmu_master_domain on d's devices list for SSID 0, nr_ats_masters
+ * counting it, and master->ats_enabled. arm_smmu_atc_inv_domain reads exactly
+ * these to send one ATC_INV per StreamID.
+ */
+static void sc_attach_ats(struct arm_smmu_domain *d)
+{
+	struct arm_smmu_master_domain *md =
+		&sc.master_domains[d == &sc.s1 ? 0 : d == &sc.s1b ? 1 : 2];
+
+	md->master = &sc.master;
+	md->ssid = IOMMU_NO_PASID;
+	list_add(&md->devices_elm, &d->devices);
+	atomic_inc(&d->nr_ats_masters);
+	sc.master.ats_enabled = true;
 }
 #endif
 
@@ -242,6 +271,9 @@ static void sc_domain_init(struct arm_smmu_domain *d, enum arm_smmu_domain_stage
 	d->domain.ops = &sc_domain_ops;
 #ifdef KSHIM_HAVE_arm_smmu_attach_prepare_invs
 	sc_attach_invs(d); /* after pgsize_bitmap: range invalidation takes its granule */
+#elif defined(KSHIM_HAVE_arm_smmu_atc_inv_domain)
+	if (sc.smmu.features & ARM_SMMU_FEAT_ATS)
+		sc_attach_ats(d);
 #endif
 }
 

@@ -48,6 +48,13 @@ static void pt_ctx(unsigned long iova, size_t size)
 		.root_mask = pt.root_mask,
 		.tlbi_recorded = 1,
 	};
+
+	/* An ATS master: its device caches translations per StreamID, without PASID. */
+	if (sc.master.ats_enabled) {
+		tags.ats_nsids = ARRAY_SIZE(sc_sids);
+		for (int i = 0; i < ARRAY_SIZE(sc_sids); i++)
+			tags.ats_sids[i] = sc_sids[i];
+	}
 	kshim_u64 iovas[] = { iova, iova + size - 1, iova + size, iova - 1 };
 
 	kshim_iopt_walk_context_tagged(d->pgtbl_ops, &tags, iovas, size ? (iova ? 4 : 3) : 0,
@@ -67,11 +74,17 @@ static unsigned long pt_pgsizes(unsigned long granule)
 	}
 }
 
+/* ats: the master has ATS enabled (trees of family ats only; ignored elsewhere). */
 static void pt_setup(unsigned long granule, bool coherent, bool ril,
-		     enum arm_smmu_domain_stage stage, unsigned int pa_bits)
+		     enum arm_smmu_domain_stage stage, unsigned int pa_bits, bool ats)
 {
 	u32 features = (SC_FEATURES & ~ARM_SMMU_FEAT_COHERENCY) |
 		       (coherent ? ARM_SMMU_FEAT_COHERENCY : 0) | (ril ? ARM_SMMU_FEAT_RANGE_INV : 0);
+
+#ifdef KSHIM_FAMILY_ats
+	if (ats)
+		features |= ARM_SMMU_FEAT_ATS;
+#endif
 
 	sc_setup(features, 5, 4); /* a linear stream table of 32 STEs */
 	sc.smmu.pgsize_bitmap = pt_pgsizes(granule);
@@ -83,9 +96,10 @@ static void pt_setup(unsigned long granule, bool coherent, bool ril,
 	pt.base = 2 * pt.block * (granule / 8);
 	pt.d = stage == ARM_SMMU_DOMAIN_S1 ? &sc.s1 : &sc.s2;
 	sc_domain_init(pt.d, stage, stage == ARM_SMMU_DOMAIN_S1 ? 5 : 1);
-	KSHIM_NOTE("%s domain, %luK granule, %s walk, %s range invalidation",
+	KSHIM_NOTE("%s domain, %luK granule, %s walk, %s range invalidation%s",
 		   stage == ARM_SMMU_DOMAIN_S1 ? "S1 (ASID 5)" : "S2 (VMID 1)", granule / SZ_1K,
-		   coherent ? "coherent" : "non-coherent", ril ? "with" : "without");
+		   coherent ? "coherent" : "non-coherent", ril ? "with" : "without",
+		   sc.master.ats_enabled ? ", ATS master (SIDs 0x10, 0x11)" : "");
 }
 
 /* A map that sets a scene: no operation boundary before it. */
@@ -232,7 +246,7 @@ static void pt_op_sw_sync(void)
 
 static int pt_run(void (*op)(void), unsigned long granule, bool coherent, bool ril)
 {
-	pt_setup(granule, coherent, ril, ARM_SMMU_DOMAIN_S1, 48);
+	pt_setup(granule, coherent, ril, ARM_SMMU_DOMAIN_S1, 48, false);
 	op();
 	return pt_finish();
 }
@@ -243,7 +257,7 @@ static int pt_run(void (*op)(void), unsigned long granule, bool coherent, bool r
  */
 static int pt_run_s2(void (*op)(void), bool coherent)
 {
-	pt_setup(SZ_4K, coherent, true, ARM_SMMU_DOMAIN_S2, 40);
+	pt_setup(SZ_4K, coherent, true, ARM_SMMU_DOMAIN_S2, 40, false);
 	op();
 	return pt_finish();
 }
@@ -318,7 +332,7 @@ static int pt_run_cd_ttb0(bool coherent)
 {
 	struct arm_smmu_cd target, *cd;
 
-	pt_setup(SZ_4K, coherent, true, ARM_SMMU_DOMAIN_S1, 48);
+	pt_setup(SZ_4K, coherent, true, ARM_SMMU_DOMAIN_S1, 48, false);
 	sc_domain_init(&sc.s1b, ARM_SMMU_DOMAIN_S1, 5);
 	sc_expect_alloc(KSHIM_DESC_CD, "cdtab");
 	cd = sc_alloc_cd(IOMMU_NO_PASID, false);
@@ -364,7 +378,7 @@ static int pt_run_ste_s2ttb(bool coherent)
 	struct arm_smmu_ste target;
 	struct arm_smmu_domain *b = &sc.s1b;
 
-	pt_setup(SZ_4K, coherent, true, ARM_SMMU_DOMAIN_S2, 48);
+	pt_setup(SZ_4K, coherent, true, ARM_SMMU_DOMAIN_S2, 48, false);
 	sc_domain_init(b, ARM_SMMU_DOMAIN_S2, 1);
 	sc_expect_alloc(KSHIM_DESC_STE, "strtab");
 	sc_init_strtab();

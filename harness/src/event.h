@@ -60,6 +60,10 @@ struct Event {
     int asid = 0, vmid = 0;                // TLB tags
     uint64_t root_desc = 0, root_mask = 0;  // the STE/CD qword holding the table pointer, if any
     bool tlbi_recorded = false;             // invalidations are real commands: caches modelled
+    // ATS: the device's StreamIDs (empty: no ATS) and the PASID of its requests.
+    std::vector<uint32_t> ats_sids;
+    bool ats_ssv = false;
+    uint32_t ats_ssid = 0;
   } walk;
   std::vector<uint64_t> iovas;
 };

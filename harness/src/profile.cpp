@@ -86,6 +86,12 @@ Profile writer_entry_profile() {
       {"sva", {"arm_smmu_tlb_inv_asid", "arm_smmu_tlb_inv_range_asid", "arm_smmu_atc_inv_domain",
                "arm_smmu_get_cd_ptr", "arm_smmu_write_cd_entry"}},
       {"sva", {"arm_smmu_domain_inv_range", "arm_smmu_get_cd_ptr", "arm_smmu_write_cd_entry"}},
+      // ATS: ATC_INVs after the TLBIs, for a master on the domain with ATS
+      // enabled (scenarios_612_smmu.c). 6.9-6.18: the domain's devices list
+      // read by arm_smmu_atc_inv_domain; 7.x: INV_TYPE_ATS entries in the invs
+      // array, built by arm_smmu_attach_prepare_invs.
+      {"ats", {"arm_smmu_atc_inv_domain", "arm_smmu_atc_inv_to_cmd"}},
+      {"ats", {"arm_smmu_attach_prepare_invs", "arm_smmu_atc_inv_to_cmd"}},
       // What the tree's KUnit test calls beyond the required roots: nothing
       // before 7.x; 7.x adds the writer's update-safe bits (and the invs above).
       {"kunit", {"arm_smmu_get_ste_update_safe"}},

@@ -341,7 +341,10 @@ void kshim_walk_context(const struct kshim_walk_geom *g, const kshim_u64 *iovas,
   if (!g_trace || !g) return;
   Event &e = push(EventKind::WalkContext, file, line);
   e.walk = {g->root, g->start_level, g->pgd_bits, g->bits_per_level, g->ias, g->oas, g->stage,
-            g->fmt, g->coherent_walk != 0, g->asid, g->vmid, g->root_desc, g->root_mask, g->tlbi_recorded != 0};
+            g->fmt, g->coherent_walk != 0, g->asid, g->vmid, g->root_desc, g->root_mask, g->tlbi_recorded != 0, {}, false, 0};
+  for (int i = 0; i < g->ats_nsids && i < 4; ++i) e.walk.ats_sids.push_back(g->ats_sids[i]);
+  e.walk.ats_ssv = g->ats_ssv != 0;
+  e.walk.ats_ssid = g->ats_ssid;
   e.addr = g->root;
   if (iovas && n > 0) e.iovas.assign(iovas, iovas + n);
 }

@@ -36,6 +36,12 @@ RunResult SequenceRunner::run(const kshim_explore_config &cfg,
   auto fn = runner_.slice().function<decltype(kshim_slice_explore_run)>("kshim_slice_explore_run");
   if (!fn || !available()) {
     r.status = RunStatus::Skip;
+    r.trace.log.push_back("the slice has no explore driver");
+    return r;
+  }
+  if (cfg.ats && !can_ats()) {
+    r.status = RunStatus::Skip;
+    r.trace.log.push_back("ats=on: the tree has no ATS invalidation path the harness can drive (family ats)");
     return r;
   }
   int status;

@@ -24,6 +24,8 @@ class SequenceRunner {
   bool can_split_blocks() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_SPLIT); }
   // The tree's SVA unit has its mmu notifier (family sva): domain=sva runs.
   bool can_sva() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_SVA); }
+  // The tree's invalidation paths send ATC_INVs to an ATS master (family ats).
+  bool can_ats() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_ATS); }
   // The domain cfg sets up; nullopt if the set-up itself failed.
   std::optional<SequenceGeometry> geometry(const kshim_explore_config &cfg) const;
   RunResult run(const kshim_explore_config &cfg, const std::vector<kshim_explore_op> &ops) const;

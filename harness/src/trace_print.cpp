@@ -84,8 +84,13 @@ std::string describe(const Trace &t, const Event &e) {
                       (e.walk.coherent_walk ? "" : " non-coherent") +
                       (e.walk.stage == 1 ? " asid " + std::to_string(e.walk.asid) : std::string()) +
                       " vmid " + std::to_string(e.walk.vmid) +
-                      (e.walk.root_desc ? " table pointer from " + hex(e.walk.root_desc, 0) : std::string()) +
-                      ", iovas";
+                      (e.walk.root_desc ? " table pointer from " + hex(e.walk.root_desc, 0) : std::string());
+      if (!e.walk.ats_sids.empty()) {
+        s += " ATS sids";
+        for (uint32_t sid : e.walk.ats_sids) s += " " + hex(sid, 0);
+        if (e.walk.ats_ssv) s += " ssid " + hex(e.walk.ats_ssid, 0);
+      }
+      s += ", iovas";
       for (uint64_t v : e.iovas) s += " " + hex(v, 0);
       return s;
     }

@@ -39,6 +39,7 @@ Exploration exploration(const harness::KernelRunner &runner, const std::string &
   limits.allow_split = e.checker->runner().can_split_blocks();
   limits.paging = !sva;
   limits.sva = sva;
+  limits.ats = e.checker->runner().can_ats();
   e.explorer = std::make_unique<Explorer>(*e.checker, limits);
   const fs::path root = runner.tree().root;
   e.explorer->line_text = [root](const std::string &f, int line) { return kernel_line_text(root, f, line); };
@@ -73,6 +74,7 @@ TEST(Explore612, PristineTreeGivesOnlyItsDocumentedFindings) {
   EXPECT_GT(r.totals.paths.splits, 0);
   EXPECT_GT(r.totals.paths.tables_freed_by_unmap, 0);
   EXPECT_GT(r.totals.paths.table_crossings, 0);
+  EXPECT_GT(r.totals.paths.ats_sequences, 0);
 }
 
 TEST(Explore612, SameSeedSameReportAndShardsJoinIntoTheWholeRun) {
@@ -113,6 +115,7 @@ TEST(Explore73, PristineTreeGivesNoFinding) {
   EXPECT_EQ(r.totals.unknown_sequences, 0u);
   EXPECT_GT(r.totals.paths.tables_freed_by_map, 0);
   EXPECT_EQ(r.totals.paths.splits, 0);
+  EXPECT_GT(r.totals.paths.ats_sequences, 0) << "7.3 drives an ATS master";
 }
 
 // ---- SVA: the mm's page table, invalidated through the SVA mmu notifier ----
@@ -208,10 +211,14 @@ TEST(ExploreCli, ReplaysAPrintedSequenceAndNamesBadInputByLine) {
 
 // ---- bugs put back into a copy of the 6.12 tree ----
 
-// Copies the tree at src (default: 6.12) and replaces, in `file`, the first `old` after `anchor`.
-fs::path mutated_tree(const std::string &name, const std::string &file, const std::string &anchor,
-                      const std::string &old, const std::string &replacement, fs::path src = {}) {
-  if (src.empty()) src = testing::kernel_tree("6.12").root;
+// One edit: the first `old` after `anchor` becomes `replacement`.
+struct Edit {
+  std::string anchor, old, replacement;
+};
+
+// Copies the tree at src and applies the edits to `file`, in order.
+fs::path mutated_tree_of(const fs::path &src, const std::string &name, const std::string &file,
+                         const std::vector<Edit> &edits) {
   const fs::path dst = fs::temp_directory_path() / ("smmu-check-mutant-" + name);
   fs::remove_all(dst);
   fs::copy(src, dst, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
@@ -219,18 +226,28 @@ fs::path mutated_tree(const std::string &name, const std::string &file, const st
   std::stringstream ss;
   ss << in.rdbuf();
   std::string text = ss.str();
-  const auto a = text.find(anchor);
-  const auto i = a == std::string::npos ? a : text.find(old, a);
-  if (i == std::string::npos) throw std::runtime_error(file + ": no '" + old + "' after '" + anchor + "'");
-  text.replace(i, old.size(), replacement);
+  for (const Edit &e : edits) {
+    const auto a = text.find(e.anchor);
+    const auto i = a == std::string::npos ? a : text.find(e.old, a);
+    if (i == std::string::npos) throw std::runtime_error(file + ": no '" + e.old + "' after '" + e.anchor + "'");
+    text.replace(i, e.old.size(), e.replacement);
+  }
   std::ofstream(dst / file, std::ios::trunc) << text;
   return dst;
+}
+
+// Copies the tree at src (default: 6.12) and replaces, in `file`, the first `old` after `anchor`.
+fs::path mutated_tree(const std::string &name, const std::string &file, const std::string &anchor,
+                      const std::string &old, const std::string &replacement, fs::path src = {}) {
+  if (src.empty()) src = testing::kernel_tree("6.12").root;
+  return mutated_tree_of(src, name, file, {{anchor, old, replacement}});
 }
 
 // Generation finds something the pristine tree does not have, and its
 // shrunk sequence replays to it.
 void expect_found_by_generation(const fs::path &mutant, const std::string &models, uint64_t budget,
-                                bool sva = false, const harness::KernelRunner *original = nullptr) {
+                                bool sva = false, const harness::KernelRunner *original = nullptr,
+                                const std::string &must_contain = "") {
   Exploration pristine = exploration(original ? *original : testing::kernel("6.12"), models, sva);
   const std::set<std::string> base = signatures(explore_n(*pristine.explorer, budget));
   Exploration e = exploration(testing::kernel_at(mutant), models, sva);
@@ -242,6 +259,8 @@ void expect_found_by_generation(const fs::path &mutant, const std::string &model
       break;
     }
   ASSERT_NE(fresh, nullptr) << "no finding beyond the pristine tree's " << base.size();
+  EXPECT_NE(fresh->finding.signature.find(must_contain), std::string::npos)
+      << fresh->finding.signature << "\n" << fresh->finding.witness;
   const Sequence shrunk = parse_sequence(fresh->shrunk, "shrunk");
   const SequenceVerdict replayed = e.checker->check(shrunk);
   bool same = false;
@@ -383,6 +402,31 @@ TEST(ExploreMutant73, SvaNotifierInvalidationMadeLeafOnly) {
                                           "static void arm_smmu_mm_arch_invalidate_secondary_tlbs(",
                                           "PAGE_SIZE, false);", "PAGE_SIZE, true);", root),
                              "coherent", 120, true, &testing::kernel_at(root));
+}
+
+// The ATS ordering error: the ATC is invalidated before the SMMU's TLB
+// invalidation has completed, so the device can refill its ATC from the stale
+// TLB entry (IHI 0070 §4.5.1). arm_smmu_atc_inv_domain moves ahead of
+// __arm_smmu_tlb_inv_range in arm_smmu_tlb_inv_range_domain.
+TEST(ExploreMutant612, AtcInvalidatedBeforeTheTlb) {
+  const std::string fn = "static void arm_smmu_tlb_inv_range_domain(";
+  const std::string tlbi = "__arm_smmu_tlb_inv_range(&cmd, iova, size, granule, smmu_domain);";
+  const std::string atc = "arm_smmu_atc_inv_domain(smmu_domain, iova, size);";
+  expect_found_by_generation(
+      mutated_tree_of(testing::kernel_tree("6.12").root, "atc-before-tlbi", kDriver,
+                      {{fn, atc, "/* moved up */"}, {fn, tlbi, atc + "\n\t" + tlbi}}),
+      "coherent", 150, false, &testing::kernel("6.12"), "ATC_INV issued before the TLB invalidation completed");
+}
+
+// 7.3: arm_smmu_invs_end_batch no longer ends the batch before the first ATS
+// entry, so the ATC_INVs share the TLBIs' CMD_SYNC.
+TEST(ExploreMutant73, AtcInvalidationSharesTheTlbisSync) {
+  TREE_OR_SKIP(root, "7.3");
+  expect_found_by_generation(
+      mutated_tree_of(root, "ats-same-batch-73", kDriver,
+                      {{"static inline bool arm_smmu_invs_end_batch(",
+                        "if (!arm_smmu_inv_is_ats(cur) && arm_smmu_inv_is_ats(next))", "if (0)"}}),
+      "coherent", 150, false, &testing::kernel_at(root), "ATC_INV issued before the TLB invalidation completed");
 }
 
 }  // namespace

@@ -98,6 +98,47 @@ TEST(Sequence, ErrorsNameTheLineAndWhatWasExpected) {
                std::invalid_argument);
 }
 
+TEST(Sequence, AtsIsAConfigurationField) {
+  const std::string on = "config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=on\n";
+  EXPECT_EQ(parse_sequence(on, "x").config.ats, 1);
+  EXPECT_EQ(to_text(parse_sequence(on, "x")), on);
+  // Sequences written before the field have no ATS, and print it.
+  const Sequence old = parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48\n", "x");
+  EXPECT_EQ(old.config.ats, 0);
+  EXPECT_NE(to_text(old).find("ias=48 ats=off\n"), std::string::npos);
+  EXPECT_NE(describe_config(parse_sequence(on, "x").config).find("ATS"), std::string::npos);
+  try {
+    parse_sequence("\nconfig granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=maybe\n", "ats.ops");
+    FAIL() << "accepted ats=maybe";
+  } catch (const std::invalid_argument &e) {
+    EXPECT_STREQ(e.what(), "ats.ops:2: expected ats=on|off, got 'ats=maybe'");
+  }
+  try {
+    parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48 atc=on\n", "ats.ops");
+    FAIL() << "accepted atc=on";
+  } catch (const std::invalid_argument &e) {
+    EXPECT_STREQ(e.what(), "ats.ops:1: expected ats=on|off, domain=paging|sva or end of line, got 'atc=on'");
+  }
+  EXPECT_THROW(parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=on x\n", "x"),
+               std::invalid_argument);
+}
+
+TEST(Generator, DrawsAtsOnlyWhenTheTreeCanDriveIt) {
+  for (bool ats : {false, true}) {
+    GeneratorLimits limits;
+    limits.ats = ats;
+    const auto gen = draft_generator(limits);
+    int on = 0;
+    for (uint64_t seed = 0; seed < 100; ++seed) on += gen(rc::Random(seed), 100).value().config.ats;
+    if (ats) {
+      EXPECT_GT(on, 10);
+      EXPECT_LT(on, 90);
+    } else {
+      EXPECT_EQ(on, 0);
+    }
+  }
+}
+
 TEST(Generator, ConcreteSequencesAreDeterministicAndOnlyWhatTheCoreWouldDo) {
   GeneratorLimits limits;
   limits.allow_split = false;
@@ -154,7 +195,9 @@ TEST(Sequence, SvaTextRoundTripsAndNamesWhatASvaDomainLacks) {
             "bad.ops:1: expected granule=4K stage=1 walk=coherent ias=48 with domain=sva, "
             "got 'granule=16K stage=1 walk=coherent ias=48'");
   EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva x\n"),
-            "bad.ops:1: expected domain=paging|sva or end of line, got 'x'");
+            "bad.ops:1: expected ats=on|off, domain=paging|sva or end of line, got 'x'");
+  EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=on domain=sva\n"),
+            "bad.ops:1: expected ats=off with domain=sva (ATS is generated on paging domains only), got 'ats=on'");
   EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva domain=paging\n"),
             "bad.ops:1: expected each setting once, got 'domain=paging'");
   EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva\n\niotlb_sync\n"),
