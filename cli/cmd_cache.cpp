@@ -71,7 +71,7 @@ int cmd_cache(const std::vector<std::string> &argv) {
   }
   if (!a.positional.empty()) throw UserError("unexpected argument '" + a.positional[0] + "' (see smmu-check cache --help)");
   if (a.has("verify") && a.has("clean")) throw UserError("give one of --verify and --clean");
-  fs::path cache = a.has("cache") ? fs::path(a.get("cache")) : harness::default_cache_dir();
+  fs::path cache = cache_dir(a);
   std::error_code ec;
   if (a.has("clean")) {
     uintmax_t bytes = size_of(cache);

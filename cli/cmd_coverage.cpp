@@ -46,7 +46,7 @@ int cmd_coverage(const std::vector<std::string> &argv) {
   harness::SliceCoverage coverage(*runner);
 
   std::vector<harness::RunnableCase> cases;
-  for (const auto &name : a.all("run")) cases.push_back(runner->find(name));
+  for (const auto &name : a.all("run")) cases.push_back(find_case(*runner, name));
   if (cases.empty())
     for (const auto &list : {runner->kunit_cases(), runner->scenarios()})
       cases.insert(cases.end(), list.begin(), list.end());

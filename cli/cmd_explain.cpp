@@ -35,9 +35,10 @@ const char *kHelp =
     "The text timeline goes to stdout; --svg and --html also write a picture.\n"
     "Exit 0 pass (and the run passed its own checks), 1 otherwise, 2 bad input.\n\n";
 
-void write_file(const std::string &path, const Timeline &tl, void (*render)(std::ostream &, const Timeline &)) {
-  std::ofstream f(path);
-  if (!f) throw harness::UserError("cannot write " + path);
+void write_file(std::ofstream *f_, const std::string &path, const Timeline &tl,
+                void (*render)(std::ostream &, const Timeline &)) {
+  if (!f_) return;
+  std::ofstream &f = *f_;
   render(f, tl);
   if (!f) throw harness::UserError("writing " + path + " failed");
 }
@@ -61,10 +62,12 @@ int cmd_explain(const std::vector<std::string> &argv) {
   }
   if (a.positional.size() != 1)
     throw harness::UserError("explain expects one CASE (a KUnit case or scenario; see 'smmu-check list')");
+  // The pictures' files are opened before the run: an unwritable path is found at once.
+  std::unique_ptr<std::ofstream> svg = open_output(a, "svg"), html = open_output(a, "html");
   auto runner = open_kernel(a);
   CoverageAtEnd coverage(a, *runner);  // --coverage
   models::Model model = models::resolve_model(a.get("model", "coherent"));
-  const harness::RunnableCase c = runner->find(a.positional[0]);
+  const harness::RunnableCase c = find_case(*runner, a.positional[0]);
   harness::RunResult run = runner->run(c);
   bool walk = run.trace.count(harness::EventKind::WalkContext) > 0;
   if (a.has("inject")) {
@@ -72,6 +75,7 @@ int cmd_explain(const std::vector<std::string> &argv) {
                                                                    harness::Fault::DropTlbi, harness::Fault::LeafTlbi})
                            : harness::parse_fault(a.get("inject"), {harness::Fault::DropSync, harness::Fault::MergeSteps,
                                                                    harness::Fault::SwapSteps, harness::Fault::TearStore});
+    require_fault_site(a.get("inject"), fault, k, {&run});
     if (!harness::run_with_fault(*runner, c, fault, k, run))
       throw harness::UserError(a.positional[0] + " has no " + harness::to_string(fault) + " " + std::to_string(k));
   }
@@ -99,8 +103,8 @@ int cmd_explain(const std::vector<std::string> &argv) {
   }
   if (!kernel.passed()) tl.details.push_back(std::string("kernel ") + kernel.name() + ": " + kernel.message);
   render_text(std::cout, tl);
-  if (a.has("svg")) write_file(a.get("svg"), tl, render_svg);
-  if (a.has("html")) write_file(a.get("html"), tl, render_html);
+  write_file(svg.get(), a.get("svg"), tl, render_svg);
+  write_file(html.get(), a.get("html"), tl, render_html);
   return outcome == checker::Outcome::Pass && kernel.passed() ? 0 : 1;
 }
 

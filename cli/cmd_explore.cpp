@@ -174,11 +174,7 @@ int cmd_explore(const std::vector<std::string> &argv) {
       throw harness::UserError(e.what());
     }
   }
-  std::unique_ptr<std::ofstream> file;
-  if (a.has("output")) {  // found unwritable before the run, not after it
-    file = std::make_unique<std::ofstream>(a.get("output"));
-    if (!*file) throw harness::UserError("--output: cannot write '" + a.get("output") + "'");
-  }
+  std::unique_ptr<std::ofstream> file = open_output(a);  // found unwritable before the run, not after it
   std::vector<models::Model> models = resolve_model_list(a.get("model", "coherent,nc"));
 
   auto runner = open_kernel(a);

@@ -86,7 +86,8 @@ const char *kOptionsHelp =
     "                    at its kernel file:line relative to the tree root)\n"
     "  --output FILE     write the report there; a summary line goes to stderr\n"
     "Scale:\n"
-    "  --jobs N          check rows in N worker processes (0: one per core)\n"
+    "  --jobs N          check rows in N worker processes, 1 to the hardware threads\n"
+    "                    (0: one per thread)\n"
     "  --shard K/N       check only rows K, K+N, K+2N, ... (1-based) of the plan,\n"
     "                    for a CI matrix; join the JSON reports with 'smmu-check merge'\n";
 
@@ -356,12 +357,12 @@ std::vector<ReportItem> run_rows(const KernelChecks &k, const std::vector<std::p
   return items;
 }
 
-// Writes the report to --output or stdout; the exit status of the gate.
-int emit(const Args &a, const Report &r, const Expectations *expect) {
+// Writes the report to `file` (--output, opened before the run) or stdout;
+// the exit status of the gate.
+int emit(const Args &a, std::ofstream *file, const Report &r, const Expectations *expect) {
   std::string format = a.get("format", "text");
-  if (a.has("output")) {
-    std::ofstream out(a.get("output"));
-    if (!out) throw UserError("--output: cannot write '" + a.get("output") + "'");
+  if (file) {
+    std::ofstream &out = *file;
     write_report(out, format, r, expect);
     if (!out.flush()) throw UserError("--output: cannot write '" + a.get("output") + "'");
     if (!a.has("quiet")) std::cerr << "smmu-check: " << summary_line(r, expect) << "; report in " << a.get("output") << "\n";
@@ -411,11 +412,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
     shards = parse_count(s.substr(slash + 1), what);
     if (shard < 1 || shard > shards) throw UserError(what);
   }
-  int jobs = 1;
-  if (a.has("jobs")) {
-    jobs = parse_count(a.get("jobs"), "--jobs expects a number of worker processes, e.g. 4, got '" + a.get("jobs") + "'");
-    if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
-  }
+  const int jobs = a.has("jobs") ? parse_jobs(a.get("jobs")) : 1;
   const std::string only = a.get("only");
   if (a.has("only"))
     for (const auto &o : split(only, ','))
@@ -423,6 +420,8 @@ int cmd_kernel(const std::vector<std::string> &argv) {
                         o != "pt" && o != "lint" && o != "writer" && o != "graph"))
         throw UserError("--only expects families (kunit, writer, sweep, graph, pt, lint) or check globs (pt/iopt_*), got '" + o +
                         "'");
+
+  std::unique_ptr<std::ofstream> output = open_output(a);  // unwritable: found before the run
 
   KernelChecks k;
   k.models = resolve_model_list(a.get("model", kDefaultModels));
@@ -486,7 +485,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
                   << ": matches no check under the models run\n";
     }
   }
-  return emit(a, r, expect ? &*expect : nullptr);
+  return emit(a, output.get(), r, expect ? &*expect : nullptr);
 }
 
 namespace {
@@ -516,11 +515,7 @@ int merge_explore_reports(const Args &a) {
   } catch (const std::invalid_argument &e) {
     throw UserError(e.what());
   }
-  std::unique_ptr<std::ofstream> file;
-  if (a.has("output")) {
-    file = std::make_unique<std::ofstream>(a.get("output"));
-    if (!*file) throw UserError("--output: cannot write '" + a.get("output") + "'");
-  }
+  std::unique_ptr<std::ofstream> file = open_output(a);
   std::ostream &out = file ? *file : std::cout;
   if (format == "json") explore::write_json(out, merged);
   else explore::write_text(out, merged, false);
@@ -565,9 +560,11 @@ int cmd_merge(const std::vector<std::string> &argv) {
     shards.push_back(read_report(ss.str(), file, &e));
     if (&file == &a.positional[0]) recorded = e;
   }
+  // Opened once the shards are read: --output may name one of them.
+  std::unique_ptr<std::ofstream> output = open_output(a);
   Report r = merge_reports(shards, a.positional);
   if (!expect && !recorded.file.empty()) expect = recorded;
-  return emit(a, r, expect ? &*expect : nullptr);
+  return emit(a, output.get(), r, expect ? &*expect : nullptr);
 }
 
 }  // namespace smmu::cli

@@ -115,21 +115,33 @@ int cmd_kunit(const std::vector<std::string> &argv) {
     return 2;
   }
   std::string filter = a.get("filter");
-  if (a.has("model")) {
-    std::vector<harness::RunnableCase> selected;
-    for (auto &c : cases)
-      if (filter.empty() || c.name.find(filter) != std::string::npos) selected.push_back(c);
-    return check_cases(*runner, selected, a);
+  std::vector<harness::RunnableCase> selected;
+  std::vector<std::string> names;
+  for (auto &c : cases) {
+    names.push_back(c.name);
+    if (filter.empty() || c.name.find(filter) != std::string::npos) selected.push_back(c);
   }
+  // A filter that selects nothing would pass having checked nothing.
+  if (selected.empty())
+    throw harness::UserError("--filter '" + filter + "' selects none of the " + std::to_string(cases.size()) +
+                             " KUnit cases of " + runner->tree().origin + "; " +
+                             did_you_mean(closest_names(filter, names)) + "'smmu-check list' lists them all");
   Injection fault = injection(a);
-  if (fault && !harness::seeds_live(fault->first))
+  if (fault && !a.has("model") && !harness::seeds_live(fault->first))
     throw harness::UserError(std::string("--inject ") + harness::to_string(fault->first) +
                              " edits the recorded run for the checker, which the KUnit cases never see: "
                              "add --model, or seed drop-sync:K or merge-steps:K");
+  if (fault) {  // a K no selected case has is bad input, not a run checked as recorded
+    std::vector<harness::RunResult> recorded;
+    for (const auto &c : selected) recorded.push_back(runner->run(c));
+    std::vector<const harness::RunResult *> runs;
+    for (const auto &r : recorded) runs.push_back(&r);
+    require_fault_site(a.get("inject"), fault->first, fault->second, runs);
+  }
+  if (a.has("model")) return check_cases(*runner, selected, a);
   std::vector<std::string> suites;
   std::map<std::string, std::vector<harness::RunnableCase>> by_suite;
-  for (auto &c : cases) {
-    if (!filter.empty() && c.name.find(filter) == std::string::npos) continue;
+  for (auto &c : selected) {
     if (!by_suite.count(c.suite)) suites.push_back(c.suite);
     by_suite[c.suite].push_back(c);
   }

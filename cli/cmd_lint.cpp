@@ -118,8 +118,7 @@ int cmd_lint(const std::vector<std::string> &argv) {
         "name the kernel source with exactly one of --debian SERIES or --src DIR");
 
   bool quiet = a.has("quiet");
-  std::filesystem::path cache =
-      a.has("cache") ? std::filesystem::path(a.get("cache")) : harness::default_cache_dir();
+  std::filesystem::path cache = a.has("debian") ? cache_dir(a) : std::filesystem::path();  // --src: none
   auto progress = [quiet](const std::string &s) {
     if (!quiet) std::cerr << "smmu-check: " << s << "\n";
   };

@@ -295,7 +295,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   std::vector<harness::RunnableCase> scenarios;
   const std::vector<std::string> case_files = a.all("case");
   if (a.has("scenario")) {
-    scenarios.push_back(runner->find(a.get("scenario", "")));
+    scenarios.push_back(find_case(*runner, a.get("scenario", "")));
   } else if (case_files.empty()) {
     for (const auto &c : runner->scenarios())
       if (c.name.rfind("iopt_", 0) == 0 || c.name.rfind("pt_", 0) == 0) scenarios.push_back(c);
@@ -305,7 +305,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   }
   // Every case is compiled before anything runs: a bad file is bad input (exit 2), not a row.
   harness::BuildOptions case_options;
-  if (a.has("cache")) case_options.cache = a.get("cache");
+  case_options.cache = cache_dir(a);
   case_options.force = a.has("rebuild");
   if (!a.has("quiet")) case_options.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
   std::vector<std::unique_ptr<harness::CaseRunner>> case_runners;
@@ -317,6 +317,11 @@ int cmd_pt(const std::vector<std::string> &argv) {
     for (const auto &c : cr->cases())
       runs.push_back(std::make_unique<PtRun>(PtRun{cr->source().string(), cr->run(c)}));
 
+  if (injection) {
+    std::vector<const harness::RunResult *> recorded;
+    for (const auto &pr : runs) recorded.push_back(&pr->run);
+    require_fault_site(a.get("inject"), injection->first, injection->second, recorded);
+  }
   int not_pass = 0;
   std::vector<PtRow> rows;
   std::vector<std::string> details;

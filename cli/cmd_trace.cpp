@@ -29,7 +29,7 @@ int cmd_trace(const std::vector<std::string> &argv) {
     throw harness::UserError("expects exactly one CASE name (see 'smmu-check list')");
   auto runner = open_kernel(a);
   CoverageAtEnd coverage(a, *runner);  // --coverage
-  harness::RunnableCase c = runner->find(a.positional[0]);
+  harness::RunnableCase c = find_case(*runner, a.positional[0]);
   harness::RunResult r = runner->run(c);
   std::cout << "# " << (c.kunit ? "KUnit case " : "scenario ") << c.name << " on "
             << runner->tree().origin << " (" << runner->tree().version << "): "

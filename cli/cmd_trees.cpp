@@ -75,7 +75,7 @@ int cmd_trees(const std::vector<std::string> &argv) {
   if (!a.positional.empty()) throw UserError("unexpected argument '" + a.positional[0] + "' (see smmu-check trees --help)");
   const std::string format = a.get("format", "text");
   if (format != "text" && format != "json") throw UserError("--format expects text or json, got '" + format + "'");
-  fs::path cache = a.has("cache") ? fs::path(a.get("cache")) : harness::default_cache_dir();
+  fs::path cache = cache_dir(a);
   const bool quiet = a.has("quiet");
   auto progress = [quiet](const std::string &s) {
     if (!quiet) std::cerr << "smmu-check: " << s << "\n";

@@ -27,5 +27,6 @@ int cmd_merge(const std::vector<std::string> &args);
 int cmd_trees(const std::vector<std::string> &args);
 int cmd_cache(const std::vector<std::string> &args);
 int cmd_coverage(const std::vector<std::string> &args);
+int cmd_version(const std::vector<std::string> &args);
 
 }  // namespace smmu::cli

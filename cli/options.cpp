@@ -4,6 +4,12 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <system_error>
+#include <thread>
+
+#include <unistd.h>
+
+#include <llvm/ADT/StringRef.h>
 
 #include "coverage_summary.h"
 #include "model_registry.h"
@@ -81,7 +87,7 @@ namespace {
 
 harness::BuildOptions build_options(const Args &a) {
   harness::BuildOptions o;
-  if (a.has("cache")) o.cache = a.get("cache");
+  o.cache = cache_dir(a);
   o.force = a.has("rebuild");
   o.coverage = a.has("coverage") || a.has("steer");  // explore --steer reads the counters
   if (!a.has("quiet")) o.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
@@ -94,7 +100,7 @@ harness::KernelTree open_tree(const Args &a) {
   if (a.has("debian") == a.has("src"))
     throw UserError("name the kernel source with exactly one of --debian SERIES or --src DIR");
   harness::BuildOptions o = build_options(a);
-  std::filesystem::path cache = o.cache.empty() ? harness::default_cache_dir() : o.cache;
+  std::filesystem::path cache = o.cache;
   if (!a.has("quiet") && a.has("debian")) std::cerr << "smmu-check: kernel tree debian " << a.get("debian") << "\n";
   return a.has("debian") ? harness::debian_tree(a.get("debian"), cache, o.progress)
                          : harness::source_tree(a.get("src"));
@@ -122,6 +128,122 @@ CoverageAtEnd::~CoverageAtEnd() {
   } catch (const std::exception &e) {
     std::cerr << "smmu-check: coverage could not be read: " << e.what() << "\n";
   }
+}
+
+int parse_jobs(const std::string &value) {
+  // Threads, not cores: what the OS can run at once is what bounds the workers.
+  const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const std::string expected = "--jobs expects a number of worker processes from 1 to " + std::to_string(threads) +
+                               " (this machine's hardware threads), or 0 for one per thread; got '" + value + "'";
+  unsigned long long n = 0;
+  if (llvm::StringRef(value).getAsInteger(10, n) || n > static_cast<unsigned>(threads)) throw UserError(expected);
+  return n == 0 ? threads : static_cast<int>(n);
+}
+
+std::filesystem::path cache_dir(const Args &a) {
+  namespace fs = std::filesystem;
+  const bool given = a.has("cache");
+  const fs::path dir = given ? fs::path(a.get("cache")) : harness::default_cache_dir();
+  // Named as the user gave it: --cache, or the environment that chose the default.
+  const std::string what = given ? "--cache " + dir.string() : "the cache " + dir.string() +
+                                                                    " ($SMMU_CHECK_CACHE or $XDG_CACHE_HOME)";
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    throw UserError(what + ": not a directory (expected a directory for trees and slices)");
+  fs::create_directories(dir, ec);
+  if (ec) throw UserError(what + ": cannot create the directory: " + ec.message());
+  if (access(dir.c_str(), W_OK | X_OK) != 0)
+    throw UserError(what + ": not writable (expected a directory for trees and slices)");
+  return dir;
+}
+
+std::unique_ptr<std::ofstream> open_output(const Args &a, const std::string &name) {
+  if (!a.has(name)) return nullptr;
+  const std::string path = a.get(name);
+  if (std::filesystem::is_directory(path))
+    throw UserError("--" + name + " " + path + ": is a directory (expected a file to write)");
+  auto f = std::make_unique<std::ofstream>(path);
+  if (!*f) throw UserError("--" + name + " " + path + ": cannot write (expected a file in a writable directory)");
+  return f;
+}
+
+std::vector<std::string> closest_names(const std::string &wanted, const std::vector<std::string> &names,
+                                       size_t max) {
+  // What the table prints ("kunit/write_ste_...") and --filter name a case by
+  // a part of its full name: a part of a name within the distance counts too.
+  llvm::StringRef w(wanted);
+  if (auto slash = w.rfind('/'); slash != llvm::StringRef::npos) w = w.substr(slash + 1);
+  if (w.empty()) return {};
+  const unsigned limit = std::max<unsigned>(2, w.size() / 5);
+  std::vector<std::pair<unsigned, std::string>> scored;
+  for (const auto &n : names) {
+    llvm::StringRef name(n);
+    unsigned d = name.contains(w) ? 0 : name.edit_distance(w, true, limit + 1);
+    for (size_t len : {w.size() - 1, w.size(), w.size() + 1})
+      for (size_t at = 0; d > 0 && len && at + len <= name.size(); ++at)
+        d = std::min(d, name.substr(at, len).edit_distance(w, true, limit + 1));
+    if (d <= limit) scored.push_back({d, n});
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
+  std::vector<std::string> out;
+  for (const auto &s : scored)
+    if (out.size() < max) out.push_back(s.second);
+  return out;
+}
+
+std::string did_you_mean(const std::vector<std::string> &close) {
+  if (close.empty()) return "";
+  std::string s = "did you mean ";
+  for (size_t i = 0; i < close.size(); ++i)
+    s += (i ? (i + 1 == close.size() ? " or '" : ", '") : "'") + close[i] + "'";
+  return s + "? ";
+}
+
+harness::RunnableCase find_case(const harness::KernelRunner &runner, const std::string &wanted) {
+  std::vector<std::string> names;
+  for (const auto &list : {runner.kunit_cases(), runner.scenarios()})
+    for (const auto &c : list) {
+      if (c.name == wanted) return c;
+      names.push_back(c.name);
+    }
+  throw UserError("no KUnit case or scenario named '" + wanted + "' in " + runner.tree().origin + "; " +
+                  did_you_mean(closest_names(wanted, names)) + "'smmu-check list' with the same tree lists all " +
+                  std::to_string(names.size()));
+}
+
+namespace {
+
+// How many K the fault has in `t`: K = 1, 2, ... until inject() finds none
+// (inject counts the sites; the harness keeps that knowledge in one place).
+int fault_sites(const harness::Trace &t, harness::Fault fault, int stop_at) {
+  int n = 0;
+  while (n < stop_at) {
+    harness::Trace copy = t;
+    if (!harness::inject(copy, fault, n + 1)) break;
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+void require_fault_site(const std::string &spec, harness::Fault fault, int k,
+                        const std::vector<const harness::RunResult *> &runs) {
+  int most = 0;
+  std::string where;
+  for (const auto *r : runs) {
+    int n = fault_sites(r->trace, fault, k);
+    if (n >= k) return;
+    if (n > most || where.empty()) most = n, where = r->name;
+  }
+  const std::string f = harness::to_string(fault);
+  const std::string range = most ? "; K must be from 1 to " + std::to_string(most) : "";
+  if (runs.size() == 1)
+    throw UserError("--inject " + spec + ": " + where + " has " + std::to_string(most) + " place" +
+                    (most == 1 ? "" : "s") + " to inject " + f + range);
+  throw UserError("--inject " + spec + ": none of the " + std::to_string(runs.size()) + " selected runs has a " + f +
+                  " " + std::to_string(k) + "; the most any has is " + std::to_string(most) +
+                  (most ? " (" + where + ")" : "") + range);
 }
 
 std::vector<models::Model> resolve_model_list(const std::string &specs) {

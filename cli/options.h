@@ -3,12 +3,14 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "coverage.h"
+#include "fault_injection.h"
 #include "kernel_runner.h"
 #include "model.h"
 
@@ -45,6 +47,33 @@ extern const char *kKernelOptionsHelp;
 // A comma-separated list of model specs ("coherent,nc+plain-tear32,all"),
 // each resolved, every model once, in order.
 std::vector<models::Model> resolve_model_list(const std::string &specs);
+
+// --jobs N: 1 to the machine's hardware threads, 0 for one per thread;
+// anything else is bad input, so a typo cannot fork hundreds of workers.
+int parse_jobs(const std::string &value);
+
+// The cache directory (--cache, else the default): created if missing, and
+// bad input naming the path when it is a file or cannot be written.
+std::filesystem::path cache_dir(const Args &a);
+
+// Opens --NAME FILE for writing before any work starts, so an unwritable
+// path is bad input at once, not after the run; null without --NAME.
+std::unique_ptr<std::ofstream> open_output(const Args &a, const std::string &name = "output");
+
+// The KUnit case or scenario `wanted` of the runner's tree; bad input with
+// the closest names ("did you mean") and how to list them all otherwise.
+harness::RunnableCase find_case(const harness::KernelRunner &runner, const std::string &wanted);
+// Up to `max` of `names` closest to `wanted` (edit distance, or containing it).
+std::vector<std::string> closest_names(const std::string &wanted, const std::vector<std::string> &names,
+                                       size_t max = 3);
+// "did you mean 'a' or 'b'? " (empty when there is no close name).
+std::string did_you_mean(const std::vector<std::string> &close);
+
+// --inject F:K against the runs it will be applied to, before it is applied:
+// bad input when none of them has a K-th site for the fault, naming how many
+// there are, rather than a run checked as recorded.
+void require_fault_site(const std::string &spec, harness::Fault fault, int k,
+                        const std::vector<const harness::RunResult *> &runs);
 
 // Builds (or reuses) and loads the slice for --debian/--src; progress on stderr.
 std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a);
