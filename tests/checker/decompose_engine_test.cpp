@@ -70,6 +70,10 @@ TEST(DecomposeEngine, TheTreesGetUsedReadsFewBytes) {
       for (int b = 0; b < 8; ++b) bytes += ((q >> (8 * b)) & 0xff) != 0;
     EXPECT_GE(bytes, 1);
     EXPECT_LE(bytes, 4) << "get_used of kind " << static_cast<int>(kind);
+    std::printf("%s get_used reads:", kind == harness::DescKind::Cd ? "CD" : "STE");
+    for (int q = 0; q < checker::kEntryQwords; ++q)
+      if (dep.bits[q]) std::printf(" q%d 0x%016llx", q, static_cast<unsigned long long>(dep.bits[q]));
+    std::printf("\n");
   }
 }
 
@@ -107,8 +111,8 @@ TEST(DecomposeEngine, AgreesWithExplicitOnEveryKunitUpdate) {
     expect_agreement(smmu::testing::run_case("6.12", c.name).trace, c.name, t);
   EXPECT_GT(t.compared, 500);
   EXPECT_GT(t.violations, 100);
-  // Where the explicit engine declines (byte granules), the decomposition still decides.
-  EXPECT_GT(t.decided, t.compared);
+  // The decomposition decides wherever enumeration does (beyond it: the Z3 test below).
+  EXPECT_GE(t.decided, t.compared);
   std::printf("kunit: %d compared, %d violations, %d decided by decompose\n", t.compared, t.violations,
               t.decided);
 }
