@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iomanip>
 
+#include "decompose_engine.h"
 #include "explicit_engine.h"
 #include "kshim_hooks.h"
 #include "json_writer.h"
@@ -18,7 +19,8 @@ EngineChoice parse_engine(const std::string &s) {
   if (s == "explicit") return EngineChoice::Explicit;
   if (s == "z3") return EngineChoice::Z3;
   if (s == "both") return EngineChoice::Both;
-  throw harness::UserError("--engine expects explicit, z3 or both, got '" + s + "'");
+  if (s == "decompose") return EngineChoice::Decompose;
+  throw harness::UserError("--engine expects explicit, z3, both or decompose, got '" + s + "'");
 }
 
 // Both engines must agree where both decide; a disagreement is never hidden.
@@ -53,7 +55,9 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
                                  const checker::CheckOptions &options) {
   std::vector<CheckRow> rows;
   std::unique_ptr<checker::Z3Engine> z3;
-  if (engine != EngineChoice::Explicit) z3 = std::make_unique<checker::Z3Engine>(sem);
+  if (engine == EngineChoice::Z3 || engine == EngineChoice::Both) z3 = std::make_unique<checker::Z3Engine>(sem);
+  std::unique_ptr<checker::DecomposeEngine> dec;
+  if (engine == EngineChoice::Decompose) dec = std::make_unique<checker::DecomposeEngine>(sem);
   for (const auto &run : runs) {
     // A run whose own expectations failed is judged all the same (checker/kernel_run.h).
     checker::KernelStatus kernel = checker::kernel_status(run);
@@ -62,6 +66,8 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
       CheckRow row{run.name, m.name, {}, kernel, &run.trace};
       if (engine == EngineChoice::Z3) {
         row.verdict = checker::check_trace(trace, m, *z3, sem, options);
+      } else if (engine == EngineChoice::Decompose) {
+        row.verdict = checker::check_trace(trace, m, *dec, sem, options);
       } else {
         checker::ExplicitEngine ex(sem);
         row.verdict = checker::check_trace(trace, m, ex, sem, options);
@@ -80,8 +86,12 @@ std::vector<checker::Verdict> check_each(const harness::Trace &trace, const mode
                                          const checker::CheckOptions &options) {
   checker::ExplicitEngine ex(sem);
   std::unique_ptr<checker::Z3Engine> z3;
-  if (engine != EngineChoice::Explicit) z3 = std::make_unique<checker::Z3Engine>(sem);
-  checker::Engine &primary = engine == EngineChoice::Z3 ? static_cast<checker::Engine &>(*z3) : ex;
+  if (engine == EngineChoice::Z3 || engine == EngineChoice::Both) z3 = std::make_unique<checker::Z3Engine>(sem);
+  std::unique_ptr<checker::DecomposeEngine> dec;
+  if (engine == EngineChoice::Decompose) dec = std::make_unique<checker::DecomposeEngine>(sem);
+  checker::Engine &primary = engine == EngineChoice::Z3          ? static_cast<checker::Engine &>(*z3)
+                             : engine == EngineChoice::Decompose ? static_cast<checker::Engine &>(*dec)
+                                                                 : ex;
   std::vector<checker::Verdict> each = checker::check_each_update(trace, m, primary, sem, options);
   if (engine == EngineChoice::Both) {
     std::vector<checker::Verdict> other = checker::check_each_update(trace, m, *z3, sem, options);

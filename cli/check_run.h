@@ -15,7 +15,7 @@
 
 namespace smmu::cli {
 
-enum class EngineChoice { Explicit, Z3, Both };
+enum class EngineChoice { Explicit, Z3, Both, Decompose };
 EngineChoice parse_engine(const std::string &s);  // throws UserError
 
 struct CheckRow {

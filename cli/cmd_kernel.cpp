@@ -73,7 +73,7 @@ const char *kOptionsHelp =
     "                    'smmu-check models'\n"
     "  --only LIST       comma-separated families (kunit, writer, sweep, pt, lint) or check\n"
     "                    globs (pt/iopt_*, kunit/write_cd_*)\n"
-    "  --engine E        STE/CD checks: explicit (default), z3, or both (cross-checked)\n"
+    "  --engine E        STE/CD checks: explicit (default), z3, both (cross-checked), or decompose\n"
     "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
     "                    (as 'kunit' and 'sweep'; off by default, as there)\n"
     "Gate:\n"

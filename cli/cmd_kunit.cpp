@@ -89,7 +89,7 @@ int cmd_kunit(const std::vector<std::string> &argv) {
                  "                    cacheable-line, cacheable-64, cacheable-byte), all, a\n"
                  "                    file, with +modifiers (coherent+plain-tear32); see\n"
                  "                    'smmu-check models'\n"
-                 "  --engine E        explicit (default), z3, or both (cross-checked)\n"
+                 "  --engine E        explicit (default), z3, both (cross-checked), or decompose\n"
                  "  --clean-at-sync   cacheable models: assume each sync cleans the entry to\n"
                  "                    PoC first (what a driver with cacheable descriptors adds)\n"
                  "  --no-witness      print the table and reasons only\n"

@@ -279,7 +279,7 @@ int cmd_seq(const std::vector<std::string> &argv) {
                  "  --model SPEC      check under SPEC instead of the file's expectations: a\n"
                  "                    preset (coherent, nc, cacheable-line, cacheable-64,\n"
                  "                    cacheable-byte), all, a file, with +modifiers\n"
-                 "  --engine E        STE/CD: explicit (default), z3, or both (cross-checked)\n"
+                 "  --engine E        STE/CD: explicit (default), z3, both (cross-checked), or decompose\n"
                  "  --format F        text (default) or json (every field, witnesses, expectations)\n"
                  "  --no-witness      print the verdicts without the witnesses\n"
                  "  --trace           print the trace each file becomes, numbered as the\n"

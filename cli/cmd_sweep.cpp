@@ -46,7 +46,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --model SPEC      models to check (default: all); see 'smmu-check models'\n"
-                 "  --engine E        explicit (default), z3, or both (cross-checked)\n"
+                 "  --engine E        explicit (default), z3, both (cross-checked), or decompose\n"
                  "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
                  "  --witness         print the witness of each violating transition\n"
                  "\nexample:\n  smmu-check sweep --debian 6.12 --model coherent+plain-tear32\n";

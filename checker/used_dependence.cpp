@@ -1,0 +1,74 @@
+#include "used_dependence.h"
+
+#include <z3++.h>
+
+#include <map>
+#include <mutex>
+
+#include "used_bits_ir.h"
+
+namespace smmu::checker {
+namespace {
+
+// Can flipping bits of qword j inside `mask` change used? unknown counts as yes.
+bool may_depend(z3::context &ctx, const std::vector<z3::expr> &x, const std::vector<z3::expr> &used,
+                unsigned j, uint64_t mask, unsigned timeout_ms) {
+  z3::expr d = ctx.bv_const("d", 64);
+  z3::expr_vector from(ctx), to(ctx);
+  for (unsigned i = 0; i < x.size(); ++i) {
+    from.push_back(x[i]);
+    to.push_back(i == j ? x[i] ^ d : x[i]);
+  }
+  z3::expr_vector differs(ctx);
+  for (const z3::expr &u : used) differs.push_back(u != z3::expr(u).substitute(from, to));
+  z3::solver s(ctx);
+  z3::params p(ctx);
+  p.set("timeout", timeout_ms);
+  s.set(p);
+  s.add((d & ctx.bv_val(~mask, 64)) == ctx.bv_val(static_cast<uint64_t>(0), 64));
+  s.add(z3::mk_or(differs));
+  return s.check() != z3::unsat;
+}
+
+UsedDependence derive(const EntrySemantics &sem, const std::string &function, unsigned timeout_ms) {
+  UsedDependence out;
+  if (sem.ir.empty()) {
+    out.error = "no LLVM IR of get_used was provided";
+    return out;
+  }
+  try {
+    IrModule module(sem.ir);
+    z3::context ctx;
+    std::vector<z3::expr> x;
+    for (int i = 0; i < kEntryQwords; ++i) x.push_back(ctx.bv_const(("x" + std::to_string(i)).c_str(), 64));
+    std::vector<z3::expr> used = symbolic_used_bits(module, ctx, function, x);
+    // A qword first, then its bytes: most qwords hold no determining bit.
+    for (unsigned j = 0; j < kEntryQwords; ++j) {
+      if (!may_depend(ctx, x, used, j, ~0ull, timeout_ms)) continue;
+      for (unsigned b = 0; b < 8; ++b) {
+        uint64_t byte = 0xffull << (8 * b);
+        if (may_depend(ctx, x, used, j, byte, timeout_ms)) out.bits[j] |= byte;
+      }
+    }
+  } catch (const UnsupportedIR &e) {
+    out.error = e.what();
+  } catch (const z3::exception &e) {
+    out.error = e.msg();
+  }
+  return out;
+}
+
+}  // namespace
+
+UsedDependence used_dependence(const EntrySemantics &sem, harness::DescKind kind, unsigned timeout_ms) {
+  static std::mutex lock;
+  static std::map<std::string, UsedDependence> cache;
+  const std::string &fn = kind == harness::DescKind::Cd ? sem.cd_used_symbol : sem.ste_used_symbol;
+  std::string key = fn + '\n' + std::to_string(timeout_ms) + '\n' + sem.ir;
+  std::lock_guard<std::mutex> guard(lock);
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, derive(sem, fn, timeout_ms)).first;
+  return it->second;
+}
+
+}  // namespace smmu::checker
