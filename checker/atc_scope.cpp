@@ -2,15 +2,12 @@
 
 #include <cstdio>
 
+#include "command.h"
+
 namespace smmu::checker {
 namespace {
 
-constexpr uint8_t kOpAtcInv = 0x40;  // IHI 0070 §4.1.1
 constexpr unsigned kSizeAll = 52;    // 2^52 pages of 4K: the whole 64-bit space (§4.5.1)
-
-uint64_t bits(uint64_t v, int hi, int lo) {
-  return (v >> lo) & ((hi - lo == 63) ? ~0ull : ((1ull << (hi - lo + 1)) - 1));
-}
 
 std::string hex(uint64_t v) {
   char buf[32];
@@ -34,19 +31,19 @@ AtcScope atc_scope(const std::array<uint64_t, 2> &raw) {
   AtcScope s;
   s.raw = raw;
   const uint64_t w0 = raw[0], w1 = raw[1];
-  if (bits(w0, 7, 0) != kOpAtcInv) {
+  const harness::Command c = harness::decode_command(raw);
+  if (c.opcode != uint8_t(harness::CmdOp::AtcInv)) {
     s.reason = "not CMD_ATC_INV";
     return s;
   }
-  // Field positions (IHI 0070 §4.5.1, the CMD_ATC_INV layout; Linux CMDQ_ATC_*):
-  // qword 0: Global [9], SSV [11], SubstreamID [31:12], StreamID [63:32];
-  // qword 1: Size [5:0], Address [63:12]. Bits 8, 10 and qword 1 [11:6] are RES0.
-  s.global = bits(w0, 9, 9);
-  s.ssv = bits(w0, 11, 11);
-  s.ssid = static_cast<uint32_t>(bits(w0, 31, 12));
-  s.sid = static_cast<uint32_t>(bits(w0, 63, 32));
-  s.size = static_cast<uint8_t>(bits(w1, 5, 0));
-  s.addr = w1 & ~0xfffull;
+  // Fields as the harness decodes them (IHI 0070 §4.5.1, the CMD_ATC_INV
+  // layout; Linux CMDQ_ATC_*). Bits 8, 10 of qword 0 and [11:6] of qword 1 are RES0.
+  s.global = c.global;
+  s.ssv = c.ssv;
+  s.ssid = c.ssid;
+  s.sid = c.sid;
+  s.size = c.atc_size;
+  s.addr = c.addr;
   const uint64_t res0_0 = w0 & (1ull << 8 | 1ull << 10), res0_1 = w1 & 0xfc0ull;
   if (res0_0 || res0_1) {
     // The SMMU raises CERROR_ILL or ignores the field, its choice (§4.1.5):
