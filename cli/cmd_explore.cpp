@@ -6,10 +6,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "check_run.h"
 #include "commands.h"
 #include "coverage_gain.h"
 #include "coverage_summary.h"
 #include "explore_report.h"
+#include "kernel_semantics.h"
 #include "known_findings.h"
 #include "model_registry.h"
 #include "options.h"
@@ -37,7 +39,11 @@ const char *kHelp =
     "scenario, and the tree's iova_to_phys must agree with what was mapped.\n"
     "On a tree with the SVA mmu notifier, SVA domains are drawn too: the same\n"
     "steps change the mm's page table (io-pgtable-arm stands in for it) and reach\n"
-    "the SMMU only through arm_smmu_mm_arch_invalidate_secondary_tlbs.\n\n"
+    "the SMMU only through arm_smmu_mm_arch_invalidate_secondary_tlbs.\n"
+    "A paging domain's master may also attach domains (blocked, identity, the\n"
+    "sequence's domain, another of its stage, one of the other stage) through the\n"
+    "driver's STE/CD install functions; every STE/CD update is judged as the\n"
+    "writer rows judge it, and every pointer publication by the structure graph.\n\n"
     "A finding is named by its kind and the kernel file:line of its first relevant\n"
     "event. The first sequence of each is shrunk (rapidcheck) to a minimal one\n"
     "with the same finding, and printed in a form --replay reads. Findings a\n"
@@ -182,7 +188,14 @@ int cmd_explore(const std::vector<std::string> &argv) {
   checker::PtSemantics sem = checker::pt_semantics(runner->slice());
   if (!sem.index || !sem.decode)
     throw harness::UserError(runner->tree().origin + ": the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c)");
-  explore::SequenceChecker checker(*runner, models, sem);
+  // STE/CD updates are judged as the writer rows judge them, pointer publications by the structure graph.
+  std::optional<explore::EntryChecks> entries;
+  try {
+    entries = explore::EntryChecks{kernel_semantics(*runner, false), structure_graph(*runner)};
+  } catch (const harness::UserError &) {
+    // A writer without get_used: sequences that update STEs/CDs are then unknown.
+  }
+  explore::SequenceChecker checker(*runner, models, sem, entries);
   if (!checker.runner().available())
     throw harness::UserError(runner->tree().origin + ": the slice has no explore driver (it needs the families "
                              "sweep and pt-smmu; 'smmu-check trees' lists what a tree supports)");
@@ -197,6 +210,8 @@ int cmd_explore(const std::vector<std::string> &argv) {
   limits.paging = domain != "sva";
   limits.sva = sva && domain != "paging";
   limits.ats = checker.runner().can_ats();
+  limits.attach = checker.runner().can_attach() && domain != "sva";
+  limits.cd_2lvl = checker.runner().can_cd_2lvl();
   if (to_replay) return replay(checker, *to_replay, a.has("trace"));
 
   const auto root = runner->tree().root;

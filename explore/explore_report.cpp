@@ -24,7 +24,9 @@ json::Object paths_json(const PathCounts &p) {
                       {"tables_freed_by_unmap", p.tables_freed_by_unmap},
                       {"splits", p.splits},
                       {"table_crossings", p.table_crossings},
-                      {"ats_sequences", p.ats_sequences}};
+                      {"ats_sequences", p.ats_sequences},
+                      {"attaches", p.attaches},
+                      {"attach_sequences", p.attach_sequences}};
 }
 
 // Reading: every field checked, so a truncated or foreign file is named.
@@ -70,6 +72,8 @@ PathCounts read_paths(const Reader &rd, const json::Object &o) {
   p.table_crossings = rd.number(o, "table_crossings");
   // Reports written before ATS have none.
   p.ats_sequences = static_cast<int>(o.getInteger("ats_sequences").getValueOr(0));
+  p.attaches = static_cast<int>(o.getInteger("attaches").getValueOr(0));  // and before attach
+  p.attach_sequences = static_cast<int>(o.getInteger("attach_sequences").getValueOr(0));
   return p;
 }
 
@@ -97,6 +101,10 @@ void write_text(std::ostream &out, const ExploreReport &r, bool details) {
       << t.paths.tables_freed_by_unmap << " freeing a table, " << t.paths.splits << " splitting a block), "
       << t.paths.flushes << " flushes, " << t.paths.table_crossings << " calls across two tables; "
       << t.paths.ats_sequences << " sequences with an ATS master\n";
+  if (t.paths.attach_sequences)
+    out << "  attach: " << t.paths.attaches << " attaches in " << t.paths.attach_sequences
+        << " sequences with a master; " << t.entry_updates << " STE/CD updates and " << t.publications
+        << " pointer publications judged (over the models)\n";
   if (t.grew_coverage)
     out << "  coverage of the key functions grew with " << t.grew_coverage << " sequences, last at sequence " << t.last_gain
         << "\n";
@@ -164,10 +172,14 @@ void write_json(std::ostream &out, const ExploreReport &r) {
                               {"non_coherent", r.limits.non_coherent},
                               {"paging", r.limits.paging},
                               {"sva", r.limits.sva},
+                              {"attach", r.limits.attach},
+                              {"cd_2lvl", r.limits.cd_2lvl},
                               {"granules", std::move(gran)}}},
       {"totals", json::Object{{"sequences", x.totals.sequences},
                               {"operations", x.totals.ops},
                               {"walks", x.totals.walks},
+                              {"entry_updates", x.totals.entry_updates},
+                              {"publications", x.totals.publications},
                               {"unknown_sequences", x.totals.unknown_sequences},
                               {"grew_coverage", x.totals.grew_coverage},
                               {"last_coverage_gain", x.totals.last_gain},
@@ -218,6 +230,8 @@ ExploreReport read_json(const std::string &text, const std::string &name) {
   r.limits.non_coherent = limits.getBoolean("non_coherent").getValueOr(true);
   r.limits.paging = limits.getBoolean("paging").getValueOr(true);
   r.limits.sva = limits.getBoolean("sva").getValueOr(false);
+  r.limits.attach = limits.getBoolean("attach").getValueOr(false);
+  r.limits.cd_2lvl = limits.getBoolean("cd_2lvl").getValueOr(false);
   r.limits.granules.clear();
   for (const auto &g : rd.array(limits, "granules"))
     if (auto v = g.getAsInteger()) r.limits.granules.push_back(static_cast<uint64_t>(*v));
@@ -230,6 +244,8 @@ ExploreReport read_json(const std::string &text, const std::string &name) {
   x.totals.grew_coverage = static_cast<uint64_t>(totals.getInteger("grew_coverage").getValueOr(0));
   x.totals.last_gain = static_cast<uint64_t>(totals.getInteger("last_coverage_gain").getValueOr(0));
   x.totals.extended = static_cast<uint64_t>(totals.getInteger("extended").getValueOr(0));
+  x.totals.entry_updates = static_cast<uint64_t>(totals.getInteger("entry_updates").getValueOr(0));
+  x.totals.publications = static_cast<uint64_t>(totals.getInteger("publications").getValueOr(0));
   x.totals.seconds = rd.real(totals, "seconds");
   x.totals.paths = read_paths(rd, rd.object(totals, "paths"));
   for (const auto &u : rd.array(*doc, "unknowns"))
@@ -267,7 +283,8 @@ ExploreReport merge(const std::vector<ExploreReport> &shards, const std::vector<
     const ExploreReport &s = shards[i];
     const auto &a = s.result.schedule, &b = shards[0].result.schedule;
     if (s.tree != out.tree || s.models != out.models || a.seed != b.seed || a.shards != b.shards ||
-        s.limits.paging != out.limits.paging || s.limits.sva != out.limits.sva)
+        s.limits.paging != out.limits.paging || s.limits.sva != out.limits.sva ||
+        s.limits.attach != out.limits.attach)
       throw std::invalid_argument(names[i] + ": expected a shard of the same run as " + names[0] +
                                   " (tree, models, seed, shard count and domains)");
     for (auto k : s.shards_merged)

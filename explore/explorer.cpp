@@ -38,6 +38,8 @@ ExploreTotals &ExploreTotals::operator+=(const ExploreTotals &o) {
   sequences += o.sequences;
   ops += o.ops;
   walks += o.walks;
+  entry_updates += o.entry_updates;
+  publications += o.publications;
   unknown_sequences += o.unknown_sequences;
   grew_coverage += o.grew_coverage;
   extended += o.extended;
@@ -113,6 +115,8 @@ ExploreResult Explorer::explore(const Schedule &schedule) const {
     ++r.totals.sequences;
     r.totals.ops += c.sequence.ops.size();
     r.totals.walks += v.walks;
+    r.totals.entry_updates += v.entry_updates;
+    r.totals.publications += v.publications;
     r.totals.paths += c.paths;
     if (!v.unknowns.empty()) {
       ++r.totals.unknown_sequences;

@@ -45,6 +45,8 @@ struct ExploredFinding {
 
 struct ExploreTotals {
   uint64_t sequences = 0, ops = 0, walks = 0, unknown_sequences = 0;
+  // STE/CD updates and pointer publications judged, summed over the models.
+  uint64_t entry_updates = 0, publications = 0;
   // With new_coverage set: sequences whose run executed new kernel code, and
   // the 1-based count of sequences checked when that last happened (how long
   // generation took to saturate the coverage). Steering: sequences drawn as

@@ -25,6 +25,8 @@ PathCounts &PathCounts::operator+=(const PathCounts &o) {
   splits += o.splits;
   table_crossings += o.table_crossings;
   ats_sequences += o.ats_sequences;
+  attaches += o.attaches;
+  attach_sequences += o.attach_sequences;
   return *this;
 }
 
@@ -53,9 +55,16 @@ uint64_t core_pgsize(uint64_t pgsizes, uint64_t iova, uint64_t paddr, uint64_t s
 
 rc::Gen<Draft> draft_generator(const GeneratorLimits &limits) {
   using namespace rc;
+  // Without attach, the kinds (and so the draws) are the ones drawn before attach existed.
+  auto kinds = limits.attach ? gen::weightedElement<int>({{8, Choice::Map},
+                                                          {5, Choice::Unmap},
+                                                          {4, Choice::UnmapLast},
+                                                          {1, Choice::FlushAll},
+                                                          {6, Choice::Attach}})
+                             : gen::weightedElement<int>(
+                                   {{8, Choice::Map}, {5, Choice::Unmap}, {4, Choice::UnmapLast}, {1, Choice::FlushAll}});
   auto choice = gen::map(
-      gen::tuple(gen::weightedElement<int>(
-                     {{8, Choice::Map}, {5, Choice::Unmap}, {4, Choice::UnmapLast}, {1, Choice::FlushAll}}),
+      gen::tuple(kinds,
                  gen::inRange(0, 3), gen::inRange(0, 8), gen::inRange(0, 5), gen::weightedElement<int>({{4, 0}, {1, 1}})),
       [](const std::tuple<int, int, int, int, int> &t) {
         Choice c;
@@ -101,6 +110,22 @@ rc::Gen<Draft> draft_generator(const GeneratorLimits &limits) {
           ? sva
           : gen::mapcat(gen::weightedElement<int>({{3, 0}, {1, 1}}),
                         [paging, sva](int is_sva) { return is_sva ? sva : paging; });
+  // A master with STEs in two of three paging configurations without ATS
+  // (attach does not drive ATS); its CD table and stall setting drawn with it.
+  if (limits.attach) {
+    const bool cd_2lvl = limits.cd_2lvl;
+    config = gen::mapcat(config, [cd_2lvl](kshim_explore_config c) -> rc::Gen<kshim_explore_config> {
+      if (c.sva || c.ats) return gen::just(c);
+      return gen::map(gen::tuple(gen::element(1, 1, 0), cd_2lvl ? gen::element(0, 1) : gen::just(0), gen::element(0, 1)),
+                      [c](const std::tuple<int, int, int> &t) {
+                        kshim_explore_config x = c;
+                        x.attach = std::get<0>(t);
+                        x.cd_2lvl = x.attach && std::get<1>(t);
+                        x.stall = x.attach && std::get<2>(t);
+                        return x;
+                      });
+    });
+  }
   // The length is drawn apart from the steps: a size given to the container
   // would also shrink every value drawn inside it.
   const int max_ops = limits.max_ops;
@@ -119,6 +144,7 @@ rc::Gen<Draft> draft_generator(const GeneratorLimits &limits) {
 Concrete concretize(const Draft &d, uint64_t base, uint64_t pgsizes, bool allow_split) {
   Concrete out;
   out.paths.ats_sequences = d.config.ats ? 1 : 0;
+  out.paths.attach_sequences = d.config.attach ? 1 : 0;
   out.sequence.config = d.config;
   ShadowTable shadow(d.config.granule);
   const uint64_t entries = d.config.granule / 8;
@@ -130,6 +156,12 @@ Concrete concretize(const Draft &d, uint64_t base, uint64_t pgsizes, bool allow_
       out.sequence.ops.push_back(op);
       out.step_of_op.push_back(static_cast<int>(step));
     };
+    if (c.kind == Choice::Attach) {
+      if (!d.config.attach) continue;
+      emit({KSHIM_XOP_ATTACH, static_cast<uint64_t>(c.position % KSHIM_XDOM_COUNT), 0, 0, 0});
+      ++out.paths.attaches;
+      continue;
+    }
     if (c.kind == Choice::FlushAll) {
       // flush_tlb_mm: the notifier's whole address space, end - start == ULONG_MAX.
       if (d.config.sva) emit({KSHIM_XOP_NOTIFY, 0, ~uint64_t(0), 0, 0});

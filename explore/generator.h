@@ -28,7 +28,9 @@ namespace smmu::explore {
 struct Choice {
   // UnmapLast unmaps the range of the last map that was made, as a DMA
   // unmap follows its map; it leaves empty tables behind for later blocks.
-  enum Kind { Map = 0, Unmap = 1, FlushAll = 2, UnmapLast = 3 } kind = Map;
+  // Attach installs the domain `position` names (KSHIM_XDOM_*, modulo their
+  // count) on the master's RID; dropped unless the config has a master.
+  enum Kind { Map = 0, Unmap = 1, FlushAll = 2, UnmapLast = 3, Attach = 4 } kind = Map;
   int scale = 0;
   int position = 0;  // index into the position menu (see concretize)
   int count = 0;     // index into the count menu
@@ -50,6 +52,10 @@ struct GeneratorLimits {
   // API), and SVA domains over an mm (the tree has the SVA mmu notifier).
   bool paging = true;
   bool sva = false;
+  // The tree can attach domains to a master (explore_attach.c): draw paging
+  // configurations with a master and attach steps; cd_2lvl: 2-level CD tables too.
+  bool attach = false;
+  bool cd_2lvl = false;
 };
 
 rc::Gen<Draft> draft_generator(const GeneratorLimits &limits);
@@ -60,6 +66,8 @@ struct PathCounts {
   int blocks_mapped = 0, tables_freed_by_map = 0, tables_freed_by_unmap = 0, splits = 0;
   int table_crossings = 0;  // one call whose pieces span two tables
   int ats_sequences = 0;    // sequences with an ATS master (ats=on)
+  int attaches = 0;         // attach steps
+  int attach_sequences = 0; // sequences with a master that attaches (cd-table=...)
   PathCounts &operator+=(const PathCounts &o);
 };
 

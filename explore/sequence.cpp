@@ -87,10 +87,24 @@ kshim_explore_config parse_config(const Line &l) {
       const std::string a = l.keyed(i, "ats", "on|off");
       if (a != "on" && a != "off") l.fail("ats=on|off", w);
       c.ats = a == "on";
+    } else if (key == "cd-table") {  // a master with STEs: attach ops run
+      const std::string t = l.keyed(i, "cd-table", "linear|2lvl");
+      if (t != "linear" && t != "2lvl") l.fail("cd-table=linear|2lvl", w);
+      c.attach = 1;
+      c.cd_2lvl = t == "2lvl";
+    } else if (key == "stall") {
+      const std::string t = l.keyed(i, "stall", "on|off");
+      if (t != "on" && t != "off") l.fail("stall=on|off", w);
+      c.stall = t == "on";
     } else {
-      l.fail("ats=on|off, domain=paging|sva or end of line", w);
+      l.fail("ats=on|off, domain=paging|sva, cd-table=linear|2lvl, stall=on|off or end of line", w);
     }
   }
+  if (c.stall && !c.attach) l.fail("cd-table=linear|2lvl with stall=on (the master's features need its STEs)", "stall=on");
+  // ATS with attach would need attach_prepare/commit's ATS sequencing, which is not driven.
+  if (c.attach && (c.ats || c.sva))
+    l.fail("ats=off and a paging domain with cd-table=... (attach is generated without ATS or SVA)",
+           c.sva ? "domain=sva" : "ats=on");
   // An SVA domain walks the CPU's page table: 4K pages, 48-bit VAs, stage 1,
   // and a coherent SMMU (arm_smmu_sva_supported).
   if (c.sva && c.ats) l.fail("ats=off with domain=sva (ATS is generated on paging domains only)", "ats=on");
@@ -100,8 +114,11 @@ kshim_explore_config parse_config(const Line &l) {
   return c;
 }
 
-kshim_explore_op parse_op(const Line &l, bool sva) {
+const char *const kDomains[KSHIM_XDOM_COUNT] = {"blocked", "identity", "A", "B", "X"};
+
+kshim_explore_op parse_op(const Line &l, const kshim_explore_config &c) {
   kshim_explore_op op{};
+  const bool sva = c.sva;
   const std::string &verb = l.words[0];
   // An SVA domain has no iotlb_sync or flush_iotlb_all: the mm's notifier is its invalidation.
   if (sva && (verb == "iotlb_sync" || verb == "flush_all"))
@@ -133,6 +150,15 @@ kshim_explore_op parse_op(const Line &l, bool sva) {
     op.pa = l.number_at(2, "the end address");
     if (op.pa <= op.iova) l.fail("an end address above the start", l.words[2]);
     l.end(3);
+  } else if (verb == "attach") {
+    if (!c.attach) l.fail("cd-table=linear|2lvl in the config before an attach (the master needs its STEs)", verb);
+    op.kind = KSHIM_XOP_ATTACH;
+    const std::string &d = l.word(1, "blocked, identity, A, B or X");
+    op.iova = KSHIM_XDOM_COUNT;
+    for (int i = 0; i < KSHIM_XDOM_COUNT; ++i)
+      if (d == kDomains[i]) op.iova = i;
+    if (op.iova == KSHIM_XDOM_COUNT) l.fail("blocked, identity, A, B or X", d);
+    l.end(2);
   } else if (verb == "expect") {
     op.kind = KSHIM_XOP_EXPECT_PHYS;
     op.iova = l.number_at(1, "an IOVA");
@@ -140,7 +166,7 @@ kshim_explore_op parse_op(const Line &l, bool sva) {
     op.pa = l.word(3, "a physical address or 'none'") == "none" ? 0 : l.number_at(3, "a physical address or 'none'");
     l.end(4);
   } else {
-    l.fail("config, map, unmap, iotlb_sync, flush_all, notify or expect", verb);
+    l.fail("config, map, unmap, iotlb_sync, flush_all, notify, attach or expect", verb);
   }
   if ((op.kind == KSHIM_XOP_MAP || op.kind == KSHIM_XOP_UNMAP) &&
       (op.count == 0 || op.pgsize == 0 || (op.pgsize & (op.pgsize - 1))))
@@ -154,7 +180,9 @@ std::string describe_config(const kshim_explore_config &c) {
   return granule_text(c.granule) + " S" + std::to_string(c.stage) + ", " +
          (c.coherent_walk ? "coherent" : "non-coherent") + " walk, range invalidation " +
          (c.range_inv ? "on" : "off") + ", " + std::to_string(c.ias_bits) + "-bit addresses" +
-         (c.sva ? ", SVA domain (the mm's page table)" : "") + (c.ats ? ", ATS" : "");
+         (c.sva ? ", SVA domain (the mm's page table)" : "") + (c.ats ? ", ATS" : "") +
+         (c.attach ? std::string(", master with a ") + (c.cd_2lvl ? "2-level" : "linear") + " CD table" : "") +
+         (c.stall ? ", stall" : "");
 }
 
 std::string to_text(const kshim_explore_op &op) {
@@ -168,6 +196,7 @@ std::string to_text(const kshim_explore_op &op) {
     case KSHIM_XOP_FLUSH_ALL: return "flush_all";
     case KSHIM_XOP_EXPECT_PHYS: return "expect " + hex(op.iova) + " -> " + (op.pa ? hex(op.pa) : "none");
     case KSHIM_XOP_NOTIFY: return "notify " + hex(op.iova) + " " + hex(op.pa);
+    case KSHIM_XOP_ATTACH: return std::string("attach ") + (op.iova < KSHIM_XDOM_COUNT ? kDomains[op.iova] : "?");
   }
   return "?";
 }
@@ -177,7 +206,9 @@ std::string to_text(const Sequence &s) {
   std::string out = "config granule=" + granule_text(c.granule) + " stage=" + std::to_string(c.stage) +
                     " walk=" + (c.coherent_walk ? "coherent" : "non-coherent") +
                     " range-inv=" + (c.range_inv ? "on" : "off") + " ias=" + std::to_string(c.ias_bits) +
-                    (c.sva ? " domain=sva" : c.ats ? " ats=on" : " ats=off") + "\n";  // no ATS on SVA domains
+                    (c.sva ? " domain=sva" : c.ats ? " ats=on" : " ats=off") +  // no ATS on SVA domains
+                    (c.attach ? std::string(" cd-table=") + (c.cd_2lvl ? "2lvl" : "linear") : "") +
+                    (c.stall ? " stall=on" : "") + "\n";
   for (const auto &op : s.ops) out += to_text(op) + "\n";
   return out;
 }
@@ -201,7 +232,7 @@ Sequence parse_sequence(const std::string &text, const std::string &origin) {
       if (!have_config)
         l.fail("'config granule=... stage=... walk=... range-inv=... ias=... [ats=...] [domain=...]' first",
                l.words[0]);
-      s.ops.push_back(parse_op(l, s.config.sva));
+      s.ops.push_back(parse_op(l, s.config));
     }
   }
   if (!have_config) throw std::invalid_argument(origin + ": expected a 'config ...' line, got none");

@@ -14,6 +14,14 @@
 // to the mm's page table, and instead of iotlb_sync and flush_all:
 //
 //   notify 0x80000000 0x80002000          (mmu_notifier_arch_invalidate_secondary_tlbs(mm, start, end))
+//
+// A paging domain's master may have STEs (kdrivers/explore_attach.c): the
+// config names its CD table ("cd-table=linear|2lvl", "stall=on"), and
+//
+//   attach A                              (blocked, identity, A, B or X)
+//
+// installs a domain on its RID: A is the domain map and unmap change, B
+// another of A's stage, X one of the other stage.
 #pragma once
 
 #include <cstdint>

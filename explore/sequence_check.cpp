@@ -2,7 +2,12 @@
 
 #include <sstream>
 
+#include <algorithm>
+
+#include "check_update.h"
+#include "explicit_engine.h"
 #include "kernel_run.h"
+#include "witness_report.h"
 
 namespace smmu::explore {
 
@@ -80,12 +85,90 @@ std::string detail(const harness::Trace &t, const checker::PtWitness &w) {
   return "";
 }
 
+// The first relevant event of an STE/CD update's violation: the earliest
+// store the observed entry took a part from, else (an entry seen whole from
+// before the update) the first store it missed, else the sync ending its epoch.
+int update_root(const checker::EntryUpdate &u, const checker::Witness &w) {
+  int root = -1;
+  for (const auto &p : w.parts)
+    if (p.trace_index >= 0 && (root < 0 || p.trace_index < root)) root = p.trace_index;
+  for (size_t k = 0; root < 0 && k <= w.epoch && k < u.epochs.size(); ++k)
+    for (const auto &e : u.epochs[k].events)
+      if (e.kind == checker::EntryEvent::Kind::Store) {
+        root = e.trace_index;
+        break;
+      }
+  if (root < 0 && w.epoch < u.epochs.size()) root = u.epochs[w.epoch].sync_trace_index;
+  return root;
+}
+
+const char *desc_name(harness::DescKind k) {
+  switch (k) {
+    case harness::DescKind::Ste: return "STE";
+    case harness::DescKind::Cd: return "CD";
+    case harness::DescKind::L1Std: return "level-1 stream table descriptor";
+    case harness::DescKind::L1Cd: return "level-1 CD descriptor";
+    default: return "page table";
+  }
+}
 
 }  // namespace
 
 SequenceChecker::SequenceChecker(const harness::KernelRunner &runner, std::vector<models::Model> models,
-                                 checker::PtSemantics semantics)
-    : sequences_(runner), models_(std::move(models)), semantics_(std::move(semantics)) {}
+                                 checker::PtSemantics semantics, std::optional<EntryChecks> entries)
+    : sequences_(runner), models_(std::move(models)), semantics_(std::move(semantics)), entries_(std::move(entries)) {}
+
+void SequenceChecker::judge_entries(const harness::RunResult &run, const models::Model &m, SequenceVerdict &v) const {
+  const checker::KernelStatus kernel = checker::kernel_status(run);
+  const harness::Trace t = checker::judgeable_trace(run);
+  const std::vector<checker::EntryUpdate> updates = checker::extract_entry_updates(t);
+  // A master with no STEs writes none: nothing of this to judge.
+  const bool publishes = std::any_of(t.descs.begin(), t.descs.end(), [](const harness::DescRange &d) {
+    return d.kind == harness::DescKind::Ste || d.kind == harness::DescKind::Cd;
+  });
+  if (updates.empty() && !publishes) return;
+  if (!entries_) {
+    v.unknowns.push_back(m.name + ": the sequence updates STEs/CDs and no entry semantics were given to judge them");
+    return;
+  }
+  // The writer rows' check: every arm_smmu_write_entry call, each epoch, and publication.
+  checker::ExplicitEngine engine(entries_->semantics);
+  const std::vector<checker::Verdict> each = checker::check_each_update(t, m, engine, entries_->semantics);
+  v.entry_updates += each.size();
+  for (size_t i = 0; i < each.size(); ++i) {
+    const checker::Verdict u = checker::judged(kernel, each[i]);
+    if (u.outcome == checker::Outcome::Unknown) {
+      v.unknowns.push_back(m.name + ": update " + std::to_string(i + 1) + ": " + u.reason);
+    } else if (u.outcome == checker::Outcome::Violation && u.witness.update < updates.size()) {
+      const checker::EntryUpdate &up = updates[u.witness.update];
+      const std::string kind = checker::to_string(u.kind), at = where(t, update_root(up, u.witness));
+      std::ostringstream text;
+      text << up.label << (up.label.empty() ? "" : ": ") << u.reason << "\n";
+      checker::print_witness(text, t, u);
+      v.findings.push_back({kind + " at " + at + ": " + desc_name(up.kind) + " update", kind, at, m.name, text.str()});
+      break;  // one per model and check, as the walker's
+    }
+  }
+  // The structure graph: at each store that makes a pointer followable, all it reaches is visible.
+  for (const auto &pub : checker::check_structure_graph(t, m, entries_->graph.edges, &entries_->graph.edges,
+                                                        entries_->graph.pgtable_software_bits)) {
+    const checker::Publication p = checker::judged(kernel, pub);
+    ++v.publications;
+    if (p.outcome == checker::Outcome::Unknown) {
+      v.unknowns.push_back(m.name + ": " + p.pointer + " -> " + p.table + ": " + p.reason);
+    } else if (p.outcome == checker::Outcome::Violation) {
+      const std::string kind = checker::to_string(p.kind), at = where(t, p.pointer_event);
+      std::ostringstream text;
+      text << p.reason << "\n  pointer store (event " << p.pointer_event + 1 << ") " << at << ": " << p.pointer
+           << "[" << p.entry << "] -> " << p.table << " (" << p.edge << ")\n  not yet visible (event "
+           << p.unordered_event + 1 << ") " << where(t, p.unordered_event) << " in " << p.unordered_in
+           << (p.unordered_in != p.table ? ", reached through " + p.path : std::string()) << "\n";
+      v.findings.push_back({kind + " at " + at + ": " + p.edge + " published before what it reaches", kind, at,
+                            m.name, text.str()});
+      break;
+    }
+  }
+}
 
 SequenceVerdict SequenceChecker::check(const Sequence &s) const { return judge(run(s)); }
 
@@ -122,6 +205,7 @@ SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
     } else if (pv.outcome == checker::Outcome::Unknown) {
       v.unknowns.push_back(m.name + ": " + pv.reason);
     }
+    judge_entries(run, m, v);
   }
   return v;
 }

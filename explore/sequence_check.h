@@ -8,11 +8,15 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "entry_semantics.h"
 #include "kernel_runner.h"
 #include "model.h"
 #include "pt_check.h"
 #include "sequence.h"
 #include "sequence_runner.h"
+#include "structure_graph.h"
 
 namespace smmu::explore {
 
@@ -24,6 +28,15 @@ struct Finding {
   std::string witness;    // the walk (or the failure) as text, event numbers of the trace
 };
 
+// What judges the STE/CD updates an attach makes, handed over as values by
+// the caller (the CLI builds them from the slice as `smmu-check kernel` does):
+// the tree's get_used (the writer rows' hitless-update check) and the
+// pointers the SMMU follows (the structure graph).
+struct EntryChecks {
+  checker::EntrySemantics semantics;
+  checker::StructureGraph graph;
+};
+
 struct SequenceVerdict {
   harness::RunStatus status = harness::RunStatus::Pass;
   std::vector<Finding> findings;  // at most one per model, plus the kernel's own
@@ -31,12 +44,15 @@ struct SequenceVerdict {
   bool clean() const { return findings.empty() && unknowns.empty(); }
   std::vector<std::string> unknowns;  // "MODEL: reason"
   uint64_t walks = 0;
+  uint64_t entry_updates = 0;   // STE/CD updates judged (per model)
+  uint64_t publications = 0;    // pointer publications judged (per model)
 };
 
 class SequenceChecker {
  public:
+  // Without `entries`, a sequence that updates an STE or CD is unknown (not judged).
   SequenceChecker(const harness::KernelRunner &runner, std::vector<models::Model> models,
-                  checker::PtSemantics semantics);
+                  checker::PtSemantics semantics, std::optional<EntryChecks> entries = std::nullopt);
 
   const harness::SequenceRunner &runner() const { return sequences_; }
   SequenceVerdict check(const Sequence &s) const;
@@ -48,6 +64,9 @@ class SequenceChecker {
   harness::SequenceRunner sequences_;
   std::vector<models::Model> models_;
   checker::PtSemantics semantics_;
+  std::optional<EntryChecks> entries_;
+  // The STE/CD updates and pointer publications of the trace, under model m.
+  void judge_entries(const harness::RunResult &run, const models::Model &m, SequenceVerdict &v) const;
 };
 
 }  // namespace smmu::explore

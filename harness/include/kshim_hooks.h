@@ -205,7 +205,19 @@ enum kshim_explore_op_kind {
 	 * with start = iova, end = pa (exclusive; ~0 with start 0: flush_tlb_mm).
 	 */
 	KSHIM_XOP_NOTIFY,
+	/*
+	 * Attach a domain to the master's RID (kdrivers/explore_attach.c):
+	 * iova is a KSHIM_XDOM_*. Only with config.attach.
+	 */
+	KSHIM_XOP_ATTACH,
 };
+/*
+ * The domains an ATTACH names: blocked and identity (arm_smmu_attach_dev_blocked
+ * / _identity), A (the sequence's domain, which MAP and UNMAP change), B
+ * (another domain of A's stage with its own tables) and X (a domain of the
+ * other stage: S2 when A is S1, S1 when A is S2).
+ */
+enum { KSHIM_XDOM_BLOCKED = 0, KSHIM_XDOM_IDENTITY, KSHIM_XDOM_A, KSHIM_XDOM_B, KSHIM_XDOM_X, KSHIM_XDOM_COUNT };
 struct kshim_explore_op {
 	int kind;
 	kshim_u64 iova, pa, pgsize, count;
@@ -222,13 +234,19 @@ struct kshim_explore_config {
 	 */
 	int sva;
 	int ats;            /* the master has ATS enabled (ARM_SMMU_FEAT_ATS): ATC_INVs follow TLBIs */
+	/*
+	 * 1: the master has STEs in a stream table and ATTACH ops run; its CD
+	 * table is 2-level (cd_2lvl, ARM_SMMU_FEAT_2_LVL_CDTAB, 20 SSID bits)
+	 * or linear, and it may stall (stall: ARM_SMMU_FEAT_STALLS, stall_enabled).
+	 */
+	int attach, cd_2lvl, stall;
 };
 /*
  * What the tree can do: a partial unmap of a block splits it (until 6.14);
  * the SVA unit's mmu notifier is in the slice (domain=sva); its invalidation
  * paths send ATC_INVs to an ATS master (KSHIM_FAMILY_ats).
  */
-enum { KSHIM_XCAP_SPLIT = 1, KSHIM_XCAP_SVA = 2, KSHIM_XCAP_ATS = 4 };
+enum { KSHIM_XCAP_SPLIT = 1, KSHIM_XCAP_SVA = 2, KSHIM_XCAP_ATS = 4, KSHIM_XCAP_ATTACH = 8, KSHIM_XCAP_CD_2LVL = 16 };
 /* -1: the slice has no explore driver. */
 int kshim_slice_explore_caps(void);
 /* Window of IOVAs the generator uses (the domain's tables for cfg): *base, and *pgsizes. */

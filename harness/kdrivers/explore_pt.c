@@ -4,9 +4,10 @@
  * domain set up as the pt_* scenarios set it up (scenarios_612_walk.c, whose
  * pt_* helpers it reuses), then the operations the C++ generator chose,
  * each through the driver's own entry points: arm_smmu_map_pages,
- * arm_smmu_unmap_pages into a gather and iommu_iotlb_sync, and
- * arm_smmu_flush_iotlb_all. Every map call, and every iommu_unmap, is
- * preceded by a walk context (an operation boundary) naming its IOVAs.
+ * arm_smmu_unmap_pages into a gather and iommu_iotlb_sync,
+ * arm_smmu_flush_iotlb_all, and attaches (explore_attach.c). Every map call,
+ * and every iommu_unmap, is preceded by a walk context (an operation
+ * boundary) naming its IOVAs.
  *
  * The generator only asks for calls the IOMMU core could make (it mirrors
  * the tables, see explore/shadow_table.h); a call that still fails is a
@@ -34,7 +35,7 @@ int kshim_explore_driver_caps(void)
 #ifdef KSHIM_FAMILY_ats
 	caps |= KSHIM_XCAP_ATS;
 #endif
-	return caps | XS_CAPS;
+	return caps | XS_CAPS | XA_CAPS;
 }
 
 int kshim_explore_driver_geometry(const struct kshim_explore_config *cfg, kshim_u64 *base,
@@ -109,9 +110,12 @@ static void xp_unmap(const struct kshim_explore_op *ops, int i, int n)
 int kshim_explore_driver(const struct kshim_explore_config *cfg, const struct kshim_explore_op *ops,
 			 int n)
 {
+	int ret;
+
 	if (cfg->sva)
 		return xs_run(cfg, ops, n); /* explore_sva.c */
 	xp_setup(cfg);
+	xa_setup(cfg); /* explore_attach.c */
 	for (int i = 0; i < n; i++) {
 		const struct kshim_explore_op *op = &ops[i];
 
@@ -133,11 +137,18 @@ int kshim_explore_driver(const struct kshim_explore_config *cfg, const struct ks
 		case KSHIM_XOP_EXPECT_PHYS:
 			pt_check_phys(op->iova, op->pa);
 			break;
+		case KSHIM_XOP_ATTACH:
+			KSHIM_CHECK(cfg->attach, "attach without a stream table (config.attach)");
+			if (cfg->attach)
+				xa_attach((int)op->iova);
+			break;
 		default:
 			KSHIM_CHECK(0, "unknown operation kind %d", op->kind);
 		}
 	}
-	return pt_finish();
+	ret = pt_finish();
+	xa_finish(cfg);
+	return ret;
 }
 
 #endif

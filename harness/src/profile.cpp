@@ -103,7 +103,7 @@ Profile writer_entry_profile() {
   drv.prelude_headers = {"arm_smmu_v3_glue.h", "scenarios_612_smmu.h"};
   // The scenarios are glue: they call the driver's static functions.
   drv.glue = {"arm_smmu_v3_glue.c", "scenarios_612_smmu.c", "scenarios_612_walk.c", "explore_sva.c",
-              "explore_pt.c", "sweep_612.c", "sweep_random.c"};
+              "explore_attach.c", "explore_pt.c", "sweep_612.c", "sweep_random.c"};
   p.units.push_back(drv);
 
   UnitSpec sva;

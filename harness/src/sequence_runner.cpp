@@ -44,6 +44,13 @@ RunResult SequenceRunner::run(const kshim_explore_config &cfg,
     r.trace.log.push_back("ats=on: the tree has no ATS invalidation path the harness can drive (family ats)");
     return r;
   }
+  if ((cfg.attach && !can_attach()) || (cfg.cd_2lvl && !can_cd_2lvl())) {
+    r.status = RunStatus::Skip;
+    r.trace.log.push_back(cfg.attach && !can_attach()
+                              ? "attach: the slice has no attach driver (kdrivers/explore_attach.c)"
+                              : "cd-table=2lvl: the tree's slice has no 2-level CD table code (family l1)");
+    return r;
+  }
   int status;
   {
     RecordingScope scope(r.trace);

@@ -26,6 +26,10 @@ class SequenceRunner {
   bool can_sva() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_SVA); }
   // The tree's invalidation paths send ATC_INVs to an ATS master (family ats).
   bool can_ats() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_ATS); }
+  // ATTACH ops: the master's STEs and CD table through the tree's install
+  // functions (kdrivers/explore_attach.c); 2-level CD tables need family l1.
+  bool can_attach() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_ATTACH); }
+  bool can_cd_2lvl() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_CD_2LVL); }
   // The domain cfg sets up; nullopt if the set-up itself failed.
   std::optional<SequenceGeometry> geometry(const kshim_explore_config &cfg) const;
   RunResult run(const kshim_explore_config &cfg, const std::vector<kshim_explore_op> &ops) const;

@@ -7,13 +7,16 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
+#include "check_run.h"
 #include "command.h"
 #include "coverage_gain.h"
 #include "explore_report.h"
 #include "kernel_fixture.h"
+#include "kernel_semantics.h"
 #include "known_findings.h"
 #include "model_registry.h"
 #include "pt_slice.h"
@@ -28,18 +31,25 @@ struct Exploration {
   std::unique_ptr<Explorer> explorer;
 };
 
-// sva: draw SVA domains only (the tree's mmu notifier), else paging domains only.
-Exploration exploration(const harness::KernelRunner &runner, const std::string &models, bool sva = false) {
+// sva: draw SVA domains only (the tree's mmu notifier), else paging domains only;
+// attach: paging domains' masters attach domains too. STE/CD updates are judged
+// with the tree's get_used and structure graph, as the CLI judges them.
+Exploration exploration(const harness::KernelRunner &runner, const std::string &models, bool sva = false,
+                        bool attach = false) {
   std::vector<models::Model> ms;
   std::stringstream ss(models);
   for (std::string m; std::getline(ss, m, ',');) ms.push_back(models::resolve_model(m));
   Exploration e;
-  e.checker = std::make_unique<SequenceChecker>(runner, ms, checker::pt_semantics(runner.slice()));
+  e.checker = std::make_unique<SequenceChecker>(
+      runner, ms, checker::pt_semantics(runner.slice()),
+      EntryChecks{cli::kernel_semantics(runner, false), cli::structure_graph(runner)});
   GeneratorLimits limits;
   limits.allow_split = e.checker->runner().can_split_blocks();
   limits.paging = !sva;
   limits.sva = sva;
   limits.ats = e.checker->runner().can_ats();
+  limits.attach = attach && e.checker->runner().can_attach();
+  limits.cd_2lvl = e.checker->runner().can_cd_2lvl();
   e.explorer = std::make_unique<Explorer>(*e.checker, limits);
   const fs::path root = runner.tree().root;
   e.explorer->line_text = [root](const std::string &f, int line) { return kernel_line_text(root, f, line); };
@@ -247,10 +257,10 @@ fs::path mutated_tree(const std::string &name, const std::string &file, const st
 // shrunk sequence replays to it.
 void expect_found_by_generation(const fs::path &mutant, const std::string &models, uint64_t budget,
                                 bool sva = false, const harness::KernelRunner *original = nullptr,
-                                const std::string &must_contain = "") {
-  Exploration pristine = exploration(original ? *original : testing::kernel("6.12"), models, sva);
+                                const std::string &must_contain = "", bool attach = false) {
+  Exploration pristine = exploration(original ? *original : testing::kernel("6.12"), models, sva, attach);
   const std::set<std::string> base = signatures(explore_n(*pristine.explorer, budget));
-  Exploration e = exploration(testing::kernel_at(mutant), models, sva);
+  Exploration e = exploration(testing::kernel_at(mutant), models, sva, attach);
   const ExploreResult r = explore_n(*e.explorer, budget);
   const ExploredFinding *fresh = nullptr;
   for (const auto &f : r.findings)
@@ -427,6 +437,62 @@ TEST(ExploreMutant73, AtcInvalidationSharesTheTlbisSync) {
                       {{"static inline bool arm_smmu_invs_end_batch(",
                         "if (!arm_smmu_inv_is_ats(cur) && arm_smmu_inv_is_ats(next))", "if (0)"}}),
       "coherent", 150, false, &testing::kernel_at(root), "ATC_INV issued before the TLB invalidation completed");
+}
+
+// ---- attach: domains installed on the master's RID (kdrivers/explore_attach.c) ----
+
+void expect_clean_attach(const harness::KernelRunner &runner, uint64_t n, const std::vector<KnownFinding> &known) {
+  Exploration e = exploration(runner, "coherent,nc", false, true);
+  ASSERT_TRUE(e.checker->runner().can_attach());
+  e.explorer->known = known;
+  const ExploreResult r = explore_n(*e.explorer, n);
+  for (const auto &f : r.findings)
+    EXPECT_TRUE(f.known) << "new: " << f.finding.signature << "\n" << f.shrunk << f.finding.witness;
+  EXPECT_EQ(r.totals.unknown_sequences, 0u) << (r.unknowns.empty() ? "" : r.unknowns[0]);
+  EXPECT_GT(r.totals.paths.attach_sequences, static_cast<int>(n / 4));
+  EXPECT_GT(r.totals.paths.attaches, static_cast<int>(n / 2));
+  EXPECT_GT(r.totals.entry_updates, n) << "the attaches' STE/CD updates were judged";
+  EXPECT_GT(r.totals.publications, 0u) << "STE -> CD table -> CD -> page table publications were judged";
+}
+
+TEST(ExploreAttach612, PristineTreeGivesNoNewFinding) {
+  expect_clean_attach(testing::kernel("6.12"), 120, read_known_findings(kKnown612));
+}
+
+TEST(ExploreAttach73, PristineTreeGivesNoFinding) {
+  TREE_OR_SKIP(root, "7.3");
+  expect_clean_attach(testing::kernel_at(root), 200, {});
+}
+
+// Each attach runs the tree's install path: one CD write (S1) or clear (S2,
+// blocked, identity) and the two SIDs' STEs, each judged as a writer row.
+TEST(ExploreAttach612, SwitchesRunTheTreesInstallPathAndAreJudged) {
+  Exploration e = exploration(testing::kernel("6.12"), "coherent", false, true);
+  const Sequence s = parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=off cd-table=2lvl\n"
+                                    "map 0x80000000 -> 0x880000000 pgsize=0x1000 count=1\n"
+                                    "attach A\nattach X\nattach identity\nattach B\n",
+                                    "switches");
+  const SequenceVerdict v = e.checker->check(s);
+  EXPECT_TRUE(v.clean()) << (v.findings.empty() ? (v.unknowns.empty() ? "" : v.unknowns[0]) : v.findings[0].witness);
+  EXPECT_EQ(v.entry_updates, 12u);
+  EXPECT_GT(v.publications, 0u);
+  std::map<uint8_t, int> ops;
+  for (const auto &ev : e.checker->run(s).trace.events)
+    if (ev.kind == harness::EventKind::Command) ++ops[harness::decode_command(ev.cmd).opcode];
+  EXPECT_GT(ops[0x03], 0) << "CFGI_STE";
+  EXPECT_GT(ops[0x05], 0) << "CFGI_CD";
+}
+
+// The CD writer's sync loses its CFGI_CDs (arm_smmu_sync_cd issues the
+// CMD_SYNC alone): only attach generation writes CDs, so map/unmap
+// generation of the same mutant finds nothing the pristine tree lacks.
+TEST(ExploreMutant612, CdInvalidationDroppedFromTheCdSync) {
+  const fs::path mutant =
+      mutated_tree("drop-cfgi-cd", kDriver, "static void arm_smmu_sync_cd(", "i < master->num_streams", "i < 0");
+  expect_found_by_generation(mutant, "coherent,nc", 80, false, nullptr, "CD update", true);
+  Exploration pristine = exploration(testing::kernel("6.12"), "coherent", false, false);
+  Exploration without = exploration(testing::kernel_at(mutant), "coherent", false, false);
+  EXPECT_EQ(signatures(explore_n(*without.explorer, 40)), signatures(explore_n(*pristine.explorer, 40)));
 }
 
 }  // namespace

@@ -117,7 +117,8 @@ TEST(Sequence, AtsIsAConfigurationField) {
     parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48 atc=on\n", "ats.ops");
     FAIL() << "accepted atc=on";
   } catch (const std::invalid_argument &e) {
-    EXPECT_STREQ(e.what(), "ats.ops:1: expected ats=on|off, domain=paging|sva or end of line, got 'atc=on'");
+    EXPECT_STREQ(e.what(), "ats.ops:1: expected ats=on|off, domain=paging|sva, cd-table=linear|2lvl, stall=on|off or end of line, "
+                 "got 'atc=on'");
   }
   EXPECT_THROW(parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=on x\n", "x"),
                std::invalid_argument);
@@ -195,7 +196,8 @@ TEST(Sequence, SvaTextRoundTripsAndNamesWhatASvaDomainLacks) {
             "bad.ops:1: expected granule=4K stage=1 walk=coherent ias=48 with domain=sva, "
             "got 'granule=16K stage=1 walk=coherent ias=48'");
   EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva x\n"),
-            "bad.ops:1: expected ats=on|off, domain=paging|sva or end of line, got 'x'");
+            "bad.ops:1: expected ats=on|off, domain=paging|sva, cd-table=linear|2lvl, stall=on|off or end of line, "
+            "got 'x'");
   EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=on domain=sva\n"),
             "bad.ops:1: expected ats=off with domain=sva (ATS is generated on paging domains only), got 'ats=on'");
   EXPECT_EQ(error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 domain=sva domain=paging\n"),
@@ -264,6 +266,60 @@ TEST(Generator, DrawsBothDomainsAndPagingAloneIsUnchanged) {
   }
   EXPECT_GT(sva, 20);
   EXPECT_LT(sva, 100);
+}
+
+std::string parse_error(const std::string &text) {
+  try {
+    parse_sequence(text, "e.ops");
+  } catch (const std::invalid_argument &e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Sequence, AttachTextRoundTripsAndNeedsAMaster) {
+  const std::string head = "config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=off";
+  const std::string text = head + " cd-table=2lvl stall=on\n"
+                                  "map 0x80000000 -> 0x880000000 pgsize=0x1000 count=1\n"
+                                  "attach A\nattach X\nattach blocked\nattach identity\nattach B\n";
+  const Sequence s = parse_sequence(text, "a.ops");
+  EXPECT_EQ(to_text(s), text);
+  ASSERT_EQ(s.ops.size(), 6u);
+  EXPECT_EQ(s.ops[1].kind, KSHIM_XOP_ATTACH);
+  EXPECT_EQ(s.ops[1].iova, uint64_t(KSHIM_XDOM_A));
+  EXPECT_EQ(s.ops[2].iova, uint64_t(KSHIM_XDOM_X));
+  EXPECT_TRUE(s.config.attach && s.config.cd_2lvl && s.config.stall);
+  EXPECT_EQ(parse_error(head + "\nattach A\n"),
+            "e.ops:2: expected cd-table=linear|2lvl in the config before an attach (the master needs its STEs), "
+            "got 'attach'");
+  EXPECT_EQ(parse_error(head + " cd-table=linear\nattach C\n"), "e.ops:2: expected blocked, identity, A, B or X, got 'C'");
+  EXPECT_EQ(parse_error(head + " stall=on\n").rfind("e.ops:1: expected cd-table=linear|2lvl with stall=on", 0), 0u);
+  EXPECT_NE(parse_error("config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=on cd-table=linear\n"), "");
+}
+
+TEST(Generator, DrawsAttachOnlyWhenTheTreeCanAndOnlyWithAMaster) {
+  GeneratorLimits plain, attach;
+  plain.ats = attach.ats = true;
+  attach.attach = attach.cd_2lvl = true;
+  const auto gp = draft_generator(plain), ga = draft_generator(attach);
+  int masters = 0, two_level = 0, attaches = 0;
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    EXPECT_EQ(gp(rc::Random(seed), 100).value().config.attach, 0);
+    const Draft a = ga(rc::Random(seed), 100).value();
+    masters += a.config.attach;
+    two_level += a.config.cd_2lvl;
+    if (a.config.attach) EXPECT_EQ(a.config.ats, 0) << "attach does not drive ATS";
+    const Concrete c = concretize(a, 1ull << 40, pgsizes_for(a.config.granule), false);
+    for (const auto &op : c.sequence.ops) {
+      if (op.kind != KSHIM_XOP_ATTACH) continue;
+      EXPECT_TRUE(a.config.attach) << to_text(c.sequence);
+      ++attaches;
+    }
+    EXPECT_EQ(to_text(parse_sequence(to_text(c.sequence), "x")), to_text(c.sequence));
+  }
+  EXPECT_GT(masters, 40);
+  EXPECT_GT(two_level, 10);
+  EXPECT_GT(attaches, 50);
 }
 
 }  // namespace
