@@ -158,7 +158,10 @@ Concrete concretize(const Draft &d, uint64_t base, uint64_t pgsizes, bool allow_
     };
     if (c.kind == Choice::Attach) {
       if (!d.config.attach) continue;
-      emit({KSHIM_XOP_ATTACH, static_cast<uint64_t>(c.position % KSHIM_XDOM_COUNT), 0, 0, 0});
+      // The sequence's domain first (where shrinking goes), then the switches between paging domains.
+      const int menu[] = {KSHIM_XDOM_A, KSHIM_XDOM_B, KSHIM_XDOM_BLOCKED, KSHIM_XDOM_X,
+                          KSHIM_XDOM_IDENTITY, KSHIM_XDOM_A, KSHIM_XDOM_B, KSHIM_XDOM_A};
+      emit({KSHIM_XOP_ATTACH, static_cast<uint64_t>(menu[c.position % 8]), 0, 0, 0});
       ++out.paths.attaches;
       continue;
     }

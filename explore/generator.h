@@ -28,8 +28,9 @@ namespace smmu::explore {
 struct Choice {
   // UnmapLast unmaps the range of the last map that was made, as a DMA
   // unmap follows its map; it leaves empty tables behind for later blocks.
-  // Attach installs the domain `position` names (KSHIM_XDOM_*, modulo their
-  // count) on the master's RID; dropped unless the config has a master.
+  // Attach installs the domain `position` picks from a menu (A, B, blocked,
+  // X, identity, A, B, A: switches between paging domains are the likelier)
+  // on the master's RID; dropped unless the config has a master.
   enum Kind { Map = 0, Unmap = 1, FlushAll = 2, UnmapLast = 3, Attach = 4 } kind = Map;
   int scale = 0;
   int position = 0;  // index into the position menu (see concretize)

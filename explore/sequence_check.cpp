@@ -134,9 +134,11 @@ void SequenceChecker::judge_entries(const harness::RunResult &run, const models:
   // The writer rows' check: every arm_smmu_write_entry call, each epoch, and publication.
   checker::ExplicitEngine engine(entries_->semantics);
   const std::vector<checker::Verdict> each = checker::check_each_update(t, m, engine, entries_->semantics);
-  v.entry_updates += each.size();
   for (size_t i = 0; i < each.size(); ++i) {
+    // As the writer rows: a CD no STE can reach is not fetched; its STE's publication is judged below.
+    if (i < updates.size() && updates[i].label.rfind(KSHIM_NOTE_UNREACHABLE_CD, 0) == 0) continue;
     const checker::Verdict u = checker::judged(kernel, each[i]);
+    ++v.entry_updates;
     if (u.outcome == checker::Outcome::Unknown) {
       v.unknowns.push_back(m.name + ": update " + std::to_string(i + 1) + ": " + u.reason);
     } else if (u.outcome == checker::Outcome::Violation && u.witness.update < updates.size()) {

@@ -217,6 +217,13 @@ enum kshim_explore_op_kind {
  * (another domain of A's stage with its own tables) and X (a domain of the
  * other stage: S2 when A is S1, S1 when A is S2).
  */
+/*
+ * The note a driver puts right before a CD update that no STE can reach (its
+ * CD table is in no STE): the SMMU cannot fetch that CD, so the update is not
+ * judged on its own; the STE store that later publishes the table is (the
+ * structure graph). The 6.1 glue's KSHIM61_UNREACHABLE_CD starts alike.
+ */
+#define KSHIM_NOTE_UNREACHABLE_CD "CD written while no STE points at its table"
 enum { KSHIM_XDOM_BLOCKED = 0, KSHIM_XDOM_IDENTITY, KSHIM_XDOM_A, KSHIM_XDOM_B, KSHIM_XDOM_X, KSHIM_XDOM_COUNT };
 struct kshim_explore_op {
 	int kind;

@@ -97,6 +97,13 @@ static void xa_expect_cd_alloc(void)
 	}
 }
 
+/* Before a CD update of SSID 0: say so when no STE names the CD table. */
+static void xa_note_reach(void)
+{
+	if (!sc.master.cd_table.in_ste)
+		KSHIM_NOTE(KSHIM_NOTE_UNREACHABLE_CD " (the STE is not a CD-table STE)");
+}
+
 static void xa_attach(int dom)
 {
 	struct arm_smmu_domain *d = xa_domain(dom);
@@ -114,6 +121,7 @@ static void xa_attach(int dom)
 		else
 			arm_smmu_make_bypass_ste(&sc.smmu, &target);
 		arm_smmu_install_ste_for_dev(&sc.master, &target);
+		xa_note_reach();
 		arm_smmu_clear_cd(&sc.master, IOMMU_NO_PASID);
 	} else if (d->stage == ARM_SMMU_DOMAIN_S1) {
 		struct arm_smmu_cd cd, *cdptr;
@@ -122,12 +130,14 @@ static void xa_attach(int dom)
 		cdptr = arm_smmu_alloc_cd_ptr(&sc.master, IOMMU_NO_PASID);
 		KSHIM_CHECK(cdptr && sc_npending == 0, "arm_smmu_alloc_cd_ptr(0) failed");
 		arm_smmu_make_s1_cd(&cd, &sc.master, d);
+		xa_note_reach();
 		arm_smmu_write_cd_entry(&sc.master, IOMMU_NO_PASID, cdptr, &cd);
 		arm_smmu_make_cdtable_ste(&target, &sc.master, false, STRTAB_STE_1_S1DSS_SSID0);
 		arm_smmu_install_ste_for_dev(&sc.master, &target);
 	} else {
 		arm_smmu_make_s2_domain_ste(&target, &sc.master, d, false);
 		arm_smmu_install_ste_for_dev(&sc.master, &target);
+		xa_note_reach();
 		arm_smmu_clear_cd(&sc.master, IOMMU_NO_PASID);
 	}
 	for (int i = 0; i < ARRAY_SIZE(sc_sids); i++)

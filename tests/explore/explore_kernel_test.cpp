@@ -449,8 +449,9 @@ void expect_clean_attach(const harness::KernelRunner &runner, uint64_t n, const 
   for (const auto &f : r.findings)
     EXPECT_TRUE(f.known) << "new: " << f.finding.signature << "\n" << f.shrunk << f.finding.witness;
   EXPECT_EQ(r.totals.unknown_sequences, 0u) << (r.unknowns.empty() ? "" : r.unknowns[0]);
-  EXPECT_GT(r.totals.paths.attach_sequences, static_cast<int>(n / 4));
-  EXPECT_GT(r.totals.paths.attaches, static_cast<int>(n / 2));
+  // One paging configuration in two has ATS, and two in three of the rest a master.
+  EXPECT_GT(r.totals.paths.attach_sequences, static_cast<int>(n / 5));
+  EXPECT_GT(r.totals.paths.attaches, static_cast<int>(n / 4));
   EXPECT_GT(r.totals.entry_updates, n) << "the attaches' STE/CD updates were judged";
   EXPECT_GT(r.totals.publications, 0u) << "STE -> CD table -> CD -> page table publications were judged";
 }
@@ -461,20 +462,23 @@ TEST(ExploreAttach612, PristineTreeGivesNoNewFinding) {
 
 TEST(ExploreAttach73, PristineTreeGivesNoFinding) {
   TREE_OR_SKIP(root, "7.3");
-  expect_clean_attach(testing::kernel_at(root), 200, {});
+  expect_clean_attach(testing::kernel_at(root), 200,
+                      read_known_findings(fs::path(SMMU_SOURCE_DIR) / "cases" / "explore-known-7.3.txt"));
 }
 
 // Each attach runs the tree's install path: one CD write (S1) or clear (S2,
-// blocked, identity) and the two SIDs' STEs, each judged as a writer row.
+// blocked, identity) and the two SIDs' STEs, each judged as a writer row but
+// for a CD no STE can reach (A's first CD, the clears after X and identity):
+// A 2, B 3 (its CD is live), X 2, identity 2.
 TEST(ExploreAttach612, SwitchesRunTheTreesInstallPathAndAreJudged) {
   Exploration e = exploration(testing::kernel("6.12"), "coherent", false, true);
-  const Sequence s = parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=off cd-table=2lvl\n"
+  const Sequence s = parse_sequence("config granule=4K stage=1 walk=coherent range-inv=on ias=48 ats=off cd-table=linear\n"
                                     "map 0x80000000 -> 0x880000000 pgsize=0x1000 count=1\n"
-                                    "attach A\nattach X\nattach identity\nattach B\n",
+                                    "attach A\nattach B\nattach X\nattach identity\n",
                                     "switches");
   const SequenceVerdict v = e.checker->check(s);
   EXPECT_TRUE(v.clean()) << (v.findings.empty() ? (v.unknowns.empty() ? "" : v.unknowns[0]) : v.findings[0].witness);
-  EXPECT_EQ(v.entry_updates, 12u);
+  EXPECT_EQ(v.entry_updates, 9u);
   EXPECT_GT(v.publications, 0u);
   std::map<uint8_t, int> ops;
   for (const auto &ev : e.checker->run(s).trace.events)
@@ -489,7 +493,7 @@ TEST(ExploreAttach612, SwitchesRunTheTreesInstallPathAndAreJudged) {
 TEST(ExploreMutant612, CdInvalidationDroppedFromTheCdSync) {
   const fs::path mutant =
       mutated_tree("drop-cfgi-cd", kDriver, "static void arm_smmu_sync_cd(", "i < master->num_streams", "i < 0");
-  expect_found_by_generation(mutant, "coherent,nc", 80, false, nullptr, "CD update", true);
+  expect_found_by_generation(mutant, "coherent,nc", 150, false, nullptr, "CD update", true);
   Exploration pristine = exploration(testing::kernel("6.12"), "coherent", false, false);
   Exploration without = exploration(testing::kernel_at(mutant), "coherent", false, false);
   EXPECT_EQ(signatures(explore_n(*without.explorer, 40)), signatures(explore_n(*pristine.explorer, 40)));
