@@ -487,6 +487,25 @@ TEST(ExploreAttach612, SwitchesRunTheTreesInstallPathAndAreJudged) {
   EXPECT_GT(ops[0x05], 0) << "CFGI_CD";
 }
 
+TEST(ExploreCli, ReplaysAttachesAndRefusesThemWithoutAMaster) {
+  const fs::path dir = fs::temp_directory_path() / "smmu-check-explore-attach";
+  fs::create_directories(dir);
+  const std::string head = "config granule=4K stage=2 walk=non-coherent range-inv=on ias=48 ats=off";
+  std::ofstream(dir / "switch.ops") << head << " cd-table=linear stall=on\n"
+                                       "map 0x80000000 -> 0x880000000 pgsize=0x1000 count=1\n"
+                                       "attach A\nattach X\nattach B\nattach blocked\n";
+  auto r = testing::run_cli({"explore", "--debian", "6.12", "--quiet", "--replay", (dir / "switch.ops").string()});
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("master with a linear CD table, stall"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no finding: every model passed"), std::string::npos) << r.out;
+  std::ofstream(dir / "nomaster.ops") << head << "\nattach A\n";
+  r = testing::run_cli({"explore", "--debian", "6.12", "--quiet", "--replay", (dir / "nomaster.ops").string()});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("nomaster.ops:2: expected cd-table=linear|2lvl in the config before an attach"),
+            std::string::npos)
+      << r.out;
+}
+
 // The CD writer's sync loses its CFGI_CDs (arm_smmu_sync_cd issues the
 // CMD_SYNC alone): only attach generation writes CDs, so map/unmap
 // generation of the same mutant finds nothing the pristine tree lacks.
