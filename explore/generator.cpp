@@ -103,7 +103,7 @@ rc::Gen<Draft> draft_generator(const GeneratorLimits &limits) {
     c.sva = 1;
     return c;
   });
-  // Paging alone draws exactly what it drew before SVA existed.
+  // Paging alone (and without attach) draws exactly what it drew before SVA existed.
   rc::Gen<kshim_explore_config> config =
       !limits.sva ? paging
       : !limits.paging

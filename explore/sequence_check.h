@@ -1,5 +1,7 @@
 // Runs one concrete sequence through the tree's code and judges its trace
-// with the walker under each model, exactly as the pt_* scenarios are judged.
+// with the walker under each model, exactly as the pt_* scenarios are judged,
+// and (given EntryChecks) the STE/CD updates and pointer publications of its
+// attaches as the writer rows and the structure graph judge them.
 // A finding is named by its signature: the violation kind (or the kernel's
 // own failure) and the kernel file:line of its first relevant event, so the
 // same root cause found by many sequences is one finding.
