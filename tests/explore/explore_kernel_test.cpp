@@ -518,5 +518,13 @@ TEST(ExploreMutant612, CdInvalidationDroppedFromTheCdSync) {
   EXPECT_EQ(signatures(explore_n(*without.explorer, 40)), signatures(explore_n(*pristine.explorer, 40)));
 }
 
+// The same on a copy of 7.3, whose arm_smmu_sync_cd loops alike.
+TEST(ExploreMutant73, CdInvalidationDroppedFromTheCdSync) {
+  TREE_OR_SKIP(root, "7.3");
+  expect_found_by_generation(mutated_tree("drop-cfgi-cd-73", kDriver, "static void arm_smmu_sync_cd(",
+                                          "i < master->num_streams", "i < 0", root),
+                             "coherent,nc", 150, false, &testing::kernel_at(root), "CD update", true);
+}
+
 }  // namespace
 }  // namespace smmu::explore
