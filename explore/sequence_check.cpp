@@ -1,8 +1,7 @@
 #include "sequence_check.h"
 
-#include <sstream>
-
 #include <algorithm>
+#include <sstream>
 
 #include "check_update.h"
 #include "explicit_engine.h"

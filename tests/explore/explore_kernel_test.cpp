@@ -454,6 +454,12 @@ void expect_clean_attach(const harness::KernelRunner &runner, uint64_t n, const 
   EXPECT_GT(r.totals.paths.attaches, static_cast<int>(n / 4));
   EXPECT_GT(r.totals.entry_updates, n) << "the attaches' STE/CD updates were judged";
   EXPECT_GT(r.totals.publications, 0u) << "STE -> CD table -> CD -> page table publications were judged";
+  // Deterministic per seed, attaches and their judging included.
+  const ExploreResult again = explore_n(*e.explorer, n);
+  EXPECT_EQ(again.totals.ops, r.totals.ops);
+  EXPECT_EQ(again.totals.paths.attaches, r.totals.paths.attaches);
+  EXPECT_EQ(again.totals.entry_updates, r.totals.entry_updates);
+  EXPECT_EQ(signatures(again), signatures(r));
 }
 
 TEST(ExploreAttach612, PristineTreeGivesNoNewFinding) {
