@@ -117,15 +117,9 @@ SequenceChecker::SequenceChecker(const harness::KernelRunner &runner, std::vecto
                                  checker::PtSemantics semantics, std::optional<EntryChecks> entries)
     : sequences_(runner), models_(std::move(models)), semantics_(std::move(semantics)), entries_(std::move(entries)) {}
 
-void SequenceChecker::judge_entries(const harness::RunResult &run, const models::Model &m, SequenceVerdict &v) const {
-  const checker::KernelStatus kernel = checker::kernel_status(run);
-  const harness::Trace t = checker::judgeable_trace(run);
-  const std::vector<checker::EntryUpdate> updates = checker::extract_entry_updates(t);
-  // A master with no STEs writes none: nothing of this to judge.
-  const bool publishes = std::any_of(t.descs.begin(), t.descs.end(), [](const harness::DescRange &d) {
-    return d.kind == harness::DescKind::Ste || d.kind == harness::DescKind::Cd;
-  });
-  if (updates.empty() && !publishes) return;
+void SequenceChecker::judge_entries(const harness::Trace &t, const std::vector<checker::EntryUpdate> &updates,
+                                    const checker::KernelStatus &kernel, const models::Model &m,
+                                    SequenceVerdict &v) const {
   if (!entries_) {
     v.unknowns.push_back(m.name + ": the sequence updates STEs/CDs and no entry semantics were given to judge them");
     return;
@@ -193,6 +187,16 @@ SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
   // The one rule for a run that stopped part way (checker/kernel_run.h): a
   // violation in its prefix stands, a pass is no pass.
   const checker::KernelStatus kernel = checker::kernel_status(run);
+  // A master's STE/CD updates (none without one): the trace cut as kernel_run.h
+  // says, and its updates, once for every model.
+  const bool entries = std::any_of(t.descs.begin(), t.descs.end(), [](const harness::DescRange &d) {
+    return d.kind == harness::DescKind::Ste || d.kind == harness::DescKind::Cd;
+  });
+  harness::Trace cut;
+  const harness::Trace *entry_trace = &t;
+  if (entries && !kernel.complete) entry_trace = &(cut = checker::judgeable_trace(run));
+  const std::vector<checker::EntryUpdate> updates =
+      entries ? checker::extract_entry_updates(*entry_trace) : std::vector<checker::EntryUpdate>{};
   for (const auto &m : models_) {
     checker::PtVerdict pv = checker::judged(kernel, checker::check_pt_trace(t, m, semantics_));
     v.walks += pv.walks;
@@ -206,7 +210,7 @@ SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
     } else if (pv.outcome == checker::Outcome::Unknown) {
       v.unknowns.push_back(m.name + ": " + pv.reason);
     }
-    judge_entries(run, m, v);
+    if (entries) judge_entries(*entry_trace, updates, kernel, m, v);
   }
   return v;
 }

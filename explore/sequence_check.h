@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "entry_semantics.h"
+#include "kernel_run.h"
 #include "kernel_runner.h"
 #include "model.h"
 #include "pt_check.h"
@@ -67,8 +68,9 @@ class SequenceChecker {
   std::vector<models::Model> models_;
   checker::PtSemantics semantics_;
   std::optional<EntryChecks> entries_;
-  // The STE/CD updates and pointer publications of the trace, under model m.
-  void judge_entries(const harness::RunResult &run, const models::Model &m, SequenceVerdict &v) const;
+  // The STE/CD updates and pointer publications of trace t (its updates given), under model m.
+  void judge_entries(const harness::Trace &t, const std::vector<checker::EntryUpdate> &updates,
+                     const checker::KernelStatus &kernel, const models::Model &m, SequenceVerdict &v) const;
 };
 
 }  // namespace smmu::explore
