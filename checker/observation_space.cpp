@@ -21,6 +21,8 @@
 
 #include <algorithm>
 
+#include "model_support.h"
+
 namespace smmu::checker {
 namespace {
 
@@ -59,20 +61,8 @@ Entry assemble(const EpochSpace &space, const std::vector<size_t> &choice) {
 EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model &m,
                              bool clean_at_sync) {
   EpochSpace space;
-  if (m.fetch_sca_bits != 64) {
-    space.unsupported = "fetch_sca=" + std::to_string(m.fetch_sca_bits) + " is not supported yet";
-    return space;
-  }
-  if (m.fetch_order != models::FetchOrder::Any) {
-    space.unsupported = "fetch_order=ascending is not supported yet";
-    return space;
-  }
-  if (m.doorbell == models::Doorbell::Dsb) {
-    // The slice replaces the command queue insertion, so the barrier the
-    // driver puts before the doorbell is not in the trace to be judged.
-    space.unsupported = "doorbell=dsb: the command queue insertion is not part of the recorded run";
-    return space;
-  }
+  space.unsupported = unsupported_parameters(m);
+  if (!space.unsupported.empty()) return space;
   const bool cacheable = m.coherency == Coherency::Cacheable;
   // eviction=cmo-only: PoC changes only at cleans, never by a spontaneous write-back.
   const bool cmo_only = cacheable && m.eviction == models::Eviction::CmoOnly;

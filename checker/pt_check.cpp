@@ -28,6 +28,7 @@
 
 #include "atc_scope.h"
 #include "command.h"
+#include "model_support.h"
 #include "fresh_values.h"
 #include "tlbi_scope.h"
 #include "trace_print.h"
@@ -714,6 +715,11 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
                          const PtSemantics &sem) {
   auto t0 = std::chrono::steady_clock::now();
   PtVerdict verdict;
+  verdict.reason = unsupported_parameters(model);
+  if (!verdict.reason.empty()) {
+    verdict.outcome = Outcome::Unknown;
+    return verdict;
+  }
   Memory mem = build_memory(trace, model);
   if (mem.ctx.empty() || !sem.index || !sem.decode) {
     verdict.outcome = Outcome::Unknown;

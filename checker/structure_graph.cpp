@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 
+#include "model_support.h"
+
 namespace smmu::checker {
 namespace {
 
@@ -142,6 +144,7 @@ std::vector<Publication> check_structure_graph(const harness::Trace &t, const mo
                                                const std::vector<GraphEdge> *follow,
                                                uint64_t pgtable_software_bits) {
   const bool cacheable = model.coherency == models::Coherency::Cacheable;
+  const std::string unsupported = unsupported_parameters(model);
   const std::vector<GraphEdge> &follow_edges = follow ? *follow : edges;
   Walker w(t, cacheable);
   std::vector<Publication> out;
@@ -261,6 +264,11 @@ std::vector<Publication> check_structure_graph(const harness::Trace &t, const mo
       if (pub.outcome == Outcome::Pass && !pub.notes.empty()) {
         pub.outcome = Outcome::Unknown;
         pub.reason = pub.notes.front();
+      }
+      if (!unsupported.empty()) {
+        pub.outcome = Outcome::Unknown;
+        pub.kind = ViolationKind::None;
+        pub.reason = unsupported;
       }
       out.push_back(pub);
     }
