@@ -28,8 +28,9 @@
 
 #include "atc_scope.h"
 #include "command.h"
-#include "model_support.h"
 #include "fresh_values.h"
+#include "hex.h"
+#include "model_support.h"
 #include "tlbi_scope.h"
 #include "trace_print.h"
 
@@ -49,12 +50,6 @@ constexpr int kNever = 1 << 30;
 bool is_cfgi(uint8_t op) { return op >= 0x03 && op <= 0x06; }
 constexpr uint8_t kCmdSync = 0x46;
 constexpr uint8_t kCmdAtcInv = 0x40;
-
-std::string hex(uint64_t v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 uint64_t byte_mask(unsigned off, unsigned len) {
   return len >= 8 ? ~0ull : ((1ull << (8 * len)) - 1) << (8 * off);

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "hex.h"
 #include "model_support.h"
 
 namespace smmu::checker {
@@ -13,12 +14,6 @@ namespace {
 using harness::BarrierKind;
 using harness::Event;
 using harness::EventKind;
-
-std::string hex(uint64_t v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 // Barriers that order earlier stores before later ones for an outer-shareable
 // observer such as the SMMU; smp_* barriers only reach the inner domain.
