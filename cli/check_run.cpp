@@ -4,40 +4,17 @@
 #include <cstdio>
 #include <iomanip>
 
-#include "decompose_engine.h"
-#include "explicit_engine.h"
 #include "kshim_hooks.h"
 #include "json_writer.h"
 #include "trace_print.h"
 #include "kernel_tree.h"
 #include "witness_report.h"
-#include "z3_engine.h"
 
 namespace smmu::cli {
 
-EngineChoice parse_engine(const std::string &s) {
-  if (s == "explicit") return EngineChoice::Explicit;
-  if (s == "z3") return EngineChoice::Z3;
-  if (s == "both") return EngineChoice::Both;
-  if (s == "decompose") return EngineChoice::Decompose;
-  throw harness::UserError("--engine expects explicit, z3, both or decompose, got '" + s + "'");
-}
-
-// Both engines must agree where both decide; a disagreement is never hidden.
-checker::Verdict cross_check(const checker::Verdict &e, const checker::Verdict &z) {
-  using checker::Outcome;
-  if (e.outcome == Outcome::Unknown) return z;
-  if (z.outcome == Outcome::Unknown || e.outcome == z.outcome) {
-    checker::Verdict v = e;
-    v.engine = z.outcome == Outcome::Unknown ? "explicit" : "explicit+z3";
-    return v;
-  }
-  checker::Verdict v = e;
-  v.outcome = Outcome::Unknown;
-  v.engine = "explicit+z3";
-  v.reason = std::string("the engines disagree: explicit says ") + to_string(e.outcome) +
-             ", z3 says " + to_string(z.outcome);
-  return v;
+checker::EngineChoice parse_engine(const std::string &s) {
+  if (auto c = checker::engine_choice(s)) return *c;
+  throw harness::UserError("--engine expects auto, explicit, z3, decompose or both, got '" + s + "'");
 }
 
 namespace {
@@ -51,30 +28,17 @@ std::string short_case(const std::string &name) {
 
 std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
                                  const std::vector<models::Model> &models,
-                                 const checker::EntrySemantics &sem, EngineChoice engine,
+                                 const checker::EntrySemantics &sem, checker::EngineChoice engine,
                                  const checker::CheckOptions &options) {
   std::vector<CheckRow> rows;
-  std::unique_ptr<checker::Z3Engine> z3;
-  if (engine == EngineChoice::Z3 || engine == EngineChoice::Both) z3 = std::make_unique<checker::Z3Engine>(sem);
-  std::unique_ptr<checker::DecomposeEngine> dec;
-  if (engine == EngineChoice::Decompose) dec = std::make_unique<checker::DecomposeEngine>(sem);
+  checker::EngineSet engines(engine, sem);
   for (const auto &run : runs) {
     // A run whose own expectations failed is judged all the same (checker/kernel_run.h).
     checker::KernelStatus kernel = checker::kernel_status(run);
     harness::Trace trace = checker::judgeable_trace(run);
     for (const auto &m : models) {
       CheckRow row{run.name, m.name, {}, kernel, &run.trace};
-      if (engine == EngineChoice::Z3) {
-        row.verdict = checker::check_trace(trace, m, *z3, sem, options);
-      } else if (engine == EngineChoice::Decompose) {
-        row.verdict = checker::check_trace(trace, m, *dec, sem, options);
-      } else {
-        checker::ExplicitEngine ex(sem);
-        row.verdict = checker::check_trace(trace, m, ex, sem, options);
-        if (engine == EngineChoice::Both)
-          row.verdict = cross_check(row.verdict, checker::check_trace(trace, m, *z3, sem, options));
-      }
-      row.verdict = checker::judged(kernel, row.verdict);
+      row.verdict = checker::judged(kernel, engines.check_trace(trace, m, options));
       rows.push_back(std::move(row));
     }
   }
@@ -82,22 +46,9 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
 }
 
 std::vector<checker::Verdict> check_each(const harness::Trace &trace, const models::Model &m,
-                                         const checker::EntrySemantics &sem, EngineChoice engine,
+                                         const checker::EntrySemantics &sem, checker::EngineChoice engine,
                                          const checker::CheckOptions &options) {
-  checker::ExplicitEngine ex(sem);
-  std::unique_ptr<checker::Z3Engine> z3;
-  if (engine == EngineChoice::Z3 || engine == EngineChoice::Both) z3 = std::make_unique<checker::Z3Engine>(sem);
-  std::unique_ptr<checker::DecomposeEngine> dec;
-  if (engine == EngineChoice::Decompose) dec = std::make_unique<checker::DecomposeEngine>(sem);
-  checker::Engine &primary = engine == EngineChoice::Z3          ? static_cast<checker::Engine &>(*z3)
-                             : engine == EngineChoice::Decompose ? static_cast<checker::Engine &>(*dec)
-                                                                 : ex;
-  std::vector<checker::Verdict> each = checker::check_each_update(trace, m, primary, sem, options);
-  if (engine == EngineChoice::Both) {
-    std::vector<checker::Verdict> other = checker::check_each_update(trace, m, *z3, sem, options);
-    for (size_t i = 0; i < each.size(); ++i) each[i] = cross_check(each[i], other[i]);
-  }
-  return each;
+  return checker::EngineSet(engine, sem).check_each(trace, m, options);
 }
 
 checker::StructureGraph structure_graph(const harness::KernelRunner &runner) {

@@ -1,5 +1,5 @@
 // Runs the checker over recorded runs: every (case, model) pair with the chosen
-// engine(s), cross-checking the engines when both run.
+// engine(s) (checker/engine_set.h).
 #pragma once
 
 #include <ostream>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "check_update.h"
+#include "engine_set.h"
 #include "json_writer.h"
 #include "kernel_run.h"
 #include "kernel_runner.h"
@@ -15,8 +16,12 @@
 
 namespace smmu::cli {
 
-enum class EngineChoice { Explicit, Z3, Both, Decompose };
-EngineChoice parse_engine(const std::string &s);  // throws UserError
+checker::EngineChoice parse_engine(const std::string &s);  // throws UserError
+// The --engine line of every command's help.
+inline constexpr const char *kEngineHelp =
+    "  --engine E        STE/CD: auto (default: per epoch, decompose, else explicit,\n"
+    "                    else z3), explicit, z3, decompose, or both (all three;\n"
+    "                    any disagreement is unknown)\n";
 
 struct CheckRow {
   std::string check;   // the KUnit case or scenario
@@ -29,18 +34,15 @@ struct CheckRow {
   bool passed() const { return verdict.outcome == checker::Outcome::Pass && kernel.passed(); }
 };
 
-// explicit's verdict, or unknown naming both if the engines disagree.
-checker::Verdict cross_check(const checker::Verdict &explicit_verdict, const checker::Verdict &z3_verdict);
-
 std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
                                  const std::vector<models::Model> &models,
-                                 const checker::EntrySemantics &semantics, EngineChoice engine,
+                                 const checker::EntrySemantics &semantics, checker::EngineChoice engine,
                                  const checker::CheckOptions &options);
 
 // One verdict per STE/CD update of a trace (a sweep driver writes hundreds),
 // with the chosen engine(s), cross-checked when both run.
 std::vector<checker::Verdict> check_each(const harness::Trace &trace, const models::Model &model,
-                                         const checker::EntrySemantics &semantics, EngineChoice engine,
+                                         const checker::EntrySemantics &semantics, checker::EngineChoice engine,
                                          const checker::CheckOptions &options);
 
 // The tree's structure graph: the pointers the SMMU follows, with the tree's

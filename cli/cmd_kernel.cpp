@@ -72,8 +72,8 @@ const char *kOptionsHelp =
     "                    cacheable-64, cacheable-byte, coherent+plain-tear32); see\n"
     "                    'smmu-check models'\n"
     "  --only LIST       comma-separated families (kunit, writer, sweep, pt, lint) or check\n"
-    "                    globs (pt/iopt_*, kunit/write_cd_*)\n"
-    "  --engine E        STE/CD checks: explicit (default), z3, both (cross-checked), or decompose\n"
+    "                    globs (pt/iopt_*, kunit/write_cd_*)\n";
+const char *kOptionsHelpAfterEngine =
     "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
     "                    (as 'kunit' and 'sweep'; off by default, as there)\n"
     "Gate:\n"
@@ -389,7 +389,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
                                       {"clean-at-sync"}),
                  "kernel");
   if (a.has("help")) {
-    std::cout << kHelp << kKernelOptionsHelp << kOptionsHelp
+    std::cout << kHelp << kKernelOptionsHelp << kOptionsHelp << kEngineHelp << kOptionsHelpAfterEngine
               << "\nexamples:\n"
                  "  smmu-check kernel --debian 6.12\n"
                  "  smmu-check kernel --src ~/linux --expect cases/expect-6.12.txt --format junit --output r.xml\n"
@@ -425,7 +425,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
 
   KernelChecks k;
   k.models = resolve_model_list(a.get("model", kDefaultModels));
-  k.engine = parse_engine(a.get("engine", "explicit"));
+  k.engine = parse_engine(a.get("engine", "auto"));
   k.options.clean_at_sync = a.has("clean-at-sync");
 
   harness::KernelTree tree = open_tree(a);
@@ -444,7 +444,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   r.version = tree.version;
   r.root = std::filesystem::absolute(tree.root).string();
   for (const auto &m : k.models) r.models.push_back(m.name);
-  r.engine = a.get("engine", "explicit");
+  r.engine = a.get("engine", "auto");
   r.clean_at_sync = k.options.clean_at_sync;
   r.only = only;
   r.shard = shard;

@@ -46,8 +46,8 @@ int cmd_sweep(const std::vector<std::string> &argv) {
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --model SPEC      models to check (default: all); see 'smmu-check models'\n"
-                 "  --engine E        explicit (default), z3, both (cross-checked), or decompose\n"
-                 "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
+                 << kEngineHelp
+                 << "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
                  "  --witness         print the witness of each violating transition\n"
                  "\nexample:\n  smmu-check sweep --debian 6.12 --model coherent+plain-tear32\n";
     return 0;
@@ -55,8 +55,8 @@ int cmd_sweep(const std::vector<std::string> &argv) {
   auto runner = open_kernel(a);
   CoverageAtEnd coverage(a, *runner);  // --coverage
   std::vector<models::Model> models = models::resolve_models(a.get("model", "all"));
-  EngineChoice engine = parse_engine(a.get("engine", "explicit"));
-  checker::EntrySemantics sem = kernel_semantics(*runner, engine != EngineChoice::Explicit);
+  checker::EngineChoice engine = parse_engine(a.get("engine", "auto"));
+  checker::EntrySemantics sem = kernel_semantics(*runner, checker::needs_ir(engine));
   checker::CheckOptions options;
   options.clean_at_sync = a.has("clean-at-sync");
 

@@ -539,7 +539,7 @@ std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> 
   }
   std::string no_entry;
   try {
-    k.entry = kernel_semantics(runner, k.engine != EngineChoice::Explicit, /*conservative_ok=*/true);
+    k.entry = kernel_semantics(runner, checker::needs_ir(k.engine), /*conservative_ok=*/true);
   } catch (const harness::UserError &e) {
     no_entry = e.what();
   }

@@ -31,7 +31,7 @@ struct KernelChecks {
   const harness::KernelRunner *runner = nullptr;  // null: the slice could not be built (lint still runs)
   std::string no_slice;                           // why runner is null
   std::vector<models::Model> models;
-  EngineChoice engine = EngineChoice::Explicit;
+  checker::EngineChoice engine = checker::EngineChoice::Auto;
   checker::CheckOptions options;
   std::optional<checker::EntrySemantics> entry;  // the tree's get_used (set by plan_checks)
   checker::PtSemantics pt;                       // the tree's io-pgtable decoding (set by plan_checks)

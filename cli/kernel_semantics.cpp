@@ -31,7 +31,10 @@ checker::EntrySemantics kernel_semantics(const harness::KernelRunner &kernel, bo
                              " / " + s.cd_used_symbol + "; this tree's writer has no used-bits analysis");
   s.ste_used = ste;
   s.cd_used = cd;
-  if (with_ir) s.ir = harness::function_ir(kernel.build(), "arm-smmu-v3", {s.ste_used_symbol, s.cd_used_symbol});
+  if (with_ir) {
+    s.ir = harness::function_ir(kernel.build(), "arm-smmu-v3", {s.ste_used_symbol, s.cd_used_symbol});
+    s.derived_cache = kernel.build().dir.string();
+  }
   return s;
 }
 

@@ -104,7 +104,7 @@ TEST_F(KernelCli, JsonCarriesEveryFieldOfEveryVerdict) {
   std::string json = read(out);
   for (const char *field : {"\"check\":\"kunit/write_cd_test_s1_change_asid\"", "\"model\":\"cacheable-byte\"",
                             "\"verdict\":\"violation\"", "\"kind\":\"torn\"", "\"syncs\":2", "\"hitless\":true",
-                            "\"explored\":", "\"unique\":", "\"engine\":\"explicit\"", "\"time_s\":",
+                            "\"explored\":", "\"unique\":", "\"engine\":\"decompose\"", "\"time_s\":",
                             "\"trace\":[{", "\"witness\":{\"update\":1,", "\"check\":\"sweep/l1\"",
                             "\"engine\":\"walker\"", "\"pt\":{\"iovas\":"})
     EXPECT_NE(json.find(field), std::string::npos) << field;

@@ -158,12 +158,12 @@ TEST(SeededMissingSync, IsJudgedAndTheKernelsOwnFailureIsReported) {
   EXPECT_EQ(k.message.rfind(message, 0), 0u) << k.message;
 
   std::vector<harness::RunResult> runs{p.seeded};
-  auto rows = cli::check_runs(runs, resolve({"coherent"}), semantics(), cli::EngineChoice::Both, {});
+  auto rows = cli::check_runs(runs, resolve({"coherent"}), semantics(), checker::EngineChoice::Both, {});
   ASSERT_EQ(rows.size(), 1u);
   const cli::CheckRow &r = rows[0];
   EXPECT_EQ(r.verdict.outcome, Outcome::Violation) << r.verdict.reason;
   EXPECT_EQ(r.verdict.kind, ViolationKind::Misordered) << r.verdict.reason;
-  EXPECT_EQ(r.verdict.engine, "explicit+z3");
+  EXPECT_EQ(r.verdict.engine, "explicit+z3+decompose");
   EXPECT_EQ(r.verdict.witness.update, 0u);
   EXPECT_EQ(r.verdict.witness.epoch, 0u) << "the fetch falls where the sync is missing";
   EXPECT_FALSE(r.verdict.witness.parts.empty());
@@ -231,7 +231,7 @@ TEST(PristineRun, IsJudgedAndReportedAsBefore) {
     EXPECT_EQ(s.message, "") << run.name;
     EXPECT_EQ(checker::judgeable_trace(run).events.size(), run.trace.events.size()) << run.name;
   }
-  auto rows = cli::check_runs(runs, resolve({"coherent"}), semantics(), cli::EngineChoice::Explicit, {});
+  auto rows = cli::check_runs(runs, resolve({"coherent"}), semantics(), checker::EngineChoice::Explicit, {});
   for (const auto &r : rows) {
     EXPECT_EQ(r.verdict.outcome, Outcome::Pass) << r.check << ": " << r.verdict.reason;
     EXPECT_TRUE(r.passed()) << r.check;
@@ -262,7 +262,7 @@ TEST(StoppedRun, NeverYieldsPassOnlyAViolationItRecorded) {
       EXPECT_FALSE(k.complete);
       EXPECT_FALSE(k.message.empty());
       const bool whole = count_kind(pristine.trace, n, harness::EventKind::UpdateEnd) > 0;
-      auto rows = cli::check_runs(runs, ms, semantics(), cli::EngineChoice::Explicit, {});
+      auto rows = cli::check_runs(runs, ms, semantics(), checker::EngineChoice::Explicit, {});
       ASSERT_EQ(rows.size(), names.size());
       for (const auto &r : rows) {
         EXPECT_NE(r.verdict.outcome, Outcome::Pass) << r.model << " after " << n << " events (" << k.name() << ")";
@@ -284,7 +284,7 @@ TEST(StoppedRun, NeverYieldsPassOnlyAViolationItRecorded) {
   while (end < seeded.trace.events.size() && seeded.trace.events[end].kind != harness::EventKind::UpdateEnd) ++end;
   ASSERT_LT(end, seeded.trace.events.size());
   std::vector<harness::RunResult> after{stopped_after(seeded, end + 1, RunStatus::Bug)};
-  auto rows = cli::check_runs(after, resolve({"coherent"}), semantics(), cli::EngineChoice::Both, {});
+  auto rows = cli::check_runs(after, resolve({"coherent"}), semantics(), checker::EngineChoice::Both, {});
   EXPECT_EQ(rows[0].verdict.outcome, Outcome::Violation) << rows[0].verdict.reason;
   EXPECT_EQ(rows[0].verdict.kind, ViolationKind::Misordered);
   EXPECT_FALSE(rows[0].verdict.witness.parts.empty());
@@ -292,7 +292,7 @@ TEST(StoppedRun, NeverYieldsPassOnlyAViolationItRecorded) {
   EXPECT_EQ(rows[0].kernel.message, "kernel BUG at " + kTestFile + ":1: BUG_ON(x)");
   std::vector<harness::RunResult> inside{stopped_after(seeded, end, RunStatus::Bug)};
   EXPECT_EQ(checker::judgeable_trace(inside[0]).count(harness::EventKind::UpdateBegin), 0u);
-  rows = cli::check_runs(inside, resolve({"coherent"}), semantics(), cli::EngineChoice::Both, {});
+  rows = cli::check_runs(inside, resolve({"coherent"}), semantics(), checker::EngineChoice::Both, {});
   EXPECT_EQ(rows[0].verdict.outcome, Outcome::Unknown) << rows[0].verdict.reason;
 }
 

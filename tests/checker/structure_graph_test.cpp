@@ -108,6 +108,27 @@ std::vector<checker::Publication> check(const harness::Trace &t, const std::stri
 
 std::vector<checker::GraphEdge> all_edges() { return graph_of("6.12").edges; }
 
+// A model parameter no check models is refused as the STE/CD checks refuse
+// it (checker/model_support.h), on a publication that passes and one that fails.
+TEST(StructureGraph, DoorbellDsbIsUnknownNeverPassOrViolation) {
+  const auto &e = edge("STE.S1ContextPtr (linear)");
+  models::Model dsb = models::resolve_model("coherent");
+  dsb.doorbell = models::Doorbell::Dsb;
+  for (bool fenced : {false, true}) {
+    TraceBuilder b;
+    const int ste = b.reg("ste0", DescKind::Ste, kSte, 64, false);
+    const int cd = b.reg("cdtab", DescKind::Cd, kCdTab, 4 * 64, true);
+    b.barrier();
+    b.store(cd, 1, 0x1234000);
+    if (fenced) b.barrier();
+    b.store(ste, 0, guard_bits(e, 0) | (kCdTab & e.mask));
+    auto pubs = checker::check_structure_graph(b.t, dsb, all_edges());
+    ASSERT_EQ(pubs.size(), 1u);
+    EXPECT_EQ(pubs[0].outcome, Outcome::Unknown);
+    EXPECT_NE(pubs[0].reason.find("doorbell=dsb"), std::string::npos) << pubs[0].reason;
+  }
+}
+
 // An STE whose qword 0 carries V, Config=S1 and the linear CD table pointer:
 // guard and pointer in one qword.
 TEST(StructureGraph, SteToCdTablePublishedBeforeItsCdIsMisorderedThenFixedByABarrier) {
