@@ -61,7 +61,7 @@ EntryProof prove(const harness::KernelRunner &k, DescKind kind, const std::strin
 
 }  // namespace
 
-TEST(WriterProof, Pristine612IsProvedUnderCoherentAndNc) {
+TEST(Prove, Pristine612IsProvedUnderCoherentAndNc) {
   const auto &k = smmu::testing::kernel("6.12");
   for (DescKind kind : {DescKind::Ste, DescKind::Cd})
     for (const char *model : {"coherent", "nc"}) {
@@ -71,7 +71,7 @@ TEST(WriterProof, Pristine612IsProvedUnderCoherentAndNc) {
 }
 
 // Models the query does not encode are unknown, named: never a proof.
-TEST(WriterProof, UnencodedModelsAreUnknown) {
+TEST(Prove, UnencodedModelsAreUnknown) {
   const auto &k = smmu::testing::kernel("6.12");
   for (const char *model : {"coherent+plain-tear32", "cacheable-64"}) {
     EntryProof p = tree(k).prover->prove(DescKind::Ste, models::resolve_model(model));
@@ -99,7 +99,7 @@ void expect_replayed_counterexample(const harness::KernelRunner &mutant, DescKin
 
 }  // namespace
 
-TEST(WriterProofMutant612, DroppedSyncGivesAReplayedCounterexample) {
+TEST(ProveMutant612, DroppedSyncGivesAReplayedCounterexample) {
   const auto dst = smmu::testing::driver_mutant_tree("proof-drop-sync", "static bool entry_set(",
                                                      "writer->ops->sync(writer);", ";");
   const harness::KernelRunner &mutant = smmu::testing::kernel_at(dst);
@@ -108,7 +108,7 @@ TEST(WriterProofMutant612, DroppedSyncGivesAReplayedCounterexample) {
   std::filesystem::remove_all(dst);
 }
 
-TEST(WriterProofMutant612, CriticalQwordFirstGivesAReplayedCounterexample) {
+TEST(ProveMutant612, CriticalQwordFirstGivesAReplayedCounterexample) {
   const std::string first = "entry_set(writer, entry, unused_update, 0, NUM_ENTRY_QWORDS);";
   const std::string critical = "entry_set(writer, entry, target, critical_qword_index, 1);";
   const auto dst =
@@ -117,4 +117,21 @@ TEST(WriterProofMutant612, CriticalQwordFirstGivesAReplayedCounterexample) {
   const harness::KernelRunner &mutant = smmu::testing::kernel_at(dst);
   expect_replayed_counterexample(mutant, DescKind::Ste);
   std::filesystem::remove_all(dst);
+}
+
+// The command: one (entry, model) proved, as JSON; bad input is refused.
+TEST(ProveCli, ProvesTheSteWriterAndRefusesBadInput) {
+  auto r = smmu::testing::run_cli({"prove", "--debian", "6.12", "--entry", "ste", "--model", "coherent", "--format",
+                                   "json", "--quiet"});
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("\"entry\":\"STE\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"outcome\":\"proved\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"entry\":\"CD\""), std::string::npos) << r.out;
+  r = smmu::testing::run_cli({"prove", "--debian", "6.12", "--entry", "pte"});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("--entry expects ste, cd or all"), std::string::npos) << r.out;
+  // An unencoded model is unknown, so the command fails.
+  r = smmu::testing::run_cli({"prove", "--debian", "6.12", "--entry", "ste", "--model", "cacheable-64", "--quiet"});
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("unknown: STE under cacheable-64"), std::string::npos) << r.out;
 }
