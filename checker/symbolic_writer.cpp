@@ -72,6 +72,7 @@ SymbolicWrite symbolic_write(IrModule &module, z3::context &ctx, const WriterIr 
       WriterStep s(WriterStep::Kind::Store, cond);
       s.qword = static_cast<int>(e.offset / 8);
       s.value = e.value->simplify();
+      s.once = e.volatile_store;
       out.steps.push_back(std::move(s));
     } else if (e.function == out.sync_function) {
       out.steps.emplace_back(WriterStep::Kind::Sync, cond);

@@ -40,6 +40,7 @@ struct WriterStep {
   z3::expr cond;                  // the step happens iff this holds (over current and target)
   int qword = -1;                 // Store: which qword of the entry
   std::optional<z3::expr> value;  // Store: the value written (bv64)
+  bool once = false;              // Store: a volatile store (WRITE_ONCE); else plain, may tear
   int barrier = -1;               // Barrier: the kind the hook was called with
 };
 

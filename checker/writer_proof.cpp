@@ -8,7 +8,9 @@
 // - Coherent and Normal-NC memory at qword single-copy atomicity: a fetch in
 //   the span reads each qword as its value at the span's start or any value
 //   stored to it in the span (the sync before made earlier stores visible,
-//   doorbell=dmb); qwords are read independently (fetch_order=any).
+//   doorbell=dmb); qwords are read independently (fetch_order=any). Under
+//   +plain-tearN, a qword a plain store (not volatile in the IR: not
+//   WRITE_ONCE) writes in the span is read as N-bit parts.
 // - Properties: an observation means the span's start or its end; after the
 //   last sync (b is the end) it means the end (publication); the entry at each
 //   sync means the initial or target configuration or is invalid; the final
@@ -75,8 +77,8 @@ struct Question {
 class Prover {
  public:
   Prover(const IrModule &module, z3::context &ctx, const SymbolicWrite &w, const std::string &used_fn,
-         const ProofOptions &o)
-      : ctx_(ctx), w_(w), o_(o) {
+         int part_bits)
+      : ctx_(ctx), w_(w), part_bits_(static_cast<unsigned>(part_bits)) {
     for (size_t q = 0; q < w.current.size(); ++q)
       x_.push_back(ctx.bv_const(("used.in" + std::to_string(q)).c_str(), 64));
     used_ = symbolic_used_bits(module, ctx, used_fn, x_);
@@ -159,14 +161,34 @@ class Prover {
     for (size_t k = 0; k < q.start.size(); ++k) {
       z3::expr o = ctx_.bv_const(("fetch" + std::to_string(a + 1) + "_" + std::to_string(b) + ".q" +
                                   std::to_string(k)).c_str(), 64);
-      z3::expr_vector options(ctx_);
-      options.push_back(o == q.start[k]);
+      std::vector<const WriterStep *> stores;
+      z3::expr_vector whole(ctx_), plain(ctx_);
+      whole.push_back(o == q.start[k]);
       for (int s = a + 1; s < b; ++s) {
         const WriterStep &st = w_.steps[s];
-        if (st.kind == WriterStep::Kind::Store && st.qword == static_cast<int>(k))
-          options.push_back(st.cond && o == *st.value);
+        if (st.kind != WriterStep::Kind::Store || st.qword != static_cast<int>(k)) continue;
+        stores.push_back(&st);
+        whole.push_back(st.cond && o == *st.value);
+        if (!st.once) plain.push_back(st.cond);
       }
-      c.push_back(z3::mk_or(options));
+      z3::expr read = z3::mk_or(whole);
+      // A plain store in the span splits the qword into parts read on their
+      // own, each from any value of the span, as observation_space.cpp does
+      // (over-approximated when WRITE_ONCE stores share the qword: a
+      // counterexample relying on it does not replay, and is unknown).
+      if (part_bits_ < 64 && !plain.empty()) {
+        z3::expr_vector parts(ctx_);
+        for (unsigned lo = 0; lo < 64; lo += part_bits_) {
+          unsigned hi = lo + part_bits_ - 1;
+          z3::expr_vector from(ctx_);
+          from.push_back(o.extract(hi, lo) == q.start[k].extract(hi, lo));
+          for (const WriterStep *st : stores)
+            from.push_back(st->cond && o.extract(hi, lo) == st->value->extract(hi, lo));
+          parts.push_back(z3::mk_or(from));
+        }
+        read = read || (z3::mk_or(plain) && z3::mk_and(parts));
+      }
+      c.push_back(read);
       q.observed.push_back(o);
     }
     Terms m = meaning(q.observed);
@@ -178,7 +200,7 @@ class Prover {
 
   z3::context &ctx_;
   const SymbolicWrite &w_;
-  const ProofOptions &o_;
+  unsigned part_bits_;  // a plain store's parts (plain_store=tearN); 64: never split
   Terms x_, used_;
   std::vector<Terms> states_;
 };
@@ -186,9 +208,6 @@ class Prover {
 const char *unsupported(const models::Model &m) {
   if (m.coherency == models::Coherency::Cacheable)
     return "cacheable models (PoC, write-back granules, cleans) are not encoded in the proof query yet";
-  if (m.plain_store != models::PlainStore::Atomic)
-    return "plain-store tearing needs each store's kind, and the writer's IR does not carry it "
-           "(KSHIM_IR_ONLY compiles WRITE_ONCE to a plain assignment)";
   if (m.fetch_sca_bits != 64) return "fetch_sca other than 64 is not supported";
   if (m.fetch_order != models::FetchOrder::Any) return "fetch_order=ascending is not supported";
   if (m.doorbell != models::Doorbell::Dmb) return "doorbell=dsb is not supported";
@@ -291,7 +310,7 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
   std::vector<Question> questions;
   z3::expr inputs = ctx.bool_val(true);
   try {
-    prover.emplace(module, ctx, write, used_function, options);
+    prover.emplace(module, ctx, write, used_function, models::plain_store_part_bits(model));
     inputs = prover->inputs();
     questions = prover->questions();
   } catch (const UnsupportedIR &e) {

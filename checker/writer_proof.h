@@ -54,8 +54,8 @@ struct ProofResult {
 
 // Decides the query for one writer under one model. `used_function` is the
 // ops' get_used (arm_smmu_get_ste_used / _cd_used), run from `module`.
-// Models whose observations the query does not encode (cacheable, plain-store
-// tearing, 128-bit or ascending fetches, doorbell=dsb) are `unknown`, named.
+// Models whose observations the query does not encode (cacheable, 128-bit or
+// ascending fetches, doorbell=dsb) are `unknown`, named.
 ProofResult prove_writer(const IrModule &module, z3::context &ctx, const SymbolicWrite &write,
                          const std::string &used_function, const models::Model &model,
                          const ProofOptions &options = {});

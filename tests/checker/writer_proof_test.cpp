@@ -70,10 +70,17 @@ TEST(Prove, Pristine612IsProvedUnderCoherentAndNc) {
     }
 }
 
+// Every store of entry_set is a WRITE_ONCE (volatile in the IR), so tearing
+// plain stores changes nothing.
+TEST(Prove, Pristine612SteIsProvedUnderPlainTear32) {
+  EntryProof p = prove(smmu::testing::kernel("6.12"), DescKind::Ste, "coherent+plain-tear32");
+  EXPECT_EQ(p.proof.outcome, ProofOutcome::Proved) << p.proof.reason;
+}
+
 // Models the query does not encode are unknown, named: never a proof.
 TEST(Prove, UnencodedModelsAreUnknown) {
   const auto &k = smmu::testing::kernel("6.12");
-  for (const char *model : {"coherent+plain-tear32", "cacheable-64"}) {
+  for (const char *model : {"cacheable-64", "cacheable-byte"}) {
     EntryProof p = tree(k).prover->prove(DescKind::Ste, models::resolve_model(model));
     EXPECT_EQ(p.proof.outcome, ProofOutcome::Unknown) << model;
     EXPECT_FALSE(p.proof.reason.empty()) << model;
@@ -134,4 +141,19 @@ TEST(ProveCli, ProvesTheSteWriterAndRefusesBadInput) {
   r = smmu::testing::run_cli({"prove", "--debian", "6.12", "--entry", "ste", "--model", "cacheable-64", "--quiet"});
   EXPECT_EQ(r.status, 1) << r.out;
   EXPECT_NE(r.out.find("unknown: STE under cacheable-64"), std::string::npos) << r.out;
+}
+
+// entry_set's WRITE_ONCE made a plain store: still proved when plain stores
+// are single-copy atomic, a torn counterexample under +plain-tear32.
+TEST(ProveMutant612, PlainStoreTearsUnderPlainTear32) {
+  const auto dst = smmu::testing::driver_mutant_tree("proof-plain-store", "static bool entry_set(",
+                                                     "WRITE_ONCE(entry[i], target[i]);", "entry[i] = target[i];");
+  const harness::KernelRunner &mutant = smmu::testing::kernel_at(dst);
+  EXPECT_EQ(prove(mutant, DescKind::Ste, "coherent").proof.outcome, ProofOutcome::Proved);
+  EntryProof p = prove(mutant, DescKind::Ste, "coherent+plain-tear32");
+  ASSERT_EQ(p.proof.outcome, ProofOutcome::Counterexample) << p.proof.reason;
+  ASSERT_TRUE(p.replay.has_value());
+  EXPECT_EQ(p.replay->outcome, checker::Outcome::Violation) << p.replay->reason;
+  EXPECT_EQ(p.replay->kind, checker::ViolationKind::Torn) << p.replay->reason;
+  std::filesystem::remove_all(dst);
 }
