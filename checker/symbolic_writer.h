@@ -62,8 +62,9 @@ struct ConcreteStep {
   int qword = -1;
   uint64_t value = 0;
   int barrier = -1;
+  bool once = false;  // Store: WRITE_ONCE (volatile), else plain
   bool operator==(const ConcreteStep &o) const {
-    return kind == o.kind && qword == o.qword && value == o.value && barrier == o.barrier;
+    return kind == o.kind && qword == o.qword && value == o.value && barrier == o.barrier && once == o.once;
   }
 };
 using Qwords = std::vector<uint64_t>;

@@ -1,10 +1,10 @@
 // The symbolic writer (the tree's own arm_smmu_write_entry run from its LLVM IR
 // on symbolic entries) against the compiled writer in the loaded slice: for
 // random (current, target) pairs built by the tree's make functions, the steps
-// whose condition holds are exactly the stores, syncs, barriers and warnings the
-// native writer makes, in the same order. Also: a writer with a sync removed
-// from its source gives symbolic steps without it, and the executor refuses
-// what it does not model.
+// whose condition holds are exactly the stores (with their kind: WRITE_ONCE or
+// plain), syncs, barriers and warnings the native writer makes, in the same
+// order. Also: a writer with a sync removed from its source gives symbolic
+// steps without it, and the executor refuses what it does not model.
 //
 // SMMU_WRITER_PAIRS sets the pairs per entry kind and tree (default 1000;
 // 100000 for the measurement in docs/prove.md); SMMU_WRITER_SEED the first seed.
@@ -119,7 +119,8 @@ std::vector<NativeUpdate> native_updates(const harness::Trace &t) {
         if (e.desc != desc) break;
         in_sync = false;
         steps.push_back({WriterStep::Kind::Store, static_cast<int>(e.offset / 8),
-                         e.size == 8 ? e.value : ~0ull /* never a symbolic value: a mismatch */});
+                         e.size == 8 ? e.value : ~0ull /* never a symbolic value: a mismatch */, -1,
+                         e.store != harness::StoreKind::Plain});
         break;
       case K::Barrier:
         if (!in_sync) steps.push_back({WriterStep::Kind::Barrier, -1, 0, static_cast<int>(e.barrier)});
