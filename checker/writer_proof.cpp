@@ -18,7 +18,11 @@
 #include "writer_proof.h"
 
 #include <chrono>
+#include <ctime>
+#include <sstream>
 #include <unordered_set>
+
+#include "parallel_check.h"
 
 namespace smmu::checker {
 
@@ -292,6 +296,7 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
                          const std::string &used_function, const models::Model &model,
                          const ProofOptions &options) {
   auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
   ProofResult r;
   for (const WriterStep &s : write.steps) {
     ++r.steps;
@@ -300,6 +305,7 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
   }
   auto done = [&]() -> ProofResult & {
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.cpu_seconds = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
     return r;
   };
   if (const char *why = unsupported(model)) {
@@ -317,30 +323,45 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
     r.reason = std::string("unsupported IR: ") + e.what();
     return done();
   }
+  // Every query as a benchmark, checked in parallel; the lowest sat one is
+  // solved again here, where its terms live, for the model to minimise.
+  std::vector<std::string> benchmarks;
+  for (const Question &q : questions) {
+    z3::solver s(ctx);
+    s.add(inputs);
+    s.add(q.formula);
+    r.max_query_nodes = std::max(r.max_query_nodes, dag_nodes(s.assertions()));
+    benchmarks.push_back(s.to_smt2());
+  }
+  auto report = [&](size_t i, const QueryAnswer &a) {
+    if (!options.progress) return;
+    std::ostringstream line;
+    line << questions[i].property << " " << i + 1 << "/" << questions.size() << ": "
+         << (a.result == z3::unsat ? "unsat" : a.result == z3::sat ? "sat" : "unknown") << " in " << a.seconds << " s";
+    options.progress(line.str());
+  };
+  std::vector<QueryAnswer> answers = check_queries(benchmarks, options.jobs, options.query_timeout_ms, report);
   std::string unknown;
   for (size_t i = 0; i < questions.size(); ++i) {
     const Question &q = questions[i];
+    const QueryAnswer &a = answers[i];
+    if (!a.checked) continue;
+    ++r.queries;
     r.spans += q.property == "observation" || q.property == "publication";
+    if (a.result == z3::unknown && unknown.empty())
+      unknown = q.property + " query " + std::to_string(i + 1) + ": z3: " + a.reason;
+    if (a.result != z3::sat) continue;
     z3::solver s(ctx);
     z3::params p(ctx);
     p.set("timeout", options.query_timeout_ms);
     s.set(p);
     s.add(inputs);
     s.add(q.formula);
-    r.max_query_nodes = std::max(r.max_query_nodes, dag_nodes(s.assertions()));
     ++r.queries;
-    auto tq = std::chrono::steady_clock::now();
-    z3::check_result c = s.check();
-    if (options.progress)
-      options.progress(q.property + " " + std::to_string(i + 1) + "/" + std::to_string(questions.size()) + ": " +
-                       (c == z3::unsat ? "unsat" : c == z3::sat ? "sat" : "unknown") + " in " +
-                       std::to_string(std::chrono::duration<double>(std::chrono::steady_clock::now() - tq).count()) +
-                       " s");
-    if (c == z3::unknown) {
-      if (unknown.empty()) unknown = q.property + " query " + std::to_string(i + 1) + ": z3: " + s.reason_unknown();
-      continue;
+    if (s.check() != z3::sat) {
+      r.reason = q.property + " query " + std::to_string(i + 1) + ": sat in a worker, not again: " + s.reason_unknown();
+      return done();
     }
-    if (c == z3::unsat) continue;
     r.counterexample = describe(ctx, write, *prover, q, minimize(ctx, write, s, options, r.queries));
     r.outcome = ProofOutcome::Counterexample;
     r.reason = q.property + (q.property == "final entry" ? "" : " in epoch " + std::to_string(r.counterexample->epoch));

@@ -28,6 +28,7 @@ struct ProofOptions {
   unsigned query_timeout_ms = 60000;     // per solver query; a timeout is `unknown`
   unsigned minimize_timeout_ms = 10000;  // per minimisation query; a timeout keeps the best so far
   bool minimize = true;
+  unsigned jobs = 0;  // threads checking the queries; 0: one per hardware thread
   std::function<void(const std::string &)> progress;  // one line per query, if set
 };
 
@@ -47,9 +48,10 @@ struct ProofResult {
   std::optional<ProofCounterexample> counterexample;
   size_t steps = 0, syncs = 0, stores = 0;  // the symbolic writer's conditional steps
   size_t spans = 0;                         // (boundary, next boundary) pairs queried
-  size_t queries = 0;                       // solver queries (minimisation included)
+  size_t queries = 0;                       // solver queries checked (minimisation included)
   size_t max_query_nodes = 0;               // largest query, in distinct term nodes
-  double seconds = 0;
+  double seconds = 0;      // wall clock
+  double cpu_seconds = 0;  // the process's CPU time meanwhile (every solver thread)
 };
 
 // Decides the query for one writer under one model. `used_function` is the

@@ -18,7 +18,7 @@ namespace {
 
 const char *kHelp =
     "usage: smmu-check prove (--debian SERIES | --src DIR) [--model M[,M...]] [--entry ste|cd|all]\n"
-    "                        [--format text|json] [--timeout SECONDS] [--verbose]\n\n"
+    "                        [--format text|json] [--timeout SECONDS] [--jobs N] [--verbose]\n\n"
     "Runs the tree's own arm_smmu_write_entry (with its get_used and qword diff)\n"
     "from its LLVM IR on symbolic current and target entries, and asks Z3, per\n"
     "entry kind and model, whether some pair, some epoch of the write and some\n"
@@ -47,12 +47,13 @@ void print_text(std::ostream &out, const harness::KernelRunner &k, const std::ve
   out << "prove " << k.tree().origin << ": arm_smmu_write_entry from its IR\n"
       << "over: " << checker::kProofInputSet << "\n\n"
       << std::left << std::setw(6) << "entry" << std::setw(24) << "model" << std::setw(16) << "verdict"
-      << std::setw(9) << "time" << std::setw(7) << "steps" << std::setw(7) << "syncs" << std::setw(7) << "spans"
+      << std::setw(9) << "time" << std::setw(9) << "cpu" << std::setw(7) << "steps" << std::setw(7) << "syncs" << std::setw(7) << "spans"
       << std::setw(9) << "queries" << "largest query\n";
   for (const auto &p : proofs) {
     const auto &r = p.proof;
     out << std::left << std::setw(6) << checker::entry_name(p.kind) << std::setw(24) << p.model << std::setw(16)
-        << to_string(r.outcome) << std::setw(9) << seconds(r.seconds) << std::setw(7) << r.steps << std::setw(7)
+        << to_string(r.outcome) << std::setw(9) << seconds(r.seconds) << std::setw(9) << seconds(r.cpu_seconds)
+        << std::setw(7) << r.steps << std::setw(7)
         << r.syncs << std::setw(7) << r.spans << std::setw(9) << r.queries << r.max_query_nodes << " nodes\n";
   }
   for (const auto &p : proofs) {
@@ -90,7 +91,8 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
     const auto &r = p.proof;
     j.begin_object().key("entry").value(checker::entry_name(p.kind)).key("model").value(p.model);
     j.key("outcome").value(to_string(r.outcome)).key("reason").value(r.reason);
-    j.key("seconds").value(r.seconds).key("symbolic_writer_seconds").value(p.symbolic_seconds);
+    j.key("seconds").value(r.seconds).key("cpu_seconds").value(r.cpu_seconds);
+    j.key("symbolic_writer_seconds").value(p.symbolic_seconds);
     j.key("steps").value(static_cast<uint64_t>(r.steps)).key("syncs").value(static_cast<uint64_t>(r.syncs));
     j.key("stores").value(static_cast<uint64_t>(r.stores)).key("spans").value(static_cast<uint64_t>(r.spans));
     j.key("queries").value(static_cast<uint64_t>(r.queries));
@@ -119,13 +121,14 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
 }  // namespace
 
 int cmd_prove(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout"}, {"verbose"}), "prove");
+  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs"}, {"verbose"}), "prove");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --model M[,M...]  models (default: coherent,nc); see 'smmu-check models'\n"
                  "  --entry E         ste, cd or all (default)\n"
                  "  --format F        text (default) or json\n"
                  "  --timeout S       per solver query, in seconds (default 60): past it, unknown\n"
+                 "  --jobs N          solver threads (default: one per hardware thread)\n"
                  "  --verbose         every solver query on stderr\n"
                  "\nexample:\n  smmu-check prove --debian 6.12 --model coherent --entry ste\n";
     return 0;
@@ -141,6 +144,7 @@ int cmd_prove(const std::vector<std::string> &argv) {
   } catch (const std::exception &) {
     throw harness::UserError("--timeout expects whole seconds, got '" + a.get("timeout") + "'");
   }
+  if (a.has("jobs")) options.jobs = static_cast<unsigned>(parse_jobs(a.get("jobs")));
   std::vector<models::Model> models = resolve_model_list(a.get("model", "coherent,nc"));
   auto runner = open_kernel(a);
   checker::EntrySemantics sem = kernel_semantics(*runner, false);
