@@ -80,12 +80,20 @@ struct Question {
 
 class Prover {
  public:
+  // update_safe: the ops' get_update_safe to relax the meaning by ("": none).
   Prover(const IrModule &module, z3::context &ctx, const SymbolicWrite &w, const std::string &used_fn,
-         int part_bits)
+         int part_bits, const std::string &update_safe)
       : ctx_(ctx), w_(w), part_bits_(static_cast<unsigned>(part_bits)) {
     for (size_t q = 0; q < w.current.size(); ++q)
       x_.push_back(ctx.bv_const(("used.in" + std::to_string(q)).c_str(), 64));
     used_ = symbolic_used_bits(module, ctx, used_fn, x_);
+    ignored_.assign(w.current.size(), ctx.bv_val(static_cast<uint64_t>(0), 64));
+    if (!update_safe.empty()) {
+      // As the writer masks it (arm_smmu_entry_qword_diff): bits both entries use.
+      Terms zero = ignored_, cu = used(w.current), tu = used(w.target);
+      Terms safe = module.run(ctx, update_safe, {w.current, w.target, zero})[2];
+      for (size_t q = 0; q < safe.size(); ++q) ignored_[q] = (safe[q] & cu[q] & tu[q]).simplify();
+    }
     // The entry before each step, and after the last.
     states_.push_back(w.current);
     for (const WriterStep &s : w.steps) {
@@ -106,9 +114,10 @@ class Prover {
     return out;
   }
 
+  // e & used(e), without the update-safe bits when relaxed.
   Terms meaning(const Terms &e) const {
     Terms u = used(e), out;
-    for (size_t q = 0; q < e.size(); ++q) out.push_back(e[q] & u[q]);
+    for (size_t q = 0; q < e.size(); ++q) out.push_back(e[q] & u[q] & ~ignored_[q]);
     return out;
   }
 
@@ -206,6 +215,7 @@ class Prover {
   const SymbolicWrite &w_;
   unsigned part_bits_;  // a plain store's parts (plain_store=tearN); 64: never split
   Terms x_, used_;
+  Terms ignored_;  // per qword: bits left out of the meaning (update-safe, relaxed), else 0
   std::vector<Terms> states_;
 };
 
@@ -316,7 +326,12 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
   std::vector<Question> questions;
   z3::expr inputs = ctx.bool_val(true);
   try {
-    prover.emplace(module, ctx, write, used_function, models::plain_store_part_bits(model));
+    std::string safe;
+    if (options.relax_update_safe)
+      for (const std::string &op : write.executed_ops)
+        if (op != used_function) safe = op;
+    r.relaxed_by = safe;
+    prover.emplace(module, ctx, write, used_function, models::plain_store_part_bits(model), safe);
     inputs = prover->inputs();
     questions = prover->questions();
   } catch (const UnsupportedIR &e) {

@@ -29,6 +29,10 @@ struct ProofOptions {
   unsigned minimize_timeout_ms = 10000;  // per minimisation query; a timeout keeps the best so far
   bool minimize = true;
   unsigned jobs = 0;  // threads checking the queries; 0: one per hardware thread
+  // A weaker property, for 7.x's STE writer: the bits the ops' get_update_safe
+  // declares safe for the pair (and both entries use) are left out of the
+  // meaning, so only the rest must mean the span's start or end.
+  bool relax_update_safe = false;
   std::function<void(const std::string &)> progress;  // one line per query, if set
 };
 
@@ -50,6 +54,7 @@ struct ProofResult {
   size_t spans = 0;                         // (boundary, next boundary) pairs queried
   size_t queries = 0;                       // solver queries checked (minimisation included)
   size_t max_query_nodes = 0;               // largest query, in distinct term nodes
+  std::string relaxed_by;  // relax_update_safe: the get_update_safe applied ("": the ops have none)
   double seconds = 0;      // wall clock
   double cpu_seconds = 0;  // the process's CPU time meanwhile (every solver thread)
 };

@@ -54,7 +54,8 @@ void print_text(std::ostream &out, const harness::KernelRunner &k, const std::ve
     out << std::left << std::setw(6) << checker::entry_name(p.kind) << std::setw(24) << p.model << std::setw(16)
         << to_string(r.outcome) << std::setw(9) << seconds(r.seconds) << std::setw(9) << seconds(r.cpu_seconds)
         << std::setw(7) << r.steps << std::setw(7)
-        << r.syncs << std::setw(7) << r.spans << std::setw(9) << r.queries << r.max_query_nodes << " nodes\n";
+        << r.syncs << std::setw(7) << r.spans << std::setw(9) << r.queries << r.max_query_nodes << " nodes"
+        << (r.relaxed_by.empty() ? "" : "  (relaxed by " + r.relaxed_by + ")") << "\n";
   }
   for (const auto &p : proofs) {
     const auto &r = p.proof;
@@ -91,6 +92,7 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
     const auto &r = p.proof;
     j.begin_object().key("entry").value(checker::entry_name(p.kind)).key("model").value(p.model);
     j.key("outcome").value(to_string(r.outcome)).key("reason").value(r.reason);
+    j.key("relaxed_by").value(r.relaxed_by);
     j.key("seconds").value(r.seconds).key("cpu_seconds").value(r.cpu_seconds);
     j.key("symbolic_writer_seconds").value(p.symbolic_seconds);
     j.key("steps").value(static_cast<uint64_t>(r.steps)).key("syncs").value(static_cast<uint64_t>(r.syncs));
@@ -121,7 +123,8 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
 }  // namespace
 
 int cmd_prove(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs"}, {"verbose"}), "prove");
+  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs"}, {"verbose", "relax-update-safe"}),
+                 "prove");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --model M[,M...]  models (default: coherent,nc); see 'smmu-check models'\n"
@@ -129,6 +132,8 @@ int cmd_prove(const std::vector<std::string> &argv) {
                  "  --format F        text (default) or json\n"
                  "  --timeout S       per solver query, in seconds (default 60): past it, unknown\n"
                  "  --jobs N          solver threads (default: one per hardware thread)\n"
+                 "  --relax-update-safe  a weaker property (7.x STEs): leave the bits the tree's\n"
+                 "                    get_update_safe declares safe for the pair out of the meaning\n"
                  "  --verbose         every solver query on stderr\n"
                  "\nexample:\n  smmu-check prove --debian 6.12 --model coherent --entry ste\n";
     return 0;
@@ -144,6 +149,7 @@ int cmd_prove(const std::vector<std::string> &argv) {
   } catch (const std::exception &) {
     throw harness::UserError("--timeout expects whole seconds, got '" + a.get("timeout") + "'");
   }
+  options.relax_update_safe = a.has("relax-update-safe");
   if (a.has("jobs")) options.jobs = static_cast<unsigned>(parse_jobs(a.get("jobs")));
   std::vector<models::Model> models = resolve_model_list(a.get("model", "coherent,nc"));
   auto runner = open_kernel(a);
