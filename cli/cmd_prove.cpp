@@ -18,7 +18,8 @@ namespace {
 
 const char *kHelp =
     "usage: smmu-check prove (--debian SERIES | --src DIR) [--model M[,M...]] [--entry ste|cd|all]\n"
-    "                        [--format text|json] [--timeout SECONDS] [--jobs N] [--verbose]\n\n"
+    "                        [--format text|json] [--timeout SECONDS] [--jobs N] [--relax-update-safe]\n"
+    "                        [--verbose]\n\n"
     "Runs the tree's own arm_smmu_write_entry (with its get_used and qword diff)\n"
     "from its LLVM IR on symbolic current and target entries, and asks Z3, per\n"
     "entry kind and model, whether some pair, some epoch of the write and some\n"
