@@ -1,6 +1,7 @@
 // smmu-check prove: the tree's STE/CD writer run symbolically from its IR and,
 // per (entry, model), a proof over every pair of the stated input set, or a
 // minimised counterexample replayed natively, or unknown with the reason.
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -135,7 +136,7 @@ int cmd_prove(const std::vector<std::string> &argv) {
                  "  --jobs N          solver threads (default: one per hardware thread)\n"
                  "  --relax-update-safe  a weaker property (7.x STEs): leave the bits the tree's\n"
                  "                    get_update_safe declares safe for the pair out of the meaning\n"
-                 "  --verbose         every solver query on stderr\n"
+                 "  --verbose         every solver query on stderr (else one every 5 s)\n"
                  "\nexample:\n  smmu-check prove --debian 6.12 --model coherent --entry ste\n";
     return 0;
   }
@@ -156,8 +157,15 @@ int cmd_prove(const std::vector<std::string> &argv) {
   auto runner = open_kernel(a);
   checker::EntrySemantics sem = kernel_semantics(*runner, false);
   const bool quiet = a.has("quiet");
-  if (!quiet && a.has("verbose"))
-    options.progress = [](const std::string &s) { std::cerr << "smmu-check:   " << s << "\n"; };
+  // Every query with --verbose; else the latest answer every 5 s, as a CD proof takes tens of seconds.
+  auto last = std::chrono::steady_clock::now();
+  if (!quiet)
+    options.progress = [&last, verbose = a.has("verbose")](const std::string &s) {
+      auto now = std::chrono::steady_clock::now();
+      if (!verbose && now - last < std::chrono::seconds(5)) return;
+      last = now;
+      std::cerr << "smmu-check:   " << s << "\n";
+    };
 
   std::vector<harness::DescKind> kinds;
   if (which != "cd") kinds.push_back(harness::DescKind::Ste);
