@@ -338,6 +338,19 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
     r.reason = std::string("unsupported IR: ") + e.what();
     return done();
   }
+  {  // An empty input set would make every query unsat: a vacuous proof.
+    z3::solver s(ctx);
+    z3::params p(ctx);
+    p.set("timeout", options.query_timeout_ms);
+    s.set(p);
+    s.add(inputs);
+    ++r.queries;
+    if (z3::check_result c = s.check(); c != z3::sat) {
+      r.reason = c == z3::unsat ? "the input set is empty (a proof over it would be vacuous)"
+                                : "whether the input set is empty: z3: " + s.reason_unknown();
+      return done();
+    }
+  }
   // Every query as a benchmark, checked in parallel; the lowest sat one is
   // solved again here, where its terms live, for the model to minimise.
   std::vector<std::string> benchmarks;
