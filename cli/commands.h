@@ -16,6 +16,7 @@ int cmd_kunit(const std::vector<std::string> &args);
 int cmd_trace(const std::vector<std::string> &args);
 int cmd_list(const std::vector<std::string> &args);
 int cmd_sweep(const std::vector<std::string> &args);
+int cmd_prove(const std::vector<std::string> &args);
 int cmd_models(const std::vector<std::string> &args);
 int cmd_pt(const std::vector<std::string> &args);
 int cmd_lint(const std::vector<std::string> &args);
