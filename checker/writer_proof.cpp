@@ -22,6 +22,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "model_support.h"
 #include "parallel_check.h"
 
 namespace smmu::checker {
@@ -219,13 +220,12 @@ class Prover {
   std::vector<Terms> states_;
 };
 
-const char *unsupported(const models::Model &m) {
-  if (m.coherency == models::Coherency::Cacheable)
-    return "cacheable models (PoC, write-back granules, cleans) are not encoded in the proof query yet";
-  if (m.fetch_sca_bits != 64) return "fetch_sca other than 64 is not supported";
-  if (m.fetch_order != models::FetchOrder::Any) return "fetch_order=ascending is not supported";
-  if (m.doorbell != models::Doorbell::Dmb) return "doorbell=dsb is not supported";
-  return nullptr;
+// What no check models (model_support.h), then what only this query lacks.
+std::string unsupported(const models::Model &m) {
+  std::string why = unsupported_parameters(m);
+  if (why.empty() && m.coherency == models::Coherency::Cacheable)
+    why = "cacheable models (PoC, write-back granules, cleans) are not encoded in the proof query yet";
+  return why;
 }
 
 // The smallest counterexample the solver finds in the time given: fewest
@@ -318,8 +318,8 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
     r.cpu_seconds = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
     return r;
   };
-  if (const char *why = unsupported(model)) {
-    r.reason = std::string(model.name) + ": " + why;
+  if (std::string why = unsupported(model); !why.empty()) {
+    r.reason = model.name + ": " + why;
     return done();
   }
   std::optional<Prover> prover;
