@@ -24,8 +24,8 @@
 #include "commands.h"
 #include "explore_report.h"
 #include "coverage_summary.h"
-#include "kernel_checks.h"
-#include "kernel_report.h"
+#include "formats.h"
+#include "registry.h"
 #include "model_registry.h"
 #include "options.h"
 
@@ -219,7 +219,7 @@ std::vector<ReportItem> run_rows(const KernelChecks &k, const std::vector<std::p
                                  int jobs, bool quiet, harness::SliceCoverage *coverage) {
   std::vector<Unit> units;
   for (size_t n = 0; n < rows.size(); ++n) {
-    if (rows[n].second.family == "lint") {
+    if (rows[n].second.model_independent()) {
       units.push_back({n, -1, rows[n].second.check});
       continue;
     }
@@ -372,6 +372,11 @@ int emit(const Args &a, std::ofstream *file, const Report &r, const Expectations
   return report_status(r, expect);
 }
 
+bool is_family(const std::string &name) {
+  auto names = family_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 bool selected(const std::string &only, const PlannedCheck &c) {
   if (only.empty()) return true;
   for (const auto &o : split(only, ',')) {
@@ -416,8 +421,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   const std::string only = a.get("only");
   if (a.has("only"))
     for (const auto &o : split(only, ','))
-      if (o.empty() || (o.find_first_of("/*?[") == std::string::npos && o != "kunit" && o != "sweep" &&
-                        o != "pt" && o != "lint" && o != "writer" && o != "graph"))
+      if (o.empty() || (o.find_first_of("/*?[") == std::string::npos && !is_family(o)))
         throw UserError("--only expects families (kunit, writer, sweep, graph, pt, lint) or check globs (pt/iopt_*), got '" + o +
                         "'");
 

@@ -16,9 +16,9 @@
 #include <tuple>
 #include <vector>
 
-#include "kernel_checks.h"
+#include "registry.h"
 #include "kernel_fixture.h"
-#include "kernel_report.h"
+#include "formats.h"
 #include "lint.h"
 
 using smmu::testing::run_cli;
@@ -61,7 +61,7 @@ class KernelCli : public ::testing::Test {
 
 // The rows a report holds: (check, item, model, verdict, kind), in order.
 std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> rows(
-    const smmu::cli::Report &r) {
+    const smmu::report::Report &r) {
   std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> v;
   for (const auto &it : r.items) v.emplace_back(it.check, it.item, it.model, it.verdict, it.kind);
   return v;
@@ -132,7 +132,7 @@ assert d["summary"]["status"] == 1 and d["summary"]["checks"] == 3
                   out);
   EXPECT_NE(ok, 0) << json.substr(0, 3000);
   // Our own reader round-trips it (what merge relies on).
-  smmu::cli::Report rep = smmu::cli::read_report(json, out, nullptr);
+  smmu::report::Report rep = smmu::report::read_report(json, out, nullptr);
   EXPECT_EQ(rep.items.size(), 2u + 6u + 2u);
 }
 
@@ -232,9 +232,9 @@ TEST_F(KernelCli, ShardsMergeIntoTheUnshardedReport) {
   ASSERT_EQ(run_cli(with(base, {"--output", path("s2.json"), "--shard", "2/2", "--jobs", "2"})).status, 0);
   auto m = run_cli({"merge", path("s2.json"), path("s1.json"), "--format", "json", "--output", path("merged.json")});
   EXPECT_EQ(m.status, 1) << m.out;
-  smmu::cli::Report all = smmu::cli::read_report(read(path("all.json")), "all", nullptr);
-  smmu::cli::Report s1 = smmu::cli::read_report(read(path("s1.json")), "s1", nullptr);
-  smmu::cli::Report merged = smmu::cli::read_report(read(path("merged.json")), "merged", nullptr);
+  smmu::report::Report all = smmu::report::read_report(read(path("all.json")), "all", nullptr);
+  smmu::report::Report s1 = smmu::report::read_report(read(path("s1.json")), "s1", nullptr);
+  smmu::report::Report merged = smmu::report::read_report(read(path("merged.json")), "merged", nullptr);
   EXPECT_EQ(s1.shard, 1);
   EXPECT_EQ(s1.shards, 2);
   EXPECT_LT(s1.rows.size(), all.rows.size());
@@ -246,7 +246,7 @@ TEST_F(KernelCli, ShardsMergeIntoTheUnshardedReport) {
 
   // --jobs splits the work, not the answers.
   ASSERT_EQ(run_cli(with(base, {"--output", path("j2.json"), "--jobs", "2"})).status, 1);
-  EXPECT_EQ(rows(smmu::cli::read_report(read(path("j2.json")), "j2", nullptr)), rows(all));
+  EXPECT_EQ(rows(smmu::report::read_report(read(path("j2.json")), "j2", nullptr)), rows(all));
 
   auto missing = run_cli({"merge", path("s1.json")});
   EXPECT_EQ(missing.status, 2) << missing.out;
@@ -287,7 +287,7 @@ TEST_F(KernelCli, LintCellIsUnknownWhenAFileDidNotParse) {
 
   // The row as check_lint makes it (no slice is built: the copy must not enter the
   // slice cache, whose sources name the tree they were built from).
-  auto items = smmu::cli::lint_items({"lint", "lint", {}}, 0,
+  auto items = smmu::checks::lint_items({"lint", "lint", {}}, 0,
                                      smmu::lint::lint_tree(h::source_tree(tree), smmu::lint::CheckFilter()));
   ASSERT_FALSE(items.empty());
   EXPECT_EQ(items[0].verdict, "unknown");
@@ -302,24 +302,24 @@ TEST_F(KernelCli, LintCellIsUnknownWhenAFileDidNotParse) {
   }
   EXPECT_EQ(warnings, 2u) << "io-pgtable-arm.c parsed: its two plain stores";
 
-  smmu::cli::Report r;
+  smmu::report::Report r;
   r.tree = "test";
   r.models = {"coherent"};
   r.rows = {{0, "lint"}};
   r.items = items;
-  auto cells = smmu::cli::report_cells(r, nullptr);
+  auto cells = smmu::report::report_cells(r, nullptr);
   ASSERT_EQ(cells.size(), 1u);
   EXPECT_EQ(cells[0].verdict, "unknown");
-  EXPECT_EQ(smmu::cli::report_status(r, nullptr), 1);
+  EXPECT_EQ(smmu::report::report_status(r, nullptr), 1);
   std::ostringstream out;
-  smmu::cli::write_text(out, r, nullptr);
+  smmu::report::write_text(out, r, nullptr);
   EXPECT_NE(out.str().find("  lint under any: unknown+warning 3/3, first " + driver + ": " + items[0].reason),
             std::string::npos)
       << out.str();
   EXPECT_NE(out.str().find("  lint: drivers/iommu/io-pgtable-arm.c:"), std::string::npos) << out.str();
-  EXPECT_NE(smmu::cli::summary_line(r, nullptr).find(": 0 pass, 0 violation, 1 unknown; lint 2 warnings"),
+  EXPECT_NE(smmu::report::summary_line(r, nullptr).find(": 0 pass, 0 violation, 1 unknown; lint 2 warnings"),
             std::string::npos)
-      << smmu::cli::summary_line(r, nullptr);
+      << smmu::report::summary_line(r, nullptr);
 }
 
 TEST_F(KernelCli, BadInputIsExitTwo) {

@@ -13,7 +13,9 @@
 #include "model.h"
 #include "structure_graph.h"
 
-namespace smmu::cli {
+namespace smmu::checks {
+
+using report::JsonWriter;
 
 enum class EngineChoice { Explicit, Z3, Both, Decompose };
 EngineChoice parse_engine(const std::string &s);  // throws UserError
@@ -60,4 +62,4 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
 // the number of rows that do not pass.
 int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows);
 
-}  // namespace smmu::cli
+}  // namespace smmu::checks

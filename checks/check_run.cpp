@@ -8,12 +8,13 @@
 #include "explicit_engine.h"
 #include "kshim_hooks.h"
 #include "json_writer.h"
+#include "judged_run.h"
 #include "trace_print.h"
 #include "kernel_tree.h"
 #include "witness_report.h"
 #include "z3_engine.h"
 
-namespace smmu::cli {
+namespace smmu::checks {
 
 EngineChoice parse_engine(const std::string &s) {
   if (s == "explicit") return EngineChoice::Explicit;
@@ -59,9 +60,9 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
   std::unique_ptr<checker::DecomposeEngine> dec;
   if (engine == EngineChoice::Decompose) dec = std::make_unique<checker::DecomposeEngine>(sem);
   for (const auto &run : runs) {
-    // A run whose own expectations failed is judged all the same (checker/kernel_run.h).
-    checker::KernelStatus kernel = checker::kernel_status(run);
-    harness::Trace trace = checker::judgeable_trace(run);
+    const JudgedRun judged(run);
+    const checker::KernelStatus &kernel = judged.kernel;
+    const harness::Trace &trace = judged.trace;
     for (const auto &m : models) {
       CheckRow row{run.name, m.name, {}, kernel, &run.trace};
       if (engine == EngineChoice::Z3) {
@@ -74,7 +75,7 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
         if (engine == EngineChoice::Both)
           row.verdict = cross_check(row.verdict, checker::check_trace(trace, m, *z3, sem, options));
       }
-      row.verdict = checker::judged(kernel, row.verdict);
+      row.verdict = judged.judge(row.verdict);
       rows.push_back(std::move(row));
     }
   }
@@ -164,9 +165,9 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
   return not_pass;
 }
 
-}  // namespace smmu::cli
+}  // namespace smmu::checks
 
-namespace smmu::cli {
+namespace smmu::checks {
 
 namespace {
 
@@ -274,4 +275,4 @@ int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows) {
   return not_pass;
 }
 
-}  // namespace smmu::cli
+}  // namespace smmu::checks
