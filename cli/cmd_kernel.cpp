@@ -60,8 +60,9 @@ const char *kHelp =
     "--expect requires it.\n"
     "A cell is pass, the violation kind (torn, misordered, stale), unknown, or for\n"
     "a row of many pairs the kinds and how many pairs fail ('torn+stale 147/272').\n"
-    "Then one line for each cell that does not pass, with the reason and the\n"
-    "kernel file:line it points at.\n\n"
+    "Then one line per root cause: the kind, the kernel file:line it points at,\n"
+    "the models and how many cells it explains, and one of them as an example\n"
+    "(--details: one line for each cell that does not pass instead).\n\n"
     "Exit status: with --expect, 0 when every cell the file requires passes (the\n"
     "others are reported, not gated); without, 0 when every cell passes; 1\n"
     "otherwise; 2 for bad input.\n\n";
@@ -80,6 +81,8 @@ const char *kOptionsHelp =
     "  --expect FILE     lines 'pass CHECK-GLOB MODEL-GLOB[,MODEL-GLOB...]', '#'\n"
     "                    comments: the cells that must pass (cases/expect-6.12.txt)\n"
     "Output:\n"
+    "  --details         text: after the table, one line per cell that does not pass\n"
+    "                    rather than one per root cause\n"
     "  --format F        text (default), json (every verdict with its witness),\n"
     "                    junit (a testcase per cell; failures only for required\n"
     "                    cells), sarif 2.1.0 (a result per cell that does not pass,\n"
@@ -363,11 +366,11 @@ int emit(const Args &a, std::ofstream *file, const Report &r, const Expectations
   std::string format = a.get("format", "text");
   if (file) {
     std::ofstream &out = *file;
-    write_report(out, format, r, expect);
+    write_report(out, format, r, expect, a.has("details"));
     if (!out.flush()) throw UserError("--output: cannot write '" + a.get("output") + "'");
     if (!a.has("quiet")) std::cerr << "smmu-check: " << summary_line(r, expect) << "; report in " << a.get("output") << "\n";
   } else {
-    write_report(std::cout, format, r, expect);
+    write_report(std::cout, format, r, expect, a.has("details"));
   }
   return report_status(r, expect);
 }
@@ -391,7 +394,7 @@ bool selected(const std::string &only, const PlannedCheck &c) {
 int cmd_kernel(const std::vector<std::string> &argv) {
   auto t0 = Clock::now();
   Args a = parse(argv, kernel_options({"model", "engine", "only", "expect", "format", "output", "jobs", "shard"},
-                                      {"clean-at-sync"}),
+                                      {"clean-at-sync", "details"}),
                  "kernel");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp << kOptionsHelp
@@ -531,11 +534,11 @@ int merge_explore_reports(const Args &a) {
 int cmd_merge(const std::vector<std::string> &argv) {
   OptionSpec spec;
   spec.with_value = {"format", "output", "expect"};
-  spec.flags = {"quiet", "help"};
+  spec.flags = {"quiet", "help", "details"};
   Args a = parse(argv, spec, "merge");
   if (a.has("help")) {
     std::cout << "usage: smmu-check merge REPORT.json... [--expect FILE] [--format text|json|junit|sarif]\n"
-                 "                        [--output FILE]\n\n"
+                 "                        [--output FILE] [--details]\n\n"
                  "Joins the JSON reports of 'smmu-check kernel --shard K/N --format json' (every\n"
                  "shard of one run, on any machines) into the report one run would have printed,\n"
                  "in any format; with one report, converts it. The expectations are those of\n"

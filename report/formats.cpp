@@ -11,9 +11,10 @@ void check_format(const std::string &format) {
     throw UserError("--format expects text, json, junit or sarif, got '" + format + "'");
 }
 
-void write_report(std::ostream &out, const std::string &format, const Report &r, const Expectations *expect) {
+void write_report(std::ostream &out, const std::string &format, const Report &r, const Expectations *expect,
+                  bool details) {
   check_format(format);
-  if (format == "text") write_text(out, r, expect);
+  if (format == "text") write_text(out, r, expect, details);
   else if (format == "json") write_json(out, r, expect);
   else if (format == "junit") write_junit(out, r, expect);
   else write_sarif(out, r, expect);

@@ -1,4 +1,4 @@
-// The formats of a report: text (the table, then one line per finding),
+// The formats of a report: text (the table, then one line per root cause),
 // json (every item with its witness; it reads back), junit (a testcase per
 // cell), sarif 2.1.0 (a result per cell that does not pass).
 #pragma once
@@ -11,12 +11,15 @@
 
 namespace smmu::report {
 
-void write_text(std::ostream &out, const Report &r, const Expectations *expect);
+// details: after the table, one line per cell that does not pass rather than
+// one per root cause (findings.h).
+void write_text(std::ostream &out, const Report &r, const Expectations *expect, bool details = false);
 void write_json(std::ostream &out, const Report &r, const Expectations *expect);
 void write_junit(std::ostream &out, const Report &r, const Expectations *expect);
 void write_sarif(std::ostream &out, const Report &r, const Expectations *expect);
 // format: text, json, junit or sarif; throws UserError for another.
-void write_report(std::ostream &out, const std::string &format, const Report &r, const Expectations *expect);
+void write_report(std::ostream &out, const std::string &format, const Report &r, const Expectations *expect,
+                  bool details = false);
 void check_format(const std::string &format);
 // One line for stderr when the report goes to a file.
 std::string summary_line(const Report &r, const Expectations *expect);

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "findings.h"
 #include "formats.h"
 
 namespace smmu::report {
@@ -35,8 +36,8 @@ std::string one_line(const Cell &c) {
   return s;
 }
 
-// One line per cell that does not pass (its first item), every lint finding,
-// and a line per check whose kernel run failed.
+// --details: one line per cell that does not pass (its first item), every
+// lint finding, and a line per check whose kernel run failed.
 void write_cell_findings(std::ostream &out, const Report &r, const std::vector<Cell> &cells,
                          const Expectations *expect) {
   bool header = false;
@@ -68,6 +69,16 @@ void write_cell_findings(std::ostream &out, const Report &r, const std::vector<C
   }
 }
 
+// One line per root cause (findings.h), required ones marked.
+void write_grouped_findings(std::ostream &out, const Report &r, const std::vector<Cell> &cells,
+                            const Expectations *expect) {
+  std::vector<Finding> groups = group_findings(r, cells);
+  if (groups.empty()) return;
+  out << "\nfindings (one line per root cause; --details lists every cell, --format json every item with its "
+         "witness):\n";
+  for (const auto &f : groups) out << (expect && f.required ? "! " : "  ") << finding_line(f) << "\n";
+}
+
 }  // namespace
 
 std::string summary_line(const Report &r, const Expectations *expect) {
@@ -85,7 +96,7 @@ std::string summary_line(const Report &r, const Expectations *expect) {
   return s.str();
 }
 
-void write_text(std::ostream &out, const Report &r, const Expectations *expect) {
+void write_text(std::ostream &out, const Report &r, const Expectations *expect, bool details) {
   auto cells = report_cells(r, expect);
   out << "smmu-check kernel: " << r.tree << " (" << r.version << "); engine " << r.engine
       << (r.clean_at_sync ? ", clean at sync" : "");
@@ -139,7 +150,8 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect) 
   }
   if (marked) out << "(! = required to pass by " << expect->file << ")\n";
 
-  write_cell_findings(out, r, cells, expect);
+  if (details) write_cell_findings(out, r, cells, expect);
+  else write_grouped_findings(out, r, cells, expect);
   if (r.coverage) {
     out << "\n";
     write_coverage_text(out, *r.coverage);

@@ -89,9 +89,12 @@ TEST_F(KernelCli, TextTableHasARowPerCheckAndAColumnPerModel) {
                           "\npt/iopt_map_page_coherent ", "\npt/iopt_split_block_noncoherent "})
     EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
   EXPECT_EQ(r.out.find("\nsweep/"), std::string::npos) << "--only kunit,pt/iopt_* runs no sweep";
-  EXPECT_NE(r.out.find("kunit/write_cd_test_s1_change_asid under cacheable-byte: torn: "), std::string::npos)
+  // One line per root cause: the writer's tear, once for its 16 cells.
+  EXPECT_NE(r.out.find("\n  torn at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1121 under cacheable-byte: 16 cells, "
+                       "e.g. kunit/write_ste_test_cdtable_to_abort under cacheable-byte: "),
+            std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("(drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("kunit/write_cd_test_s1_change_asid under cacheable-byte: torn: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("kernel: 32 checks x 2 models: "), std::string::npos) << r.out;
 }
 
@@ -206,12 +209,22 @@ TEST_F(KernelCli, ExpectGatesExactlyTheDeclaredCells) {
   auto a = run_cli(with(kNarrow, {"--expect", pass}));
   EXPECT_EQ(a.status, 0) << a.out;
   EXPECT_NE(a.out.find("gate " + pass + ": ok, 32 required cells pass"), std::string::npos) << a.out;
-  EXPECT_NE(a.out.find("kunit/write_cd_test_s1_change_asid under cacheable-byte: torn"), std::string::npos);
+  EXPECT_NE(a.out.find("\n  torn at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1121 under cacheable-byte: "),
+            std::string::npos)
+      << a.out;
 
   std::string strict = write("strict.txt", "pass kunit/* coherent\npass kunit/write_cd_test_s1_change_asid cacheable-*\n");
   auto b = run_cli(with(kNarrow, {"--expect", strict}));
   EXPECT_EQ(b.status, 1) << b.out;
-  EXPECT_NE(b.out.find("! kunit/write_cd_test_s1_change_asid under cacheable-byte: torn"), std::string::npos) << b.out;
+  // The root cause of a required cell is marked; the gate's list names the cell.
+  EXPECT_NE(b.out.find("\n! torn at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1121 under cacheable-byte: "),
+            std::string::npos)
+      << b.out;
+  EXPECT_NE(b.out.find("\n  kunit/write_cd_test_s1_change_asid under cacheable-byte: torn\n"), std::string::npos)
+      << b.out;
+  auto details = run_cli(with(kNarrow, {"--expect", strict, "--details"}));
+  EXPECT_NE(details.out.find("! kunit/write_cd_test_s1_change_asid under cacheable-byte: torn"), std::string::npos)
+      << details.out;
   EXPECT_NE(b.out.find("FAILED, 1 of 23 required cells do not pass"), std::string::npos) << b.out;
 
   std::string bad = write("bad.txt", "pass kunit/* coherent\n  must pt/* nc\n");
@@ -264,8 +277,14 @@ TEST_F(KernelCli, The612TreeMeetsItsShippedExpectations) {
   for (const char *model : {"coherent", "nc", "cacheable-64", "cacheable-byte", "coherent+plain-tear32"})
     EXPECT_NE(r.out.find(model), std::string::npos) << model;
   // Reported, not gated: the split-block TLBI finding and the level-2 table publication.
-  EXPECT_NE(r.out.find("  pt/pt_split_block_4k under coherent: stale: "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  sweep/l1 under coherent: misordered 3/3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  stale at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:969 under coherent,nc,cacheable-64: "
+                       "22 cells, e.g. pt/pt_split_block_4k under coherent: "),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  misordered at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1515 under "
+                       "coherent,nc,coherent+plain-tear32: 3 cells, e.g. sweep/l1 under coherent "),
+            std::string::npos)
+      << r.out;
   // Gated: the pointers the S1 attach installs (STE -> CD table -> CD -> page tables).
   EXPECT_NE(r.out.find("\ngraph/ste_transitions_linear (5)"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("  graph/ste_transitions_linear under coherent:"), std::string::npos) << r.out;
@@ -312,11 +331,20 @@ TEST_F(KernelCli, LintCellIsUnknownWhenAFileDidNotParse) {
   EXPECT_EQ(cells[0].verdict, "unknown");
   EXPECT_EQ(smmu::report::report_status(r, nullptr), 1);
   std::ostringstream out;
-  smmu::report::write_text(out, r, nullptr);
+  smmu::report::write_text(out, r, nullptr, /*details=*/true);
   EXPECT_NE(out.str().find("  lint under any: unknown+warning 3/3, first " + driver + ": " + items[0].reason),
             std::string::npos)
       << out.str();
   EXPECT_NE(out.str().find("  lint: drivers/iommu/io-pgtable-arm.c:"), std::string::npos) << out.str();
+  // Grouped: the file not checked, then each plain store, once.
+  std::ostringstream grouped;
+  smmu::report::write_text(grouped, r, nullptr);
+  EXPECT_NE(grouped.str().find("\n  unknown under any model: 1 cell, e.g. lint (" + driver + "): " + driver +
+                               " was not checked"),
+            std::string::npos)
+      << grouped.str();
+  EXPECT_NE(grouped.str().find("\n  smmu-descriptor-plain-store at drivers/iommu/io-pgtable-arm.c:"), std::string::npos)
+      << grouped.str();
   EXPECT_NE(smmu::report::summary_line(r, nullptr).find(": 0 pass, 0 violation, 1 unknown; lint 2 warnings"),
             std::string::npos)
       << smmu::report::summary_line(r, nullptr);
