@@ -34,7 +34,7 @@ const char *kDefaultModels = "coherent,nc,cacheable-64,cacheable-byte,coherent+p
 const char *kHelp =
     "usage: smmu-check kernel (--debian SERIES | --src DIR) [--model LIST] [--only LIST]\n"
     "                         [--expect FILE] [--format text|json|junit|sarif] [--output FILE]\n"
-    "                         [--jobs N] [--shard K/N]\n\n"
+    "                         [--details] [--jobs N] [--shard K/N]\n\n"
     "Builds the slice of the tree and runs every check it supports, under each\n"
     "model, into one table (rows: checks; columns: models):\n"
     "  kunit/CASE    each update of the tree's KUnit test (as 'kunit --model')\n"

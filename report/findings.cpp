@@ -69,7 +69,8 @@ std::string finding_line(const Finding &f) {
   std::string s = f.kind + (f.at.file.empty() ? "" : " at " + where(f.at)) + " under " + models + ": " +
                   std::to_string(f.cells) + (f.cells == 1 ? " cell" : " cells") + ", e.g. " + f.check +
                   (f.model == "any" ? "" : " under " + f.model) + (item ? " (" + f.item + ")" : "");
-  return s + ": " + shortened(f.reason);
+  // Without a location the reason is all there is to go on: kept whole.
+  return s + ": " + (f.at.file.empty() ? f.reason : shortened(f.reason));
 }
 
 }  // namespace smmu::report

@@ -28,7 +28,7 @@ struct Finding {
 std::vector<Finding> group_findings(const Report &r, const std::vector<Cell> &cells);
 
 // One line: "stale at FILE:LINE under m1,m2: 22 cells, e.g. CHECK under M (ITEM): REASON",
-// the reason cut at 100 characters.
+// the reason cut at 100 characters where a file:line says where to look.
 std::string finding_line(const Finding &f);
 
 }  // namespace smmu::report
