@@ -129,7 +129,7 @@ std::vector<harness::Trace> kunit_traces(const harness::KernelRunner &k) {
 TEST(EngineSet, ThreeEnginesAgreeOnEvery612KunitUpdate) {
   const auto &k = smmu::testing::kernel("6.12");
   int violations = 0, passes = 0;
-  expect_engines_agree(cli::kernel_semantics(k, true), kunit_traces(k), violations, passes);
+  expect_engines_agree(checks::kernel_semantics(k, true), kunit_traces(k), violations, passes);
   EXPECT_GT(violations, 0) << "the cacheable models without cleans must find stale entries";
   EXPECT_GT(passes, 0);
 }
@@ -138,7 +138,7 @@ TEST(EngineSet, ThreeEnginesAgreeOnEvery73KunitUpdate) {
   TREE_OR_SKIP(root, "7.3");
   const auto &k = smmu::testing::kernel_at(root);
   int violations = 0, passes = 0;
-  expect_engines_agree(cli::kernel_semantics(k, true), kunit_traces(k), violations, passes);
+  expect_engines_agree(checks::kernel_semantics(k, true), kunit_traces(k), violations, passes);
   EXPECT_GT(violations, 0);
   EXPECT_GT(passes, 0);
 }
@@ -154,7 +154,7 @@ TEST(EngineSet, ThreeEnginesAgreeOn61WriterScenarios) {
   }
   ASSERT_FALSE(traces.empty());
   int violations = 0, passes = 0;
-  expect_engines_agree(cli::kernel_semantics(k, true, true), traces, violations, passes);
+  expect_engines_agree(checks::kernel_semantics(k, true, true), traces, violations, passes);
   EXPECT_GT(passes, 0);
 }
 
@@ -162,7 +162,7 @@ TEST(EngineSet, ThreeEnginesAgreeOn61WriterScenarios) {
 // observations: enumeration declines) and names the engine that did.
 TEST(EngineSet, TheDefaultDecidesWhereEnumerationDeclines) {
   const auto &k = smmu::testing::kernel("6.12");
-  checker::EntrySemantics sem = cli::kernel_semantics(k, true);
+  checker::EntrySemantics sem = checks::kernel_semantics(k, true);
   harness::Trace t;
   t.descs.push_back({"cd", harness::DescKind::Cd, 0x1000, 64, true});
   harness::Event begin;

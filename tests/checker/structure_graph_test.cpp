@@ -26,7 +26,7 @@ namespace {
 const checker::StructureGraph &graph_of(const std::string &series) {
   static std::map<std::string, checker::StructureGraph> graphs;
   auto it = graphs.find(series);
-  if (it == graphs.end()) it = graphs.emplace(series, cli::structure_graph(smmu::testing::kernel(series))).first;
+  if (it == graphs.end()) it = graphs.emplace(series, checks::structure_graph(smmu::testing::kernel(series))).first;
   return it->second;
 }
 
@@ -342,7 +342,7 @@ TEST(StructureGraph, EachTreeExportsItsEdgesAndSaysWhatItLacks) {
       EXPECT_EQ(e.guards[1].values.size(), 1u) << "S2_TRANS only: no nested value on 6.12";
     }
   TREE_OR_SKIP(root73, "7.3");
-  checker::StructureGraph g73 = cli::structure_graph(smmu::testing::kernel_at(root73));
+  checker::StructureGraph g73 = checks::structure_graph(smmu::testing::kernel_at(root73));
   EXPECT_EQ(names(g73), all);
   EXPECT_FALSE(has_omitted(g73, "STRTAB_STE_0_CFG_NESTED"));
   for (const auto &e : g73.edges)
@@ -446,7 +446,7 @@ Counted judge(const harness::Trace &t, const checker::StructureGraph &g, const s
 // an S2 domain's STE. Every pointer is ordered by the CD writer's CMD_SYNC and
 // the dma_wmb() arm_smmu_write_entry starts with.
 void expect_attach_passes(const harness::KernelRunner &k, const std::string &label) {
-  const checker::StructureGraph g = cli::structure_graph(k);
+  const checker::StructureGraph g = checks::structure_graph(k);
   for (const char *scenario : {"ste_transitions_linear", "ste_transitions_2lvl"}) {
     harness::RunResult run = k.run(k.find(scenario));
     ASSERT_EQ(run.status, harness::RunStatus::Pass) << label << " " << scenario;
@@ -553,7 +553,7 @@ TEST(StructureGraphKernel, SeededBugCdNotOrderedBeforeTheSteIsFoundOnlyByTheNewE
 // install, the STE writer's dma_wmb and sync). With every ordering event
 // between it and the STE's pointer store removed, the check names it.
 void expect_mapped_attach(const harness::KernelRunner &k, const std::string &label) {
-  const checker::StructureGraph g = cli::structure_graph(k);
+  const checker::StructureGraph g = checks::structure_graph(k);
   for (const char *scenario : {"attach_s1_mapped_linear", "attach_s1_mapped_2lvl"}) {
     SCOPED_TRACE(label + " " + scenario);
     harness::RunResult run = k.run(k.find(scenario));

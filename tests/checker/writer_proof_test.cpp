@@ -28,7 +28,7 @@ Tree &tree(const harness::KernelRunner &k) {
   auto &t = cache[&k];
   if (!t) {
     t = std::make_unique<Tree>();
-    t->semantics = cli::kernel_semantics(k, false);
+    t->semantics = checks::kernel_semantics(k, false);
     t->prover = std::make_unique<checker::WriterProver>(k, t->semantics);
   }
   return *t;

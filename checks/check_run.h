@@ -14,7 +14,9 @@
 #include "model.h"
 #include "structure_graph.h"
 
-namespace smmu::cli {
+namespace smmu::checks {
+
+using report::JsonWriter;
 
 checker::EngineChoice parse_engine(const std::string &s);  // throws UserError
 // The --engine line of every command's help.
@@ -62,4 +64,4 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
 // the number of rows that do not pass.
 int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows);
 
-}  // namespace smmu::cli
+}  // namespace smmu::checks

@@ -4,7 +4,7 @@
 
 #include "kernel_tree.h"
 
-namespace smmu::cli {
+namespace smmu::report {
 
 namespace {
 
@@ -217,4 +217,4 @@ uint64_t JsonValue::uint64(uint64_t def) const {
 
 JsonValue parse_json(const std::string &text, const std::string &name) { return Parser(text, name).document(); }
 
-}  // namespace smmu::cli
+}  // namespace smmu::report

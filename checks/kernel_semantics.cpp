@@ -2,7 +2,7 @@
 
 #include "function_ir.h"
 
-namespace smmu::cli {
+namespace smmu::checks {
 
 namespace {
 
@@ -44,4 +44,4 @@ std::vector<std::string> semantics_notes(const checker::EntrySemantics &s) {
           "the SMMU reads: it can add violations, never hide one)"};
 }
 
-}  // namespace smmu::cli
+}  // namespace smmu::checks

@@ -6,11 +6,12 @@
 
 #include "kshim_hooks.h"
 #include "json_writer.h"
+#include "judged_run.h"
 #include "trace_print.h"
 #include "kernel_tree.h"
 #include "witness_report.h"
 
-namespace smmu::cli {
+namespace smmu::checks {
 
 checker::EngineChoice parse_engine(const std::string &s) {
   if (auto c = checker::engine_choice(s)) return *c;
@@ -33,12 +34,12 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
   std::vector<CheckRow> rows;
   checker::EngineSet engines(engine, sem);
   for (const auto &run : runs) {
-    // A run whose own expectations failed is judged all the same (checker/kernel_run.h).
-    checker::KernelStatus kernel = checker::kernel_status(run);
-    harness::Trace trace = checker::judgeable_trace(run);
+    const JudgedRun judged(run);
+    const checker::KernelStatus &kernel = judged.kernel;
+    const harness::Trace &trace = judged.trace;
     for (const auto &m : models) {
       CheckRow row{run.name, m.name, {}, kernel, &run.trace};
-      row.verdict = checker::judged(kernel, engines.check_trace(trace, m, options));
+      row.verdict = judged.judge(engines.check_trace(trace, m, options));
       rows.push_back(std::move(row));
     }
   }
@@ -115,9 +116,9 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
   return not_pass;
 }
 
-}  // namespace smmu::cli
+}  // namespace smmu::checks
 
-namespace smmu::cli {
+namespace smmu::checks {
 
 namespace {
 
@@ -225,4 +226,4 @@ int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows) {
   return not_pass;
 }
 
-}  // namespace smmu::cli
+}  // namespace smmu::checks

@@ -10,12 +10,21 @@
 #include <vector>
 
 #include "coverage.h"
-#include "family_support.h"
+#include "profile.h"
 
-namespace smmu::cli {
+namespace smmu::report {
 
 class JsonWriter;
 struct JsonValue;
+
+// The root functions of each slice family of a profile, every generation's
+// (a tree defines one generation's; the others are absent from it), in the
+// profile's order; first "core": the roots of every unit that every family needs.
+struct FamilyRoots {
+  std::string family;
+  std::vector<std::string> roots;
+};
+std::vector<FamilyRoots> family_roots(const harness::Profile &profile);
 
 // The io-pgtable-arm map/unmap/split path, the range invalidation of both
 // generations (6.12's __arm_smmu_tlb_inv_range, 7.x's arm_smmu_domain_inv_range
@@ -53,4 +62,4 @@ CoverageSummary read_coverage_json(const JsonValue &v);
 // Every function of `more` counted into `into` (shards of one run).
 void merge_coverage(CoverageSummary &into, const CoverageSummary &more);
 
-}  // namespace smmu::cli
+}  // namespace smmu::report

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace smmu::cli {
+namespace smmu::report {
 
 void JsonWriter::separate() {
   if (after_key_) {
@@ -120,4 +120,4 @@ JsonWriter &JsonWriter::raw(const std::string &json) {
   return *this;
 }
 
-}  // namespace smmu::cli
+}  // namespace smmu::report

@@ -9,7 +9,7 @@
 
 #include "slice_build.h"
 
-namespace smmu::cli {
+namespace smmu::checks {
 
 struct FamilyRow {
   std::string row;                         // kunit, sweep/ste, sweep/cd, sweep/l1, pt/pt_*
@@ -29,13 +29,4 @@ std::string unsupported_reason(const std::string &row,
 // or the functions (or files) it lacks.
 std::vector<std::pair<std::string, std::string>> family_status(const harness::SliceBuild &build);
 
-// The root functions of each slice family of a profile, every generation's
-// (a tree defines one generation's; the others are absent from it), in the
-// profile's order; first "core": the roots of every unit that every family needs.
-struct FamilyRoots {
-  std::string family;
-  std::vector<std::string> roots;
-};
-std::vector<FamilyRoots> family_roots(const harness::Profile &profile);
-
-}  // namespace smmu::cli
+}  // namespace smmu::checks

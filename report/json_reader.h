@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace smmu::cli {
+namespace smmu::report {
 
 struct JsonValue {
   enum class Type { Null, Bool, Number, String, Array, Object } type = Type::Null;
@@ -34,4 +34,4 @@ struct JsonValue {
 // Throws harness::UserError "NAME: invalid JSON at line L, column C: expected ...".
 JsonValue parse_json(const std::string &text, const std::string &name);
 
-}  // namespace smmu::cli
+}  // namespace smmu::report

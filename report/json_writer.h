@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace smmu::cli {
+namespace smmu::report {
 
 class JsonWriter {
  public:
@@ -35,4 +35,4 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-}  // namespace smmu::cli
+}  // namespace smmu::report

@@ -7,7 +7,7 @@
 #include "json_reader.h"
 #include "json_writer.h"
 
-namespace smmu::cli {
+namespace smmu::report {
 
 const std::vector<std::string> &key_functions() {
   static const std::vector<std::string> names = {
@@ -54,6 +54,24 @@ CoverageSummary coverage_summary(const harness::SliceCoverage &coverage, const h
   s.functions = coverage.report(names).functions;
   return s;
 }
+
+std::vector<FamilyRoots> family_roots(const harness::Profile &profile) {
+  std::vector<FamilyRoots> out = {{"core", {}}};
+  auto add = [](std::vector<std::string> &to, const std::vector<std::string> &names) {
+    for (const auto &n : names)
+      if (std::find(to.begin(), to.end(), n) == to.end()) to.push_back(n);
+  };
+  for (const auto &u : profile.units) {
+    add(out[0].roots, u.roots);
+    for (const auto &f : u.families) {
+      auto it = std::find_if(out.begin(), out.end(), [&](const FamilyRoots &r) { return r.family == f.family; });
+      if (it == out.end()) it = out.insert(out.end(), {f.family, {}});
+      add(it->roots, f.roots);
+    }
+  }
+  return out;
+}
+
 
 namespace {
 
@@ -198,4 +216,4 @@ void merge_coverage(CoverageSummary &into, const CoverageSummary &more) {
   }
 }
 
-}  // namespace smmu::cli
+}  // namespace smmu::report

@@ -8,7 +8,7 @@
 #include "entry_semantics.h"
 #include "kernel_runner.h"
 
-namespace smmu::cli {
+namespace smmu::checks {
 
 // with_ir: also compile get_used to LLVM IR (needed by the Z3 engine).
 // conservative_ok: a tree with no get_used of its own (6.1) gets the slice's
@@ -21,4 +21,4 @@ checker::EntrySemantics kernel_semantics(const harness::KernelRunner &kernel, bo
 // the tree's own get_used).
 std::vector<std::string> semantics_notes(const checker::EntrySemantics &s);
 
-}  // namespace smmu::cli
+}  // namespace smmu::checks

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace smmu::cli {
+namespace smmu::checks {
 
 const std::vector<FamilyRow> &family_rows() {
   // The production-path scenarios (ste/cd/tlbi/pt_*) run on domains with the
@@ -54,21 +54,4 @@ std::vector<std::pair<std::string, std::string>> family_status(const harness::Sl
   return out;
 }
 
-std::vector<FamilyRoots> family_roots(const harness::Profile &profile) {
-  std::vector<FamilyRoots> out = {{"core", {}}};
-  auto add = [](std::vector<std::string> &to, const std::vector<std::string> &names) {
-    for (const auto &n : names)
-      if (std::find(to.begin(), to.end(), n) == to.end()) to.push_back(n);
-  };
-  for (const auto &u : profile.units) {
-    add(out[0].roots, u.roots);
-    for (const auto &f : u.families) {
-      auto it = std::find_if(out.begin(), out.end(), [&](const FamilyRoots &r) { return r.family == f.family; });
-      if (it == out.end()) it = out.insert(out.end(), {f.family, {}});
-      add(it->roots, f.roots);
-    }
-  }
-  return out;
-}
-
-}  // namespace smmu::cli
+}  // namespace smmu::checks

@@ -1,20 +1,17 @@
 // The report of `smmu-check kernel` and `smmu-check merge`: every verdict of
-// every check under every model, the expectations a CI gate declares, and the
-// four output formats (text, json, junit, sarif). A report survives a round
-// trip through its JSON, so that shards run on different machines merge into
-// the report one machine would have printed.
+// every check under every model. The formats (formats.h) write it; its JSON
+// reads back, so that shards run on different machines merge into the report
+// one machine would have printed.
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
 #include "coverage_summary.h"
 
-namespace smmu::cli {
+namespace smmu::report {
 
 // A place in the kernel: a trace event's file:line, or a lint finding's.
 struct SourceRef {
@@ -83,64 +80,4 @@ struct Report {
   std::string coverage_note;         // --coverage without a summary: why
 };
 
-// --expect FILE: lines "pass CHECK-GLOB MODEL-GLOB[,MODEL-GLOB...]", '#' comments.
-struct Expectation {
-  int line = 0;
-  std::string check;
-  std::vector<std::string> models;
-};
-struct Expectations {
-  std::string file;
-  std::vector<Expectation> lines;
-  // A cell must pass if a line's check glob matches it and one of its model
-  // globs matches the model; a model-independent cell (lint) whatever the model.
-  bool requires_pass(const std::string &check, const std::string &model) const;
-};
-// Throws harness::UserError "FILE:LINE:COL: expected ...".
-Expectations parse_expectations(const std::string &text, const std::string &file);
-Expectations read_expectations(const std::filesystem::path &file);
-
-// One table cell: every item of a check under a model (lint: one cell).
-// It passes when every verdict is pass and the kernel code's own run passed.
-struct Cell {
-  std::string check, model;
-  std::string verdict;             // the worst: violation, unknown, unsupported, warning, pass
-  std::vector<std::pair<std::string, int>> kinds;  // violation kinds and unknowns, with counts
-  size_t items = 0, not_pass = 0;
-  const ReportItem *first = nullptr;  // the first item that is not pass
-  size_t kernel_failed = 0;        // items whose kernel run failed its own checks or stopped
-  const ReportItem *first_kernel = nullptr;  // the first of them
-  bool required = false;           // the expectations (or, without any, everything) require pass
-  bool ok() const { return not_pass == 0 && kernel_failed == 0; }
-  // "pass", "torn", "torn+stale 147/272", "warnings 2"; "misordered (kernel fail)"
-  // when the kernel run failed too.
-  std::string text() const;
-};
-std::vector<Cell> report_cells(const Report &r, const Expectations *expect);
-
-// 0 when every required cell passes (its verdicts, and the kernel run's own
-// checks), 1 otherwise.
-int report_status(const Report &r, const Expectations *expect);
-
-void write_text(std::ostream &out, const Report &r, const Expectations *expect);
-void write_json(std::ostream &out, const Report &r, const Expectations *expect);
-void write_junit(std::ostream &out, const Report &r, const Expectations *expect);
-void write_sarif(std::ostream &out, const Report &r, const Expectations *expect);
-// format: text, json, junit or sarif; throws UserError for another.
-void write_report(std::ostream &out, const std::string &format, const Report &r, const Expectations *expect);
-void check_format(const std::string &format);
-// One line for stderr when the report goes to a file.
-std::string summary_line(const Report &r, const Expectations *expect);
-
-// The items of one row as one JSON line, and back (the workers of --jobs).
-std::string items_json(const std::vector<ReportItem> &items);
-std::vector<ReportItem> parse_items_json(const std::string &text, const std::string &name);
-
-// A report written by write_json; `expect` receives the expectations it was
-// gated on, if any. Throws UserError naming `name` on malformed input.
-Report read_report(const std::string &text, const std::string &name, Expectations *expect);
-// Shards of one plan into one report; throws UserError if they are not the
-// shards of one run (other tree, models or options; a shard missing or twice).
-Report merge_reports(const std::vector<Report> &shards, const std::vector<std::string> &names);
-
-}  // namespace smmu::cli
+}  // namespace smmu::report
