@@ -26,7 +26,7 @@ struct Fixture {
   std::vector<models::Model> presets = models::resolve_models("all");
   Fixture() {
     const auto &k = smmu::testing::kernel("6.12");
-    sem = cli::kernel_semantics(k, true);
+    sem = checks::kernel_semantics(k, true);
     for (const auto &c : k.kunit_cases()) traces.push_back(k.run(c).trace);
   }
 };

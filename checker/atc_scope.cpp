@@ -3,17 +3,12 @@
 #include <cstdio>
 
 #include "command.h"
+#include "hex.h"
 
 namespace smmu::checker {
 namespace {
 
 constexpr unsigned kSizeAll = 52;    // 2^52 pages of 4K: the whole 64-bit space (§4.5.1)
-
-std::string hex(uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 }  // namespace
 

@@ -27,7 +27,7 @@ ViolationKind classify(const Witness &w, const EpochSpace &s) {
     if (p.stale) return ViolationKind::Stale;
   for (unsigned q = 0; q < kEntryQwords; ++q) {
     const auto &whole = s.whole_values[q];
-    if (std::find(whole.begin(), whole.end(), w.observed[q]) == whole.end())
+    if (!whole.empty() && std::find(whole.begin(), whole.end(), w.observed[q]) == whole.end())
       return ViolationKind::Torn;
   }
   return ViolationKind::Misordered;
@@ -169,8 +169,8 @@ std::vector<Verdict> check_each_update(const harness::Trace &trace, const models
   for (size_t ui = 0; ui < updates.size(); ++ui) {
     auto t0 = std::chrono::steady_clock::now();
     Verdict v;
-    v.engine = engine.name();
     judge_update(updates[ui], ui, model, engine, sem, options, v);
+    v.engine = engine.name();  // after judging: a chain names the engines that decided
     v.unique = engine.unique_outcomes();
     v.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out.push_back(std::move(v));
@@ -182,7 +182,7 @@ Verdict check_trace(const harness::Trace &trace, const models::Model &model, Eng
                     const EntrySemantics &sem, const CheckOptions &options) {
   std::vector<Verdict> each = check_each_update(trace, model, engine, sem, options);
   Verdict total;
-  total.engine = engine.name();
+  total.engine = engine.name();  // after judging: a chain names the engines that decided
   total.updates = 0;
   if (each.empty()) {
     total.outcome = Outcome::Unknown;

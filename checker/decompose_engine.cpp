@@ -46,7 +46,8 @@ EpochAnswer DecomposeEngine::decide(const EpochQuery &q) {
   const size_t n = s.granules.size();
 
   // The per-granule argument needs granules that partition every qword.
-  std::vector<uint64_t> mask(n);
+  std::vector<uint64_t> &mask = scratch_.mask;
+  mask.assign(n, 0);
   Entry covered{};
   for (size_t i = 0; i < n; ++i) {
     const Granule &g = s.granules[i];
@@ -62,7 +63,9 @@ EpochAnswer DecomposeEngine::decide(const EpochQuery &q) {
 
   const UsedDependence &dep = dependence(q.kind);
   if (!dep.error.empty()) return unknown("which bits get_used reads is not known: " + dep.error);
-  std::vector<size_t> det, rest;
+  std::vector<size_t> &det = scratch_.det, &rest = scratch_.rest;
+  det.clear();
+  rest.clear();
   double combinations = 1;
   for (size_t i = 0; i < n; ++i) {
     if (dep.bits[s.granules[i].qword] & mask[i]) {
@@ -90,13 +93,14 @@ EpochAnswer DecomposeEngine::decide(const EpochQuery &q) {
     from_e = part != (q.meaning_end[g.qword] & mask[i]);
   };
 
-  std::vector<size_t> choice(n, 0);
+  std::vector<size_t> &choice = scratch_.choice, &last = scratch_.last;
+  choice.assign(n, 0);
   for (;;) {
     ++a.explored;
     Entry used = semantics_.used(q.kind, assemble(s, choice));
     // The dependence came from the IR; the compiled function must agree that
     // the other granules do not matter here, or the argument does not hold.
-    std::vector<size_t> last = choice;
+    last = choice;
     for (size_t i : rest) last[i] = s.granules[i].candidates.size() - 1;
     if (semantics_.used(q.kind, assemble(s, last)) != used)
       return unknown("the compiled get_used depends on bits its IR was found not to read");

@@ -33,6 +33,11 @@ class DecomposeEngine : public Engine {
   unsigned max_units_;
   double max_combinations_;
   std::map<harness::DescKind, UsedDependence> dependence_;
+  // decide()'s working vectors, kept to spare an allocation per epoch.
+  struct {
+    std::vector<uint64_t> mask;
+    std::vector<size_t> det, rest, choice, last;
+  } scratch_;
 };
 
 }  // namespace smmu::checker

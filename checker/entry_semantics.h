@@ -14,7 +14,10 @@ using UsedFn = std::function<void(const uint64_t *entry, uint64_t *used)>;
 
 struct EntrySemantics {
   UsedFn ste_used, cd_used;        // arm_smmu_get_ste_used / arm_smmu_get_cd_used, compiled
-  std::string ir;                  // their LLVM IR (for the Z3 engine); may be empty
+  std::string ir;                  // their LLVM IR (for the Z3 and decompose engines); may be empty
+  // A directory where the checker may keep what it derives from `ir` across
+  // runs (the slice's build directory); "": derive it in each process.
+  std::string derived_cache;
   std::string ste_used_symbol = "arm_smmu_get_ste_used";
   std::string cd_used_symbol = "arm_smmu_get_cd_used";
 

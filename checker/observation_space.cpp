@@ -21,6 +21,8 @@
 
 #include <algorithm>
 
+#include "model_support.h"
+
 namespace smmu::checker {
 namespace {
 
@@ -31,6 +33,8 @@ struct State {
   int trace_index = -1;  // the store that made it
   int epoch = 0;         // the epoch it belongs to
   std::array<int, kEntryQwords> writer;  // per qword: the last store to it; -1: before the update
+  int qword = -1;        // the qword the store that made it wrote
+  bool plain = false;    // that store was a plain C store
 };
 
 uint64_t bits(uint64_t v, unsigned shift, unsigned width) {
@@ -57,20 +61,8 @@ Entry assemble(const EpochSpace &space, const std::vector<size_t> &choice) {
 EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model &m,
                              bool clean_at_sync) {
   EpochSpace space;
-  if (m.fetch_sca_bits != 64) {
-    space.unsupported = "fetch_sca=" + std::to_string(m.fetch_sca_bits) + " is not supported yet";
-    return space;
-  }
-  if (m.fetch_order != models::FetchOrder::Any) {
-    space.unsupported = "fetch_order=ascending is not supported yet";
-    return space;
-  }
-  if (m.doorbell == models::Doorbell::Dsb) {
-    // The slice replaces the command queue insertion, so the barrier the
-    // driver puts before the doorbell is not in the trace to be judged.
-    space.unsupported = "doorbell=dsb: the command queue insertion is not part of the recorded run";
-    return space;
-  }
+  space.unsupported = unsupported_parameters(m);
+  if (!space.unsupported.empty()) return space;
   const bool cacheable = m.coherency == Coherency::Cacheable;
   // eviction=cmo-only: PoC changes only at cleans, never by a spontaneous write-back.
   const bool cmo_only = cacheable && m.eviction == models::Eviction::CmoOnly;
@@ -78,17 +70,22 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
   // The CPU's states of the entry from the update's start to the end of epoch k.
   State first{u.initial, -1, 0, {}};
   first.writer.fill(-1);
-  std::vector<State> states{first};
+  std::vector<State> states;
+  size_t stores = 0;
+  for (size_t e = 0; e <= k && e < u.epochs.size(); ++e) stores += u.epochs[e].events.size();
+  states.reserve(stores + 1);
+  states.push_back(first);
   // Per qword: index into `states` of the last state known to be at the floor.
   std::array<size_t, kEntryQwords> floor{};
   std::array<bool, kEntryQwords> plain{}, once{};
-  std::array<std::vector<size_t>, kEntryQwords> clean_points;  // states a clean wrote back
+  std::array<std::vector<size_t>, kEntryQwords> clean_points;  // cmo_only: states a clean wrote back
   for (size_t e = 0; e <= k && e < u.epochs.size(); ++e) {
     const Epoch &ep = u.epochs[e];
     // The sync that began this epoch published everything (or, cacheable, its clean did).
     if ((!cacheable || clean_at_sync) && e > 0) {
       floor.fill(states.size() - 1);
-      for (auto &c : clean_points) c.push_back(states.size() - 1);
+      if (cmo_only)
+        for (auto &c : clean_points) c.push_back(states.size() - 1);
     }
     for (const EntryEvent &ev : ep.events) {
       if (ev.kind == EntryEvent::Kind::Store) {
@@ -99,24 +96,23 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
         s.trace_index = ev.trace_index;
         s.writer[q] = ev.trace_index;
         s.epoch = static_cast<int>(e);
+        s.qword = static_cast<int>(q);
+        s.plain = ev.store == harness::StoreKind::Plain;
         states.push_back(s);
       } else if (ev.kind == EntryEvent::Kind::Clean && cacheable) {
         // DC CVAC + DSB: the lines' current contents are at PoC.
         // A clean inside epoch k does not help reads made before it.
         for (unsigned q = ev.offset / 8; q < kEntryQwords && q * 8 < ev.offset + ev.size; ++q) {
           if (e < k) floor[q] = states.size() - 1;
-          clean_points[q].push_back(states.size() - 1);
+          if (cmo_only) clean_points[q].push_back(states.size() - 1);
         }
       }
     }
   }
   // Which qwords see plain or atomic stores in the visible range.
   for (size_t i = 1; i < states.size(); ++i) {
-    for (const EntryEvent &ev : u.epochs[states[i].epoch].events)
-      if (ev.trace_index == states[i].trace_index) {
-        unsigned q = ev.offset / 8;
-        if (i > floor[q]) (ev.store == harness::StoreKind::Plain ? plain : once)[q] = true;
-      }
+    unsigned q = static_cast<unsigned>(states[i].qword);
+    if (i > floor[q]) (states[i].plain ? plain : once)[q] = true;
   }
   // The CPU's entry at the start of epoch k: the last state made before it.
   size_t epoch_start = 0;
@@ -126,11 +122,13 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
   int plain_bits = models::plain_store_part_bits(m);
   int wb_bits = m.writeback_atomicity_bits == 0 ? 64 : m.writeback_atomicity_bits;
   space.whole_values.resize(kEntryQwords);
+  space.granules.reserve(kEntryQwords * 64 / std::min(cacheable ? wb_bits : 64, plain_bits));
   for (unsigned q = 0; q < kEntryQwords; ++q) {
     unsigned width = cacheable ? static_cast<unsigned>(wb_bits) : 64u;
     if (plain[q]) width = std::min<unsigned>(width, static_cast<unsigned>(plain_bits));
     if (plain[q] && once[q] && plain_bits < 64) space.over_approximate = true;
-    for (size_t i = floor[q]; i < states.size(); ++i) {
+    // A qword read whole can only be seen as one of its values: no list needed.
+    for (size_t i = floor[q]; i < states.size() && width < 64; ++i) {
       uint64_t v = states[i].entry[q];
       if (std::find(space.whole_values[q].begin(), space.whole_values[q].end(), v) ==
           space.whole_values[q].end())
@@ -138,6 +136,7 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
     }
     for (unsigned shift = 0; shift < 64; shift += width) {
       Granule g{q, shift, width, {}};
+      g.candidates.reserve(states.size() - floor[q]);
       for (size_t i = floor[q]; i < states.size(); ++i) {
         if (cmo_only && i != floor[q] &&
             std::find(clean_points[q].begin(), clean_points[q].end(), i) == clean_points[q].end())

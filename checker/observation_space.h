@@ -26,8 +26,9 @@ struct Granule {
 
 struct EpochSpace {
   std::vector<Granule> granules;       // cover all 8 qwords, low to high address
-  // Per qword: every whole value it held in the range the epoch can see; a
-  // qword assembled from granules that is not one of these is torn.
+  // Per qword split into granules: every whole value it held in the range the
+  // epoch can see; a qword assembled from granules that is not one of these is
+  // torn. Empty for a qword read whole: its candidates are whole values.
   std::vector<std::vector<uint64_t>> whole_values;
   bool over_approximate = false;       // see observation_space.cpp
   std::string unsupported;             // non-empty: the model asks for what we cannot decide

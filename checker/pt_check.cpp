@@ -29,6 +29,8 @@
 #include "atc_scope.h"
 #include "command.h"
 #include "fresh_values.h"
+#include "hex.h"
+#include "model_support.h"
 #include "tlbi_scope.h"
 #include "trace_print.h"
 
@@ -48,12 +50,6 @@ constexpr int kNever = 1 << 30;
 bool is_cfgi(uint8_t op) { return op >= 0x03 && op <= 0x06; }
 constexpr uint8_t kCmdSync = 0x46;
 constexpr uint8_t kCmdAtcInv = 0x40;
-
-std::string hex(uint64_t v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 uint64_t byte_mask(unsigned off, unsigned len) {
   return len >= 8 ? ~0ull : ((1ull << (8 * len)) - 1) << (8 * off);
@@ -714,6 +710,11 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
                          const PtSemantics &sem) {
   auto t0 = std::chrono::steady_clock::now();
   PtVerdict verdict;
+  verdict.reason = unsupported_parameters(model);
+  if (!verdict.reason.empty()) {
+    verdict.outcome = Outcome::Unknown;
+    return verdict;
+  }
   Memory mem = build_memory(trace, model);
   if (mem.ctx.empty() || !sem.index || !sem.decode) {
     verdict.outcome = Outcome::Unknown;

@@ -5,18 +5,15 @@
 #include <map>
 #include <optional>
 
+#include "hex.h"
+#include "model_support.h"
+
 namespace smmu::checker {
 namespace {
 
 using harness::BarrierKind;
 using harness::Event;
 using harness::EventKind;
-
-std::string hex(uint64_t v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 // Barriers that order earlier stores before later ones for an outer-shareable
 // observer such as the SMMU; smp_* barriers only reach the inner domain.
@@ -142,6 +139,7 @@ std::vector<Publication> check_structure_graph(const harness::Trace &t, const mo
                                                const std::vector<GraphEdge> *follow,
                                                uint64_t pgtable_software_bits) {
   const bool cacheable = model.coherency == models::Coherency::Cacheable;
+  const std::string unsupported = unsupported_parameters(model);
   const std::vector<GraphEdge> &follow_edges = follow ? *follow : edges;
   Walker w(t, cacheable);
   std::vector<Publication> out;
@@ -261,6 +259,11 @@ std::vector<Publication> check_structure_graph(const harness::Trace &t, const mo
       if (pub.outcome == Outcome::Pass && !pub.notes.empty()) {
         pub.outcome = Outcome::Unknown;
         pub.reason = pub.notes.front();
+      }
+      if (!unsupported.empty()) {
+        pub.outcome = Outcome::Unknown;
+        pub.kind = ViolationKind::None;
+        pub.reason = unsupported;
       }
       out.push_back(pub);
     }

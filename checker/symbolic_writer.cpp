@@ -72,6 +72,7 @@ SymbolicWrite symbolic_write(IrModule &module, z3::context &ctx, const WriterIr 
       WriterStep s(WriterStep::Kind::Store, cond);
       s.qword = static_cast<int>(e.offset / 8);
       s.value = e.value->simplify();
+      s.once = e.volatile_store;
       out.steps.push_back(std::move(s));
     } else if (e.function == out.sync_function) {
       out.steps.emplace_back(WriterStep::Kind::Sync, cond);
@@ -308,6 +309,7 @@ std::vector<ConcreteStep> WriterEvaluator::steps(const Qwords &current, const Qw
     ConcreteStep cs{s.kind};
     cs.qword = s.qword;
     cs.barrier = s.barrier;
+    cs.once = s.once;
     if (s.value) {
       int x = dag_->value[i];
       cs.value = x >= 0 && !t[x] ? v[x] : by_z3(*s.value);
@@ -332,6 +334,7 @@ std::vector<ConcreteStep> WriterEvaluator::steps_by_z3(const Qwords &current, co
     ConcreteStep cs{s.kind};
     cs.qword = s.qword;
     cs.barrier = s.barrier;
+    cs.once = s.once;
     if (s.value) cs.value = numeral(z3::expr(*s.value).substitute(vars_, vals), "a stored value");
     out.push_back(cs);
   }
@@ -341,7 +344,9 @@ std::vector<ConcreteStep> WriterEvaluator::steps_by_z3(const Qwords &current, co
 std::string to_string(const ConcreteStep &s) {
   std::ostringstream os;
   switch (s.kind) {
-    case WriterStep::Kind::Store: os << "store q" << s.qword << " = 0x" << std::hex << s.value; break;
+    case WriterStep::Kind::Store:
+      os << (s.once ? "store q" : "plain store q") << s.qword << " = 0x" << std::hex << s.value;
+      break;
     case WriterStep::Kind::Sync: os << "sync"; break;
     case WriterStep::Kind::Barrier: os << "barrier " << s.barrier; break;
     case WriterStep::Kind::Warn: os << "warn"; break;

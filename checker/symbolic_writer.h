@@ -40,6 +40,7 @@ struct WriterStep {
   z3::expr cond;                  // the step happens iff this holds (over current and target)
   int qword = -1;                 // Store: which qword of the entry
   std::optional<z3::expr> value;  // Store: the value written (bv64)
+  bool once = false;              // Store: a volatile store (WRITE_ONCE); else plain, may tear
   int barrier = -1;               // Barrier: the kind the hook was called with
 };
 
@@ -61,8 +62,9 @@ struct ConcreteStep {
   int qword = -1;
   uint64_t value = 0;
   int barrier = -1;
+  bool once = false;  // Store: WRITE_ONCE (volatile), else plain
   bool operator==(const ConcreteStep &o) const {
-    return kind == o.kind && qword == o.qword && value == o.value && barrier == o.barrier;
+    return kind == o.kind && qword == o.qword && value == o.value && barrier == o.barrier && once == o.once;
   }
 };
 using Qwords = std::vector<uint64_t>;

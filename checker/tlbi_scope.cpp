@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "command.h"
+#include "hex.h"
 
 namespace smmu::checker {
 namespace {
@@ -11,12 +12,6 @@ uint64_t bits(uint64_t v, int hi, int lo) {
   return (v >> lo) & ((hi - lo == 63) ? ~0ull : ((1ull << (hi - lo + 1)) - 1));
 }
 uint64_t mask(int hi, int lo) { return bits(~0ull, hi - lo, 0) << lo; }
-
-std::string hex(uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 enum class Form : uint8_t {
   NhAll, NhAsid, NhVa, NhVaa,

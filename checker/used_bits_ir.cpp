@@ -318,6 +318,8 @@ void Exec::write(const llvm::Function &f, const llvm::Instruction &at, State &s,
     e.offset = p.offset;
     e.bytes = bytes;
     e.value = value;
+    auto *st = llvm::dyn_cast<llvm::StoreInst>(&at);
+    e.volatile_store = st && st->isVolatile();
     log_->push_back(std::move(e));
   }
 }

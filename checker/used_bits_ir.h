@@ -42,6 +42,7 @@ struct IrEvent {
   int array = -1;
   int64_t offset = 0, bytes = 0;
   std::optional<z3::expr> value;
+  bool volatile_store = false;  // a volatile store (the shim's WRITE_ONCE), never split by the compiler
   // Call recorded instead of executed: the callee and its integer arguments (others empty).
   std::string function;
   std::vector<std::optional<z3::expr>> int_args;

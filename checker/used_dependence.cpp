@@ -1,9 +1,16 @@
 #include "used_dependence.h"
 
+#include <unistd.h>
 #include <z3++.h>
 
+#include <cinttypes>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+
+#include <llvm/Support/xxhash.h>
 
 #include "used_bits_ir.h"
 
@@ -58,6 +65,51 @@ UsedDependence derive(const EntrySemantics &sem, const std::string &function, un
   return out;
 }
 
+constexpr const char *kFileHeader = "smmu-check used-dependence v1";
+
+std::string cache_file(const EntrySemantics &sem, const std::string &key) {
+  if (sem.derived_cache.empty()) return "";
+  char name[64];
+  std::snprintf(name, sizeof name, "used-dependence-%016" PRIx64 ".txt", llvm::xxHash64(key));
+  return (std::filesystem::path(sem.derived_cache) / name).string();
+}
+
+// A file that does not parse as written is ignored: the derivation runs again.
+bool load(const std::string &file, UsedDependence &out) {
+  std::ifstream in(file);
+  std::string header;
+  if (!in || !std::getline(in, header) || header != kFileHeader) return false;
+  for (uint64_t &q : out.bits)
+    if (!(in >> std::hex >> q)) return false;
+  return true;
+}
+
+// Written to a temporary name and renamed: a concurrent reader (kernel --jobs)
+// sees the whole file or none.
+void store(const std::string &file, const UsedDependence &d) {
+  std::string tmp = file + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp);
+    out << kFileHeader << '\n' << std::hex;
+    for (uint64_t q : d.bits) out << q << '\n';
+    if (!out) return;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+}
+
+UsedDependence derive_or_load(const EntrySemantics &sem, const std::string &fn, const std::string &key,
+                              unsigned timeout_ms) {
+  std::string file = cache_file(sem, key);
+  UsedDependence d;
+  if (!file.empty() && load(file, d)) return d;
+  d = derive(sem, fn, timeout_ms);
+  // Only a derivation that succeeded is kept; an error may not recur.
+  if (!file.empty() && d.error.empty()) store(file, d);
+  return d;
+}
+
 }  // namespace
 
 UsedDependence used_dependence(const EntrySemantics &sem, harness::DescKind kind, unsigned timeout_ms) {
@@ -67,7 +119,7 @@ UsedDependence used_dependence(const EntrySemantics &sem, harness::DescKind kind
   std::string key = fn + '\n' + std::to_string(timeout_ms) + '\n' + sem.ir;
   std::lock_guard<std::mutex> guard(lock);
   auto it = cache.find(key);
-  if (it == cache.end()) it = cache.emplace(key, derive(sem, fn, timeout_ms)).first;
+  if (it == cache.end()) it = cache.emplace(key, derive_or_load(sem, fn, key, timeout_ms)).first;
   return it->second;
 }
 

@@ -19,7 +19,9 @@ struct UsedDependence {
   std::string error;  // non-empty: not derived (no IR, IR not modelled)
 };
 
-// Cached per (IR, function): the derivation runs once per tree and kind.
+// Cached per (IR, function): the derivation runs once per tree and kind, and
+// once per slice with semantics.derived_cache set (a file named by a hash of
+// the IR, the function and the timeout, so a changed IR derives anew).
 UsedDependence used_dependence(const EntrySemantics &semantics, harness::DescKind kind,
                                unsigned timeout_ms = 10000);
 

@@ -4,20 +4,15 @@
 #include <map>
 
 #include "entry_update.h"
+#include "hex.h"
 #include "trace_print.h"
 
 namespace smmu::checker {
 namespace {
 
-std::string hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 std::string qwords(const Entry &e) {
   std::string s;
-  for (int i = 0; i < kEntryQwords; ++i) s += (i ? " " : "") + hex(e[i]);
+  for (int i = 0; i < kEntryQwords; ++i) s += (i ? " " : "") + hex(e[i], 16);
   return s;
 }
 
@@ -65,7 +60,7 @@ void print_witness(std::ostream &out, const harness::Trace &t, const Verdict &v)
       continue;  // a part the epoch never changes is noise
     out << "    q" << p.qword;
     if (p.width < 64) out << " bits " << p.shift + p.width - 1 << ":" << p.shift;
-    out << " = " << hex(p.value) << "  ";
+    out << " = " << hex(p.value, 16) << "  ";
     if (p.trace_index < 0)
       out << "(the entry before the update)";
     else

@@ -6,15 +6,6 @@ namespace smmu::checker {
 
 Z3Engine::Z3Engine(const EntrySemantics &semantics, unsigned timeout_ms)
     : semantics_(semantics), timeout_ms_(timeout_ms) {
-  if (semantics_.ir.empty()) {
-    module_error_ = "no LLVM IR of get_used was provided";
-    return;
-  }
-  try {
-    module_ = std::make_unique<IrModule>(semantics_.ir);
-  } catch (const UnsupportedIR &e) {
-    module_error_ = e.what();
-  }
   for (int i = 0; i < kEntryQwords; ++i)
     inputs_.push_back(ctx_.bv_const(("x" + std::to_string(i)).c_str(), 64));
 }
@@ -22,6 +13,19 @@ Z3Engine::Z3Engine(const EntrySemantics &semantics, unsigned timeout_ms)
 Z3Engine::~Z3Engine() = default;
 
 const std::vector<z3::expr> *Z3Engine::symbolic_used(harness::DescKind kind, std::string &error) {
+  // The IR is parsed on the first epoch: an engine that is built but never
+  // asked (the default chain's last resort) costs nothing.
+  if (!module_ && module_error_.empty()) {
+    if (semantics_.ir.empty()) {
+      module_error_ = "no LLVM IR of get_used was provided";
+    } else {
+      try {
+        module_ = std::make_unique<IrModule>(semantics_.ir);
+      } catch (const UnsupportedIR &e) {
+        module_error_ = e.what();
+      }
+    }
+  }
   if (!module_) {
     error = module_error_;
     return nullptr;

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "explicit_engine.h"
 #include "fault_injection.h"
+#include "judged_run.h"
 #include "kernel_run.h"
 #include "kernel_semantics.h"
 #include "model_registry.h"
@@ -79,15 +80,15 @@ int cmd_explain(const std::vector<std::string> &argv) {
     if (!harness::run_with_fault(*runner, c, fault, k, run))
       throw harness::UserError(a.positional[0] + " has no " + harness::to_string(fault) + " " + std::to_string(k));
   }
-  // A run that failed its own checks is judged all the same (checker/kernel_run.h).
-  const checker::KernelStatus kernel = checker::kernel_status(run);
-  const harness::Trace trace = checker::judgeable_trace(run);
+  const JudgedRun judged(run);
+  const checker::KernelStatus &kernel = judged.kernel;
+  const harness::Trace &trace = judged.trace;
   const std::string title = a.positional[0] + " under " + model.name;
   Timeline tl;
   checker::Outcome outcome;
   if (walk) {
     checker::PtVerdict v =
-        checker::judged(kernel, checker::check_pt_trace(trace, model, checker::pt_semantics(runner->slice())));
+        judged.judge(checker::check_pt_trace(trace, model, checker::pt_semantics(runner->slice())));
     outcome = v.outcome;
     tl = timeline_of_walk(trace, v, title);
   } else {
@@ -97,7 +98,7 @@ int cmd_explain(const std::vector<std::string> &argv) {
     checker::ExplicitEngine engine(sem);
     checker::CheckOptions options;
     options.clean_at_sync = a.has("clean-at-sync");
-    checker::Verdict v = checker::judged(kernel, checker::check_trace(trace, model, engine, sem, options));
+    checker::Verdict v = judged.judge(checker::check_trace(trace, model, engine, sem, options));
     outcome = v.outcome;
     tl = timeline_of_entry(trace, v, title);
   }

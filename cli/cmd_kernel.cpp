@@ -2,30 +2,23 @@
 // transitions, the STE/CD sweep, the page-table scenarios, lint) under a set
 // of models, one table, and an exit status a CI gate can rely on.
 // smmu-check merge: shard reports of one run into one report.
-#include <poll.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <csignal>
-#include <cstring>
 #include <fnmatch.h>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <set>
 #include <sstream>
-#include <thread>
 
 #include "commands.h"
 #include "explore_report.h"
 #include "coverage_summary.h"
-#include "kernel_checks.h"
-#include "kernel_report.h"
+#include "formats.h"
+#include "registry.h"
+#include "row_runner.h"
 #include "model_registry.h"
 #include "options.h"
 
@@ -41,7 +34,7 @@ const char *kDefaultModels = "coherent,nc,cacheable-64,cacheable-byte,coherent+p
 const char *kHelp =
     "usage: smmu-check kernel (--debian SERIES | --src DIR) [--model LIST] [--only LIST]\n"
     "                         [--expect FILE] [--format text|json|junit|sarif] [--output FILE]\n"
-    "                         [--jobs N] [--shard K/N]\n\n"
+    "                         [--details] [--jobs N] [--shard K/N]\n\n"
     "Builds the slice of the tree and runs every check it supports, under each\n"
     "model, into one table (rows: checks; columns: models):\n"
     "  kunit/CASE    each update of the tree's KUnit test (as 'kunit --model')\n"
@@ -60,8 +53,9 @@ const char *kHelp =
     "--expect requires it.\n"
     "A cell is pass, the violation kind (torn, misordered, stale), unknown, or for\n"
     "a row of many pairs the kinds and how many pairs fail ('torn+stale 147/272').\n"
-    "Then one line for each cell that does not pass, with the reason and the\n"
-    "kernel file:line it points at.\n\n"
+    "Then one line per root cause: the kind, the kernel file:line it points at,\n"
+    "the models and how many cells it explains, and one of them as an example\n"
+    "(--details: one line for each cell that does not pass instead).\n\n"
     "Exit status: with --expect, 0 when every cell the file requires passes (the\n"
     "others are reported, not gated); without, 0 when every cell passes; 1\n"
     "otherwise; 2 for bad input.\n\n";
@@ -72,14 +66,16 @@ const char *kOptionsHelp =
     "                    cacheable-64, cacheable-byte, coherent+plain-tear32); see\n"
     "                    'smmu-check models'\n"
     "  --only LIST       comma-separated families (kunit, writer, sweep, pt, lint) or check\n"
-    "                    globs (pt/iopt_*, kunit/write_cd_*)\n"
-    "  --engine E        STE/CD checks: explicit (default), z3, both (cross-checked), or decompose\n"
+    "                    globs (pt/iopt_*, kunit/write_cd_*)\n";
+const char *kOptionsHelpAfterEngine =
     "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
     "                    (as 'kunit' and 'sweep'; off by default, as there)\n"
     "Gate:\n"
     "  --expect FILE     lines 'pass CHECK-GLOB MODEL-GLOB[,MODEL-GLOB...]', '#'\n"
     "                    comments: the cells that must pass (cases/expect-6.12.txt)\n"
     "Output:\n"
+    "  --details         text: after the table, one line per cell that does not pass\n"
+    "                    rather than one per root cause\n"
     "  --format F        text (default), json (every verdict with its witness),\n"
     "                    junit (a testcase per cell; failures only for required\n"
     "                    cells), sarif 2.1.0 (a result per cell that does not pass,\n"
@@ -94,20 +90,20 @@ const char *kOptionsHelp =
 // A progress bar on stderr once the work takes longer than a second: redrawn
 // in place on a terminal, else a line every five seconds. It counts cells
 // (a check under a model) and names those being checked.
-class Progress {
+class Progress : public RowProgress {
  public:
   Progress(size_t total, bool enabled) : total_(total), enabled_(enabled), tty_(isatty(2)) {}
 
-  void start(size_t unit, const std::string &what) {
+  void start(size_t unit, const std::string &what) override {
     running_[unit] = what;
     draw();
   }
-  void done(size_t unit) {
+  void done(size_t unit) override {
     running_.erase(unit);
     ++done_;
     draw();
   }
-  void tick() { draw(); }
+  void tick() override { draw(); }
   void finish() {
     if (!shown_) return;
     if (tty_) std::cerr << "\r\033[K" << std::flush;
@@ -163,213 +159,24 @@ int parse_count(const std::string &s, const std::string &what) {
   return std::stoi(s);
 }
 
-bool write_all(int fd, const std::string &s) {
-  for (size_t off = 0; off < s.size();) {
-    ssize_t n = write(fd, s.data() + off, s.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
-
-std::string to_hex(const std::string &bytes) {
-  static const char *digits = "0123456789abcdef";
-  std::string s;
-  s.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    s += digits[c >> 4];
-    s += digits[c & 15];
-  }
-  return s;
-}
-
-std::string from_hex(const std::string &hex) {
-  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-  std::string s(hex.size() / 2, '\0');
-  for (size_t i = 0; i < s.size(); ++i) s[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-  return s;
-}
-
-std::string describe_status(int status) {
-  if (WIFSIGNALED(status)) return std::string("killed by signal ") + strsignal(WTERMSIG(status));
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  return "stopped";
-}
-
-// One piece of work: a row under one model, or a model-independent row (lint).
-struct Unit {
-  size_t pos;  // into the rows being checked
-  int model;   // into KernelChecks::models; -1: every model at once
-  std::string name;
-};
-
-std::vector<models::Model> unit_models(const KernelChecks &k, const Unit &u) {
-  return u.model < 0 ? k.models : std::vector<models::Model>{k.models[u.model]};
-}
-
-// Checks `rows` in `jobs` worker processes forked after the slice is loaded
-// (the kernel code is global state inside the slice, so workers are processes,
-// not threads). Workers take the next unit from a counter they share, report
-// "S <unit>" when they start it and "R <unit> <json items>" when done. A
-// worker that dies leaves its unit `unknown`; the others finish the rest.
-// With `coverage`, each worker counts from zero and hands its counters over
-// ("C <hex raw profile>") when it has no unit left.
-std::vector<ReportItem> run_rows(const KernelChecks &k, const std::vector<std::pair<size_t, PlannedCheck>> &rows,
-                                 int jobs, bool quiet, harness::SliceCoverage *coverage) {
-  std::vector<Unit> units;
-  for (size_t n = 0; n < rows.size(); ++n) {
-    if (rows[n].second.family == "lint") {
-      units.push_back({n, -1, rows[n].second.check});
-      continue;
-    }
-    for (size_t m = 0; m < k.models.size(); ++m)
-      units.push_back({n, static_cast<int>(m), rows[n].second.check + " [" + k.models[m].name + "]"});
-  }
-  Progress progress(units.size(), !quiet);
-  std::vector<std::vector<ReportItem>> results(units.size());
-  std::vector<bool> have(units.size(), false);
-  jobs = std::max(1, std::min<int>(jobs, static_cast<int>(units.size())));
-  if (jobs == 1) {
-    for (size_t u = 0; u < units.size(); ++u) {
-      progress.start(u, units[u].name);
-      const auto &[row, check] = rows[units[u].pos];
-      results[u] = run_check(k, check, row, unit_models(k, units[u]));
-      have[u] = true;
-      progress.done(u);
-    }
-  } else {
-    auto *next = static_cast<size_t *>(
-        mmap(nullptr, sizeof(size_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
-    if (next == MAP_FAILED) throw std::runtime_error(std::string("mmap: ") + strerror(errno));
-    *next = 0;
-    // Lint is one long unit that no model splits: start it first, not last.
-    std::vector<size_t> order;
-    for (bool lint : {true, false})
-      for (size_t u = 0; u < units.size(); ++u)
-        if (lint == (units[u].model < 0)) order.push_back(u);
-    struct Worker {
-      pid_t pid;
-      int fd;
-      std::string buffer;
-      bool open = true;
-      int status = 0;
-      long current = -1;  // the unit it last started
-    };
-    std::vector<Worker> workers;
-    std::cout.flush();
-    std::cerr.flush();
-    std::signal(SIGPIPE, SIG_IGN);
-    for (int w = 0; w < jobs; ++w) {
-      int p[2];
-      if (pipe(p) != 0) throw std::runtime_error(std::string("pipe: ") + strerror(errno));
-      pid_t pid = fork();
-      if (pid < 0) throw std::runtime_error(std::string("fork: ") + strerror(errno));
-      if (pid == 0) {
-        close(p[0]);
-        for (auto &o : workers) close(o.fd);
-        try {
-          if (coverage) coverage->reset();  // the parent keeps what ran before the fork
-          for (;;) {
-            size_t taken = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
-            if (taken >= order.size()) break;
-            size_t u = order[taken];
-            if (!write_all(p[1], "S " + std::to_string(u) + "\n")) _exit(1);
-            const auto &[row, check] = rows[units[u].pos];
-            std::vector<ReportItem> items = run_check(k, check, row, unit_models(k, units[u]));
-            if (!write_all(p[1], "R " + std::to_string(u) + " " + items_json(items) + "\n")) _exit(1);
-          }
-          if (coverage && !write_all(p[1], "C " + to_hex(coverage->raw_profile()) + "\n")) _exit(1);
-        } catch (...) {
-          _exit(3);  // never back into main(): the parent owns the report
-        }
-        _exit(0);
-      }
-      close(p[1]);
-      workers.push_back({pid, p[0], "", true, 0, -1});
-    }
-    for (;;) {
-      std::vector<pollfd> fds;
-      std::vector<Worker *> who;
-      for (auto &w : workers)
-        if (w.open) {
-          fds.push_back({w.fd, POLLIN, 0});
-          who.push_back(&w);
-        }
-      if (fds.empty()) break;
-      int ready = poll(fds.data(), fds.size(), 200);
-      if (ready < 0 && errno != EINTR) throw std::runtime_error(std::string("poll: ") + strerror(errno));
-      progress.tick();
-      for (size_t i = 0; i < fds.size(); ++i) {
-        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-        Worker &w = *who[i];
-        char buf[65536];
-        ssize_t n = read(w.fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-          close(w.fd);
-          w.open = false;
-          waitpid(w.pid, &w.status, 0);
-          if (w.current >= 0 && !have[w.current]) {
-            const Unit &u = units[w.current];
-            results[w.current] = unknown_items(
-                rows[u.pos].second, rows[u.pos].first, unit_models(k, u),
-                "the worker process checking it " + describe_status(w.status) + " (run with --jobs 1 --only '" +
-                    rows[u.pos].second.check + "' to see why)");
-            have[w.current] = true;
-            progress.done(w.current);
-          }
-          continue;
-        }
-        w.buffer.append(buf, static_cast<size_t>(n));
-        size_t nl;
-        while ((nl = w.buffer.find('\n')) != std::string::npos) {
-          std::string line = w.buffer.substr(0, nl);
-          w.buffer.erase(0, nl + 1);
-          if (line.rfind("C ", 0) == 0) {
-            if (coverage) coverage->add_raw_profile(from_hex(line.substr(2)));
-            continue;
-          }
-          size_t sp = line.find(' ', 2);
-          size_t u = std::stoul(line.substr(2, sp == std::string::npos ? std::string::npos : sp - 2));
-          if (u >= units.size()) continue;
-          if (line[0] == 'S') {
-            w.current = static_cast<long>(u);
-            progress.start(u, units[u].name);
-          } else if (line[0] == 'R' && sp != std::string::npos) {
-            results[u] = parse_items_json(line.substr(sp + 1), "the worker report of " + units[u].name);
-            have[u] = true;
-            progress.done(u);
-          }
-        }
-      }
-    }
-    munmap(next, sizeof(size_t));
-    for (size_t u = 0; u < units.size(); ++u)
-      if (!have[u])  // every worker died before reaching it
-        results[u] = unknown_items(rows[units[u].pos].second, rows[units[u].pos].first, unit_models(k, units[u]),
-                                   "no worker process was left to check it");
-  }
-  progress.finish();
-  std::vector<ReportItem> items;
-  for (auto &r : results)
-    for (auto &it : r) items.push_back(std::move(it));
-  return items;
-}
-
 // Writes the report to `file` (--output, opened before the run) or stdout;
 // the exit status of the gate.
 int emit(const Args &a, std::ofstream *file, const Report &r, const Expectations *expect) {
   std::string format = a.get("format", "text");
   if (file) {
     std::ofstream &out = *file;
-    write_report(out, format, r, expect);
+    write_report(out, format, r, expect, a.has("details"));
     if (!out.flush()) throw UserError("--output: cannot write '" + a.get("output") + "'");
     if (!a.has("quiet")) std::cerr << "smmu-check: " << summary_line(r, expect) << "; report in " << a.get("output") << "\n";
   } else {
-    write_report(std::cout, format, r, expect);
+    write_report(std::cout, format, r, expect, a.has("details"));
   }
   return report_status(r, expect);
+}
+
+bool is_family(const std::string &name) {
+  auto names = family_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 bool selected(const std::string &only, const PlannedCheck &c) {
@@ -386,10 +193,10 @@ bool selected(const std::string &only, const PlannedCheck &c) {
 int cmd_kernel(const std::vector<std::string> &argv) {
   auto t0 = Clock::now();
   Args a = parse(argv, kernel_options({"model", "engine", "only", "expect", "format", "output", "jobs", "shard"},
-                                      {"clean-at-sync"}),
+                                      {"clean-at-sync", "details"}),
                  "kernel");
   if (a.has("help")) {
-    std::cout << kHelp << kKernelOptionsHelp << kOptionsHelp
+    std::cout << kHelp << kKernelOptionsHelp << kOptionsHelp << kEngineHelp << kOptionsHelpAfterEngine
               << "\nexamples:\n"
                  "  smmu-check kernel --debian 6.12\n"
                  "  smmu-check kernel --src ~/linux --expect cases/expect-6.12.txt --format junit --output r.xml\n"
@@ -416,8 +223,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   const std::string only = a.get("only");
   if (a.has("only"))
     for (const auto &o : split(only, ','))
-      if (o.empty() || (o.find_first_of("/*?[") == std::string::npos && o != "kunit" && o != "sweep" &&
-                        o != "pt" && o != "lint" && o != "writer" && o != "graph"))
+      if (o.empty() || (o.find_first_of("/*?[") == std::string::npos && !is_family(o)))
         throw UserError("--only expects families (kunit, writer, sweep, graph, pt, lint) or check globs (pt/iopt_*), got '" + o +
                         "'");
 
@@ -425,7 +231,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
 
   KernelChecks k;
   k.models = resolve_model_list(a.get("model", kDefaultModels));
-  k.engine = parse_engine(a.get("engine", "explicit"));
+  k.engine = parse_engine(a.get("engine", "auto"));
   k.options.clean_at_sync = a.has("clean-at-sync");
 
   harness::KernelTree tree = open_tree(a);
@@ -444,7 +250,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   r.version = tree.version;
   r.root = std::filesystem::absolute(tree.root).string();
   for (const auto &m : k.models) r.models.push_back(m.name);
-  r.engine = a.get("engine", "explicit");
+  r.engine = a.get("engine", "auto");
   r.clean_at_sync = k.options.clean_at_sync;
   r.only = only;
   r.shard = shard;
@@ -470,7 +276,9 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   std::unique_ptr<harness::SliceCoverage> coverage;
   if (a.has("coverage") && runner) coverage = std::make_unique<harness::SliceCoverage>(*runner);
   else if (a.has("coverage")) r.coverage_note = "no coverage: the slice could not be built";
-  r.items = run_rows(k, mine, jobs, a.has("quiet"), coverage.get());
+  Progress progress(unit_count(k, mine), !a.has("quiet"));
+  r.items = run_rows(k, mine, jobs, progress, coverage.get());
+  progress.finish();
   if (coverage) r.coverage = coverage_summary(*coverage, runner->build().profile);
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   if (expect) {
@@ -527,11 +335,11 @@ int merge_explore_reports(const Args &a) {
 int cmd_merge(const std::vector<std::string> &argv) {
   OptionSpec spec;
   spec.with_value = {"format", "output", "expect"};
-  spec.flags = {"quiet", "help"};
+  spec.flags = {"quiet", "help", "details"};
   Args a = parse(argv, spec, "merge");
   if (a.has("help")) {
     std::cout << "usage: smmu-check merge REPORT.json... [--expect FILE] [--format text|json|junit|sarif]\n"
-                 "                        [--output FILE]\n\n"
+                 "                        [--output FILE] [--details]\n\n"
                  "Joins the JSON reports of 'smmu-check kernel --shard K/N --format json' (every\n"
                  "shard of one run, on any machines) into the report one run would have printed,\n"
                  "in any format; with one report, converts it. The expectations are those of\n"

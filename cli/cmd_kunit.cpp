@@ -58,8 +58,8 @@ harness::RunResult run_case(const harness::KernelRunner &runner, const harness::
 int check_cases(const harness::KernelRunner &runner, const std::vector<harness::RunnableCase> &cases,
                 const Args &a) {
   std::vector<models::Model> models = models::resolve_models(a.get("model"));
-  EngineChoice engine = parse_engine(a.get("engine", "explicit"));
-  checker::EntrySemantics sem = kernel_semantics(runner, engine != EngineChoice::Explicit);
+  checker::EngineChoice engine = parse_engine(a.get("engine", "auto"));
+  checker::EntrySemantics sem = kernel_semantics(runner, checker::needs_ir(engine));
   checker::CheckOptions options;
   options.clean_at_sync = a.has("clean-at-sync");
   Injection fault = injection(a);
@@ -89,8 +89,8 @@ int cmd_kunit(const std::vector<std::string> &argv) {
                  "                    cacheable-line, cacheable-64, cacheable-byte), all, a\n"
                  "                    file, with +modifiers (coherent+plain-tear32); see\n"
                  "                    'smmu-check models'\n"
-                 "  --engine E        explicit (default), z3, both (cross-checked), or decompose\n"
-                 "  --clean-at-sync   cacheable models: assume each sync cleans the entry to\n"
+                 << kEngineHelp
+                 << "  --clean-at-sync   cacheable models: assume each sync cleans the entry to\n"
                  "                    PoC first (what a driver with cacheable descriptors adds)\n"
                  "  --no-witness      print the table and reasons only\n"
                  "  --format F        text (default) or json (every field, witnesses and traces)\n"

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "fault_injection.h"
 #include "json_writer.h"
+#include "judged_run.h"
 #include "kernel_run.h"
 #include "model_registry.h"
 #include "options.h"
@@ -334,11 +335,11 @@ int cmd_pt(const std::vector<std::string> &argv) {
     if (injection && !harness::inject(run.trace, injection->first, injection->second))
       std::cerr << "smmu-check pt: note: " << run.name << " has no " << harness::to_string(injection->first)
                 << " " << injection->second << " to inject; checked as recorded\n";
-    // A run that failed its own checks is judged all the same (checker/kernel_run.h).
-    const checker::KernelStatus kernel = checker::kernel_status(run);
-    const harness::Trace trace = checker::judgeable_trace(run);
+    const JudgedRun judged(run);
+    const checker::KernelStatus &kernel = judged.kernel;
+    const harness::Trace &trace = judged.trace;
     for (const auto &m : models) {
-      PtRow row{pr.get(), m.name, checker::judged(kernel, checker::check_pt_trace(trace, m, sem)), kernel};
+      PtRow row{pr.get(), m.name, judged.judge(checker::check_pt_trace(trace, m, sem)), kernel};
       const checker::PtVerdict &v = row.verdict;
       if (!row.passed()) ++not_pass;
       if (json) {

@@ -279,8 +279,8 @@ int cmd_seq(const std::vector<std::string> &argv) {
                  "  --model SPEC      check under SPEC instead of the file's expectations: a\n"
                  "                    preset (coherent, nc, cacheable-line, cacheable-64,\n"
                  "                    cacheable-byte), all, a file, with +modifiers\n"
-                 "  --engine E        STE/CD: explicit (default), z3, both (cross-checked), or decompose\n"
-                 "  --format F        text (default) or json (every field, witnesses, expectations)\n"
+                 << kEngineHelp
+                 << "  --format F        text (default) or json (every field, witnesses, expectations)\n"
                  "  --no-witness      print the verdicts without the witnesses\n"
                  "  --trace           print the trace each file becomes, numbered as the\n"
                  "                    witnesses number it, and check nothing (no kernel tree needed)\n";
@@ -291,7 +291,7 @@ int cmd_seq(const std::vector<std::string> &argv) {
   std::string format = a.get("format", "text");
   if (format != "text" && format != "json")
     throw harness::UserError("--format expects text or json, got '" + format + "'");
-  EngineChoice engine = parse_engine(a.get("engine", "explicit"));
+  checker::EngineChoice engine = parse_engine(a.get("engine", "auto"));
 
   // Every file is read, and every model it names resolved, before any kernel work.
   std::vector<std::unique_ptr<SeqRun>> runs;
@@ -327,7 +327,7 @@ int cmd_seq(const std::vector<std::string> &argv) {
           throw harness::UserError(runner->tree().origin +
                                    ": the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c) to walk a pte with");
       }
-      if (engine != EngineChoice::Explicit && !noted) {
+      if (a.has("engine") && !noted) {
         std::cerr << "smmu-check seq: note: --engine applies to STE/CD sequences; a pte is judged by the walker\n";
         noted = true;
       }
@@ -338,7 +338,7 @@ int cmd_seq(const std::vector<std::string> &argv) {
       }
     } else {
       if (!entry_sem)
-        entry_sem = std::make_unique<checker::EntrySemantics>(kernel_semantics(*runner, engine != EngineChoice::Explicit));
+        entry_sem = std::make_unique<checker::EntrySemantics>(kernel_semantics(*runner, checker::needs_ir(engine)));
       r->run.suite = "seq";
       r->run.name = check_name(s);
       r->run.status = harness::RunStatus::Pass;

@@ -9,6 +9,7 @@
 #include "check_run.h"
 #include "commands.h"
 #include "entry_update.h"
+#include "judged_run.h"
 #include "kernel_semantics.h"
 #include "model_registry.h"
 #include "options.h"
@@ -46,8 +47,8 @@ int cmd_sweep(const std::vector<std::string> &argv) {
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --model SPEC      models to check (default: all); see 'smmu-check models'\n"
-                 "  --engine E        explicit (default), z3, both (cross-checked), or decompose\n"
-                 "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
+                 << kEngineHelp
+                 << "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
                  "  --witness         print the witness of each violating transition\n"
                  "\nexample:\n  smmu-check sweep --debian 6.12 --model coherent+plain-tear32\n";
     return 0;
@@ -55,8 +56,8 @@ int cmd_sweep(const std::vector<std::string> &argv) {
   auto runner = open_kernel(a);
   CoverageAtEnd coverage(a, *runner);  // --coverage
   std::vector<models::Model> models = models::resolve_models(a.get("model", "all"));
-  EngineChoice engine = parse_engine(a.get("engine", "explicit"));
-  checker::EntrySemantics sem = kernel_semantics(*runner, engine != EngineChoice::Explicit);
+  checker::EngineChoice engine = parse_engine(a.get("engine", "auto"));
+  checker::EntrySemantics sem = kernel_semantics(*runner, checker::needs_ir(engine));
   checker::CheckOptions options;
   options.clean_at_sync = a.has("clean-at-sync");
 
@@ -67,9 +68,9 @@ int cmd_sweep(const std::vector<std::string> &argv) {
             << "unknown" << "violations\n";
   for (const char *name : kScenarios) {
     harness::RunResult run = runner->run(runner->find(name));
-    // A driver that failed its own checks is judged all the same (checker/kernel_run.h).
-    const checker::KernelStatus kernel = checker::kernel_status(run);
-    const harness::Trace trace = checker::judgeable_trace(run);
+    const JudgedRun judged(run);
+    const checker::KernelStatus &kernel = judged.kernel;
+    const harness::Trace &trace = judged.trace;
     if (!kernel.passed()) {
       ++kernel_failed;
       details.push_back(std::string("kernel ") + kernel.name() + ": " + name + ": " + kernel.message +
@@ -83,7 +84,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
       std::vector<checker::Verdict> each = check_each(trace, m, sem, engine, options);
       Tally t;
       for (size_t i = 0; i < each.size(); ++i) {
-        const checker::Verdict v = checker::judged(kernel, each[i]);
+        const checker::Verdict v = judged.judge(each[i]);
         ++total;
         if (v.outcome == checker::Outcome::Pass) {
           (v.hitless ? t.hitless : t.breaking)++;
@@ -118,8 +119,9 @@ int cmd_sweep(const std::vector<std::string> &argv) {
       continue;  // a tree without this scenario driver
     }
     harness::RunResult run = runner->run(c);
-    const checker::KernelStatus kernel = checker::kernel_status(run);
-    const harness::Trace trace = checker::judgeable_trace(run);
+    const JudgedRun judged(run);
+    const checker::KernelStatus &kernel = judged.kernel;
+    const harness::Trace &trace = judged.trace;
     if (!kernel.passed()) {
       ++kernel_failed;
       details.push_back(std::string("kernel ") + kernel.name() + ": " + name + ": " + kernel.message +
@@ -128,7 +130,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
     for (const auto &m : models) {
       int pass = 0, bad = 0;
       for (const auto &pub : checker::check_structure_graph(trace, m, l1_edges, &graph.edges, graph.pgtable_software_bits)) {
-        const checker::Publication p = checker::judged(kernel, pub);
+        const checker::Publication p = judged.judge(pub);
         ++total;
         if (p.outcome == checker::Outcome::Pass) {
           ++pass;

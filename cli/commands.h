@@ -4,7 +4,14 @@
 #include <string>
 #include <vector>
 
+namespace smmu::checks {}
+namespace smmu::report {}
+
 namespace smmu::cli {
+
+// The commands call the checks and write the reports by their own names.
+using namespace smmu::checks;
+using namespace smmu::report;
 
 struct Subcommand {
   const char *name;
@@ -16,6 +23,7 @@ int cmd_kunit(const std::vector<std::string> &args);
 int cmd_trace(const std::vector<std::string> &args);
 int cmd_list(const std::vector<std::string> &args);
 int cmd_sweep(const std::vector<std::string> &args);
+int cmd_prove(const std::vector<std::string> &args);
 int cmd_models(const std::vector<std::string> &args);
 int cmd_pt(const std::vector<std::string> &args);
 int cmd_lint(const std::vector<std::string> &args);

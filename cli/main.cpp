@@ -17,6 +17,7 @@ const Subcommand kSubcommands[] = {
     {"kunit", "run the tree's own arm-smmu-v3 KUnit test in user space (TAP output)", smmu::cli::cmd_kunit},
     {"trace", "print the recorded CPU events of one KUnit case or scenario", smmu::cli::cmd_trace},
     {"sweep", "check every pair of STEs/CDs from parameter grids, through the real writer", smmu::cli::cmd_sweep},
+    {"prove", "prove the STE/CD writer safe for every pair, from its IR with Z3, or give a counterexample", smmu::cli::cmd_prove},
     {"list", "list the KUnit cases and scenarios a tree provides", smmu::cli::cmd_list},
     {"models", "list the memory models, or show what one resolves to and why", smmu::cli::cmd_models},
     {"pt", "check io-pgtable-arm map/unmap scenarios against a concurrent page-table walker", smmu::cli::cmd_pt},
@@ -47,6 +48,7 @@ void usage(std::ostream &out) {
          "  smmu-check trace --debian 6.12 arm_smmu_v3_write_ste_test_bypass_to_abort\n"
          "  smmu-check kunit --debian 6.12 --model all --engine both\n"
          "  smmu-check sweep --debian 6.12 --model coherent\n"
+         "  smmu-check prove --debian 6.12 --model coherent,nc\n"
          "  smmu-check pt --debian 6.12 --model coherent+plain-tear32\n"
          "  smmu-check lint --debian 6.12\n"
          "  smmu-check seq cases/ste_hitless_abort_to_bypass.seq\n"

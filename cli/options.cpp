@@ -11,6 +11,7 @@
 
 #include <llvm/ADT/StringRef.h>
 
+#include "commands.h"
 #include "coverage_summary.h"
 #include "model_registry.h"
 

@@ -5,14 +5,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "hex.h"
+
 namespace smmu::explore {
 namespace {
-
-std::string hex(uint64_t v) {
-  std::ostringstream o;
-  o << "0x" << std::hex << v;
-  return o.str();
-}
 
 std::string granule_text(uint64_t g) { return std::to_string(g / 1024) + "K"; }
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
@@ -137,6 +138,24 @@ const harness::KernelRunner &kernel_at(const std::filesystem::path &root) {
 harness::RunResult run_case_at(const std::filesystem::path &root, const std::string &name) {
   const auto &k = kernel_at(root);
   return k.run(k.find(name));
+}
+
+std::filesystem::path driver_mutant_tree(const std::string &name, const std::string &anchor,
+                                         const std::string &old, const std::string &replacement) {
+  namespace fs = std::filesystem;
+  const fs::path src = kernel_tree("6.12").root;
+  const fs::path dst = fs::temp_directory_path() / ("smmu-check-mutant-" + name);
+  fs::remove_all(dst);
+  fs::copy(src, dst, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  const fs::path file = dst / kDriverFile;
+  std::stringstream ss;
+  ss << std::ifstream(file).rdbuf();
+  std::string text = ss.str();
+  size_t a = text.find(anchor), i = a == std::string::npos ? a : text.find(old, a);
+  if (i == std::string::npos) throw std::runtime_error("no '" + old + "' after '" + anchor + "'");
+  text.replace(i, old.size(), replacement);
+  std::ofstream(file, std::ios::trunc) << text;
+  return dst;
 }
 
 CliResult run_cli(const std::vector<std::string> &args) {

@@ -59,6 +59,12 @@ std::string no_tree_message(const std::string &series);
 const harness::KernelRunner &kernel_at(const std::filesystem::path &root);
 harness::RunResult run_case_at(const std::filesystem::path &root, const std::string &name);
 
+// A fresh copy of the 6.12 tree (in the temporary directory, named after
+// `name`) with, in the driver, the first `old` after `anchor` replaced: a
+// seeded writer bug. Throws if the text is not there.
+std::filesystem::path driver_mutant_tree(const std::string &name, const std::string &anchor,
+                                         const std::string &old, const std::string &replacement);
+
 struct CliResult {
   int status = -1;
   std::string out;  // stdout and stderr, interleaved

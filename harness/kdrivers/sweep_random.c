@@ -242,4 +242,39 @@ KSHIM_SCENARIO(sweep_random_cd_pairs,
 	return 0;
 }
 
+/*
+ * One pair given by value (smmu-check prove replays a counterexample): the
+ * caller writes kshim_replay_current/_target (read by name from the loaded
+ * slice), the pair goes through the production writer as above.
+ */
+unsigned long long kshim_replay_current[8], kshim_replay_target[8];
+
+KSHIM_SCENARIO(sweep_replay_ste_pair,
+	       "one STE pair given by value (kshim_replay_current/_target), through arm_smmu_write_ste")
+{
+	static struct arm_smmu_ste b;
+
+	sw_setup(SW_BASE_FEATURES, false, STRTAB_STE_0_S1FMT_64K_L2, SW_CDTAB);
+	kshim_desc_register(&sw_live_ste, sizeof(sw_live_ste), KSHIM_DESC_STE, "ste.sid0x20");
+	memcpy(&sw_live_ste, kshim_replay_current, sizeof(sw_live_ste));
+	memcpy(&b, kshim_replay_target, sizeof(b));
+	KSHIM_NOTE("ste pair given by value");
+	arm_smmu_write_ste(&sw.master, SW_SID, &sw_live_ste, &b);
+	return 0;
+}
+
+KSHIM_SCENARIO(sweep_replay_cd_pair,
+	       "one CD pair given by value (kshim_replay_current/_target), through arm_smmu_write_cd_entry")
+{
+	static struct arm_smmu_cd b;
+
+	sw_setup(SW_BASE_FEATURES, false, STRTAB_STE_0_S1FMT_64K_L2, SW_CDTAB);
+	kshim_desc_register(&sw_live_cd, sizeof(sw_live_cd), KSHIM_DESC_CD, "cd.ssid1");
+	memcpy(&sw_live_cd, kshim_replay_current, sizeof(sw_live_cd));
+	memcpy(&b, kshim_replay_target, sizeof(b));
+	KSHIM_NOTE("cd pair given by value");
+	arm_smmu_write_cd_entry(&sw.master, 1, &sw_live_cd, &b);
+	return 0;
+}
+
 #endif

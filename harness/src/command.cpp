@@ -2,17 +2,13 @@
 
 #include <cstdio>
 
+#include "hex.h"
+
 namespace smmu::harness {
 namespace {
 
 uint64_t bits(uint64_t v, int hi, int lo) {
   return (v >> lo) & ((hi - lo == 63) ? ~0ull : ((1ull << (hi - lo + 1)) - 1));
-}
-
-std::string hex(uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 }  // namespace

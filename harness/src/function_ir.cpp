@@ -43,8 +43,24 @@ std::string fnv_hex(const std::vector<std::string> &parts) {
   return buf;
 }
 
-// The unit's whole module as IR, compiled once per (command, source) and cached next to the slice.
-std::string module_ir(const SliceBuild &build, const std::string &unit) {
+// Keeps `text` at `path` by a unique temporary and a rename: concurrent
+// processes may produce the same file. A cache that cannot be written is
+// only slower next time.
+void keep_atomically(const fs::path &path, const std::string &text) {
+  fs::path tmp = path;
+  tmp += ".tmp." + std::to_string(getpid());
+  std::error_code ec;
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!(out << text)) return fs::remove(tmp, ec), void();
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) fs::remove(tmp, ec);
+}
+
+// The unit's whole module as IR, compiled once per (command, source) and
+// cached next to the slice: the cached file's path.
+fs::path module_ir(const SliceBuild &build, const std::string &unit) {
   fs::path c_file = build.dir / (unit + ".c");
   if (!fs::exists(c_file))
     throw UserError(c_file.string() + ": the slice has no unit named '" + unit + "'");
@@ -57,7 +73,7 @@ std::string module_ir(const SliceBuild &build, const std::string &unit) {
   std::vector<std::string> key = cmd;
   key.push_back(read_text(c_file));
   fs::path ll = build.dir / (unit + ".ir-" + fnv_hex(key) + ".ll");
-  if (fs::exists(ll)) return read_text(ll);
+  if (fs::exists(ll)) return ll;
 
   // Unique temporary, then rename: concurrent processes may compile the same unit.
   fs::path tmp = ll;
@@ -79,15 +95,21 @@ std::string module_ir(const SliceBuild &build, const std::string &unit) {
                     "\n  compiler log: " + log_path.string());
   }
   fs::rename(tmp, ll);
-  return read_text(ll);
+  return ll;
 }
 
 }  // namespace
 
 std::string function_ir(const SliceBuild &build, const std::string &unit,
                         const std::vector<std::string> &functions) {
-  std::string text = module_ir(build, unit);
-  if (functions.empty()) return text;
+  fs::path ll = module_ir(build, unit);
+  if (functions.empty()) return read_text(ll);
+  // The extraction is cached too: parsing the whole module is most of a
+  // cached run's start-up.
+  fs::path extracted = ll;
+  extracted.replace_extension(".fn-" + fnv_hex(functions) + ".ll");
+  if (fs::exists(extracted)) return read_text(extracted);
+  std::string text = read_text(ll);
 
   llvm::LLVMContext ctx;
   llvm::SMDiagnostic err;
@@ -129,6 +151,7 @@ std::string function_ir(const SliceBuild &build, const std::string &unit,
   std::string out;
   llvm::raw_string_ostream os(out);
   m->print(os, nullptr);
+  keep_atomically(extracted, os.str());
   return os.str();
 }
 

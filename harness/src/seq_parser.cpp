@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "command_encode.h"
+#include "hex.h"
 
 namespace smmu::harness {
 
@@ -39,17 +40,6 @@ const char *const kBarrierNames[] = {"dma_wmb", "dma_rmb", "dma_mb", "wmb", "rmb
 const BarrierKind kBarrierKinds[] = {BarrierKind::DmaWmb, BarrierKind::DmaRmb, BarrierKind::DmaMb,
                                      BarrierKind::Wmb, BarrierKind::Rmb, BarrierKind::Mb,
                                      BarrierKind::SmpWmb, BarrierKind::SmpRmb, BarrierKind::SmpMb};
-
-std::string hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
-std::string hex16(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%016llx", static_cast<unsigned long long>(v));
-  return b;
-}
 
 struct Token {
   enum Type { Word, Equals, Bad } type = Word;
@@ -600,8 +590,8 @@ class Parser {
       if (mem_[q] != seq_.target[q])
         fail(target_pos_[q].first, target_pos_[q].second,
              "expected the steps to reach the target: they leave " +
-                 (pte() ? "the PTE" : "q" + std::to_string(q)) + " = " + hex16(mem_[q]) + ", the target is " +
-                 hex16(seq_.target[q]));
+                 (pte() ? "the PTE" : "q" + std::to_string(q)) + " = " + hex(mem_[q], 16) + ", the target is " +
+                 hex(seq_.target[q], 16));
   }
 
   std::vector<Line> lines_;

@@ -3,15 +3,10 @@
 #include <cstdio>
 
 #include "command.h"
+#include "hex.h"
 
 namespace smmu::harness {
 namespace {
-
-std::string hex(uint64_t v, int width = 16) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%0*llx", width, static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::string where(const Trace &t, const Event &e) {
   if (e.desc < 0) return hex(e.addr, 0);
@@ -27,7 +22,7 @@ std::string where(const Trace &t, const Event &e) {
 
 std::string qwords(const std::vector<uint64_t> &v) {
   std::string s;
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? " " : "") + hex(v[i]);
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? " " : "") + hex(v[i], 16);
   return s;
 }
 

@@ -18,7 +18,7 @@ TEST(CheckCli, AViolationPrintsItsWitnessAndFails) {
   auto r = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "cacheable-byte", "--engine",
                     "both", "--clean-at-sync", "--filter", "cd_test_s1_change_asid"});
   EXPECT_EQ(r.status, 1) << r.out;
-  EXPECT_NE(r.out.find("violation (torn): write_cd_test_s1_change_asid under cacheable-byte [explicit+z3]"),
+  EXPECT_NE(r.out.find("violation (torn): write_cd_test_s1_change_asid under cacheable-byte [explicit+z3+decompose]"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("q0 bits 55:48 = "), std::string::npos) << r.out;
@@ -39,7 +39,7 @@ TEST(CheckCli, InjectedBugIsCaught) {
 TEST(CheckCli, BadEngineInjectionAndModelAreUserErrors) {
   auto a = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherent", "--engine", "sat"});
   EXPECT_EQ(a.status, 2);
-  EXPECT_NE(a.out.find("--engine expects explicit, z3, both or decompose, got 'sat'"), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("--engine expects auto, explicit, z3, decompose or both, got 'sat'"), std::string::npos) << a.out;
   auto b = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherent", "--inject", "drop:1"});
   EXPECT_EQ(b.status, 2);
   EXPECT_NE(b.out.find("--inject expects drop-sync:K"), std::string::npos) << b.out;
@@ -56,7 +56,7 @@ TEST(CheckCli, JsonCarriesEveryFieldAndTheWitness) {
   for (const std::string &field : std::vector<std::string>{
            "\"check\":\"arm_smmu_v3_write_ste_test_bypass_to_cdtable\"", "\"model\":\"coherent\"",
            "\"verdict\":\"violation\"", "\"kind\":\"misordered\"", "\"syncs\":2", "\"hitless\":true",
-           "\"explored\":", "\"unique\":", "\"engine\":\"explicit\"", "\"time_s\":", "\"witness\":{",
+           "\"explored\":", "\"unique\":", "\"engine\":\"decompose\"", "\"time_s\":", "\"witness\":{",
            "\"observed\":[\"0x", "\"trace\":[{\"event\":1,", entry_set, "\"passed\":0,\"failed\":1}"})
     EXPECT_NE(r.out.find(field), std::string::npos) << field << "\n" << r.out.substr(0, 2000);
   int depth = 0;

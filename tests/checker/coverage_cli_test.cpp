@@ -16,7 +16,7 @@
 #include "json_reader.h"
 #include "json_writer.h"
 #include "kernel_fixture.h"
-#include "kernel_report.h"
+#include "formats.h"
 
 using smmu::testing::kernel_line_after;
 using smmu::testing::kPgtableFile;
@@ -40,16 +40,16 @@ int existing_table_line() {
 }
 
 // The JSON of `smmu-check coverage ... --format json`, as a summary.
-smmu::cli::CoverageSummary coverage_of(const std::vector<std::string> &runs) {
+smmu::report::CoverageSummary coverage_of(const std::vector<std::string> &runs) {
   std::vector<std::string> args = {"coverage", "--debian", "6.12", "--quiet", "--format", "json",
                                    "--function", "__arm_lpae_map", "--function", "arm_smmu_domain_inv_range"};
   for (const auto &r : runs) args.insert(args.end(), {"--run", r});
   auto r = run_cli(args);
   EXPECT_EQ(r.status, 0) << r.out;
-  smmu::cli::JsonValue v = smmu::cli::parse_json(r.out, "coverage output");
+  smmu::report::JsonValue v = smmu::report::parse_json(r.out, "coverage output");
   EXPECT_EQ(v["tool"].str(), "smmu-check coverage");
   EXPECT_EQ(v["runs"].items.size(), runs.size());
-  return smmu::cli::read_coverage_json(v["coverage"]);
+  return smmu::report::read_coverage_json(v["coverage"]);
 }
 
 class CoverageCli : public ::testing::Test {
@@ -67,7 +67,7 @@ class CoverageCli : public ::testing::Test {
 }  // namespace
 
 TEST_F(CoverageCli, CoverageCommandFollowsWhatRan) {
-  smmu::cli::CoverageSummary one = coverage_of({"iopt_map_page_coherent"});
+  smmu::report::CoverageSummary one = coverage_of({"iopt_map_page_coherent"});
   const auto *f = one.find("__arm_lpae_map");
   ASSERT_NE(f, nullptr);
   ASSERT_TRUE(f->present);
@@ -76,7 +76,7 @@ TEST_F(CoverageCli, CoverageCommandFollowsWhatRan) {
   ASSERT_NE(one.find("arm_smmu_domain_inv_range"), nullptr);
   EXPECT_FALSE(one.find("arm_smmu_domain_inv_range")->present);
 
-  smmu::cli::CoverageSummary two = coverage_of({"iopt_map_page_coherent", "iopt_unmap_page_coherent"});
+  smmu::report::CoverageSummary two = coverage_of({"iopt_map_page_coherent", "iopt_unmap_page_coherent"});
   f = two.find("__arm_lpae_map");
   ASSERT_NE(f, nullptr);
   EXPECT_TRUE(has(f->executed, existing_table_line()));
@@ -99,7 +99,7 @@ TEST_F(CoverageCli, KernelReportCarriesCoverage) {
   std::vector<std::string> json = base;
   json.insert(json.end(), {"--format", "json", "--output", path("all.json")});
   ASSERT_EQ(run_cli(json).status, 0);
-  smmu::cli::Report all = smmu::cli::read_report(read(path("all.json")), "all", nullptr);
+  smmu::report::Report all = smmu::report::read_report(read(path("all.json")), "all", nullptr);
   ASSERT_TRUE(all.coverage);
   const auto *f = all.coverage->find("__arm_lpae_map");
   ASSERT_NE(f, nullptr);
@@ -113,7 +113,7 @@ TEST_F(CoverageCli, KernelReportCarriesCoverage) {
   std::vector<std::string> plain(base.begin(), base.end() - 1);
   plain.insert(plain.end(), {"--format", "json", "--output", path("plain.json")});
   ASSERT_EQ(run_cli(plain).status, 0);
-  EXPECT_FALSE(smmu::cli::read_report(read(path("plain.json")), "plain", nullptr).coverage);
+  EXPECT_FALSE(smmu::report::read_report(read(path("plain.json")), "plain", nullptr).coverage);
 
   // Shards' coverage merges into the unsharded run's lines.
   for (const char *shard : {"1/2", "2/2"}) {
@@ -124,7 +124,7 @@ TEST_F(CoverageCli, KernelReportCarriesCoverage) {
   }
   auto m = run_cli({"merge", path("s1.json"), path("s2.json"), "--format", "json", "--output", path("m.json")});
   ASSERT_EQ(m.status, 0) << m.out;
-  smmu::cli::Report merged = smmu::cli::read_report(read(path("m.json")), "merged", nullptr);
+  smmu::report::Report merged = smmu::report::read_report(read(path("m.json")), "merged", nullptr);
   ASSERT_TRUE(merged.coverage);
   for (const auto &g : all.coverage->functions) {
     const auto *h = merged.coverage->find(g.function);
@@ -157,14 +157,14 @@ TEST(CoverageSummary, JsonRoundTripAndMerge) {
   g.function = "g";
   g.in_tree = true;
   g.file = "a.c";
-  smmu::cli::CoverageSummary s;
+  smmu::report::CoverageSummary s;
   s.key = {"f", "g"};
   s.families = {{"core", {"f", "g"}}};
   s.functions = {f, g};
   std::ostringstream out;
-  smmu::cli::JsonWriter j(out);
-  smmu::cli::write_coverage_json(j, s);
-  smmu::cli::CoverageSummary back = smmu::cli::read_coverage_json(smmu::cli::parse_json(out.str(), "summary"));
+  smmu::report::JsonWriter j(out);
+  smmu::report::write_coverage_json(j, s);
+  smmu::report::CoverageSummary back = smmu::report::read_coverage_json(smmu::report::parse_json(out.str(), "summary"));
   ASSERT_EQ(back.functions.size(), 2u);
   EXPECT_EQ(back.functions[0].executable, f.executable);
   EXPECT_EQ(back.functions[0].counts, f.counts);
@@ -174,13 +174,13 @@ TEST(CoverageSummary, JsonRoundTripAndMerge) {
   EXPECT_FALSE(back.functions[1].present);
   EXPECT_TRUE(back.functions[1].in_tree);
   EXPECT_EQ(back.key, s.key);
-  EXPECT_EQ(smmu::cli::lines_text(back.lines({"f", "g"})), "2/3 (67%)");
+  EXPECT_EQ(smmu::report::lines_text(back.lines({"f", "g"})), "2/3 (67%)");
 
   // Another shard ran line 11 and the branch's other side.
-  smmu::cli::CoverageSummary more = s;
+  smmu::report::CoverageSummary more = s;
   more.functions[0].counts = {0, 3, 0};
   more.functions[0].branches = {{10, 5, 0, 4}};
-  smmu::cli::merge_coverage(back, more);
+  smmu::report::merge_coverage(back, more);
   EXPECT_EQ(back.functions[0].executed, (std::vector<int>{10, 11, 12}));
   EXPECT_TRUE(back.functions[0].unexecuted.empty());
   EXPECT_EQ(back.functions[0].counts, (std::vector<uint64_t>{2, 3, 1}));

@@ -25,7 +25,7 @@ using checker::Outcome;
 namespace {
 
 const checker::EntrySemantics &semantics() {
-  static checker::EntrySemantics s = smmu::cli::kernel_semantics(smmu::testing::kernel("6.12"), true);
+  static checker::EntrySemantics s = smmu::checks::kernel_semantics(smmu::testing::kernel("6.12"), true);
   return s;
 }
 

@@ -16,9 +16,9 @@
 #include <tuple>
 #include <vector>
 
-#include "kernel_checks.h"
+#include "registry.h"
 #include "kernel_fixture.h"
-#include "kernel_report.h"
+#include "formats.h"
 #include "lint.h"
 
 using smmu::testing::run_cli;
@@ -61,7 +61,7 @@ class KernelCli : public ::testing::Test {
 
 // The rows a report holds: (check, item, model, verdict, kind), in order.
 std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> rows(
-    const smmu::cli::Report &r) {
+    const smmu::report::Report &r) {
   std::vector<std::tuple<std::string, std::string, std::string, std::string, std::string>> v;
   for (const auto &it : r.items) v.emplace_back(it.check, it.item, it.model, it.verdict, it.kind);
   return v;
@@ -89,9 +89,12 @@ TEST_F(KernelCli, TextTableHasARowPerCheckAndAColumnPerModel) {
                           "\npt/iopt_map_page_coherent ", "\npt/iopt_split_block_noncoherent "})
     EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
   EXPECT_EQ(r.out.find("\nsweep/"), std::string::npos) << "--only kunit,pt/iopt_* runs no sweep";
-  EXPECT_NE(r.out.find("kunit/write_cd_test_s1_change_asid under cacheable-byte: torn: "), std::string::npos)
+  // One line per root cause: the writer's tear, once for its 16 cells.
+  EXPECT_NE(r.out.find("\n  torn at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1121 under cacheable-byte: 16 cells, "
+                       "e.g. kunit/write_ste_test_cdtable_to_abort under cacheable-byte: "),
+            std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("(drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("kunit/write_cd_test_s1_change_asid under cacheable-byte: torn: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("kernel: 32 checks x 2 models: "), std::string::npos) << r.out;
 }
 
@@ -104,7 +107,7 @@ TEST_F(KernelCli, JsonCarriesEveryFieldOfEveryVerdict) {
   std::string json = read(out);
   for (const char *field : {"\"check\":\"kunit/write_cd_test_s1_change_asid\"", "\"model\":\"cacheable-byte\"",
                             "\"verdict\":\"violation\"", "\"kind\":\"torn\"", "\"syncs\":2", "\"hitless\":true",
-                            "\"explored\":", "\"unique\":", "\"engine\":\"explicit\"", "\"time_s\":",
+                            "\"explored\":", "\"unique\":", "\"engine\":\"decompose\"", "\"time_s\":",
                             "\"trace\":[{", "\"witness\":{\"update\":1,", "\"check\":\"sweep/l1\"",
                             "\"engine\":\"walker\"", "\"pt\":{\"iovas\":"})
     EXPECT_NE(json.find(field), std::string::npos) << field;
@@ -132,7 +135,7 @@ assert d["summary"]["status"] == 1 and d["summary"]["checks"] == 3
                   out);
   EXPECT_NE(ok, 0) << json.substr(0, 3000);
   // Our own reader round-trips it (what merge relies on).
-  smmu::cli::Report rep = smmu::cli::read_report(json, out, nullptr);
+  smmu::report::Report rep = smmu::report::read_report(json, out, nullptr);
   EXPECT_EQ(rep.items.size(), 2u + 6u + 2u);
 }
 
@@ -206,12 +209,22 @@ TEST_F(KernelCli, ExpectGatesExactlyTheDeclaredCells) {
   auto a = run_cli(with(kNarrow, {"--expect", pass}));
   EXPECT_EQ(a.status, 0) << a.out;
   EXPECT_NE(a.out.find("gate " + pass + ": ok, 32 required cells pass"), std::string::npos) << a.out;
-  EXPECT_NE(a.out.find("kunit/write_cd_test_s1_change_asid under cacheable-byte: torn"), std::string::npos);
+  EXPECT_NE(a.out.find("\n  torn at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1121 under cacheable-byte: "),
+            std::string::npos)
+      << a.out;
 
   std::string strict = write("strict.txt", "pass kunit/* coherent\npass kunit/write_cd_test_s1_change_asid cacheable-*\n");
   auto b = run_cli(with(kNarrow, {"--expect", strict}));
   EXPECT_EQ(b.status, 1) << b.out;
-  EXPECT_NE(b.out.find("! kunit/write_cd_test_s1_change_asid under cacheable-byte: torn"), std::string::npos) << b.out;
+  // The root cause of a required cell is marked; the gate's list names the cell.
+  EXPECT_NE(b.out.find("\n! torn at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1121 under cacheable-byte: "),
+            std::string::npos)
+      << b.out;
+  EXPECT_NE(b.out.find("\n  kunit/write_cd_test_s1_change_asid under cacheable-byte: torn\n"), std::string::npos)
+      << b.out;
+  auto details = run_cli(with(kNarrow, {"--expect", strict, "--details"}));
+  EXPECT_NE(details.out.find("! kunit/write_cd_test_s1_change_asid under cacheable-byte: torn"), std::string::npos)
+      << details.out;
   EXPECT_NE(b.out.find("FAILED, 1 of 23 required cells do not pass"), std::string::npos) << b.out;
 
   std::string bad = write("bad.txt", "pass kunit/* coherent\n  must pt/* nc\n");
@@ -232,9 +245,9 @@ TEST_F(KernelCli, ShardsMergeIntoTheUnshardedReport) {
   ASSERT_EQ(run_cli(with(base, {"--output", path("s2.json"), "--shard", "2/2", "--jobs", "2"})).status, 0);
   auto m = run_cli({"merge", path("s2.json"), path("s1.json"), "--format", "json", "--output", path("merged.json")});
   EXPECT_EQ(m.status, 1) << m.out;
-  smmu::cli::Report all = smmu::cli::read_report(read(path("all.json")), "all", nullptr);
-  smmu::cli::Report s1 = smmu::cli::read_report(read(path("s1.json")), "s1", nullptr);
-  smmu::cli::Report merged = smmu::cli::read_report(read(path("merged.json")), "merged", nullptr);
+  smmu::report::Report all = smmu::report::read_report(read(path("all.json")), "all", nullptr);
+  smmu::report::Report s1 = smmu::report::read_report(read(path("s1.json")), "s1", nullptr);
+  smmu::report::Report merged = smmu::report::read_report(read(path("merged.json")), "merged", nullptr);
   EXPECT_EQ(s1.shard, 1);
   EXPECT_EQ(s1.shards, 2);
   EXPECT_LT(s1.rows.size(), all.rows.size());
@@ -246,7 +259,7 @@ TEST_F(KernelCli, ShardsMergeIntoTheUnshardedReport) {
 
   // --jobs splits the work, not the answers.
   ASSERT_EQ(run_cli(with(base, {"--output", path("j2.json"), "--jobs", "2"})).status, 1);
-  EXPECT_EQ(rows(smmu::cli::read_report(read(path("j2.json")), "j2", nullptr)), rows(all));
+  EXPECT_EQ(rows(smmu::report::read_report(read(path("j2.json")), "j2", nullptr)), rows(all));
 
   auto missing = run_cli({"merge", path("s1.json")});
   EXPECT_EQ(missing.status, 2) << missing.out;
@@ -264,8 +277,14 @@ TEST_F(KernelCli, The612TreeMeetsItsShippedExpectations) {
   for (const char *model : {"coherent", "nc", "cacheable-64", "cacheable-byte", "coherent+plain-tear32"})
     EXPECT_NE(r.out.find(model), std::string::npos) << model;
   // Reported, not gated: the split-block TLBI finding and the level-2 table publication.
-  EXPECT_NE(r.out.find("  pt/pt_split_block_4k under coherent: stale: "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  sweep/l1 under coherent: misordered 3/3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  stale at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:969 under coherent,nc,cacheable-64: "
+                       "22 cells, e.g. pt/pt_split_block_4k under coherent: "),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  misordered at drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1515 under "
+                       "coherent,nc,coherent+plain-tear32: 3 cells, e.g. sweep/l1 under coherent "),
+            std::string::npos)
+      << r.out;
   // Gated: the pointers the S1 attach installs (STE -> CD table -> CD -> page tables).
   EXPECT_NE(r.out.find("\ngraph/ste_transitions_linear (5)"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("  graph/ste_transitions_linear under coherent:"), std::string::npos) << r.out;
@@ -287,7 +306,7 @@ TEST_F(KernelCli, LintCellIsUnknownWhenAFileDidNotParse) {
 
   // The row as check_lint makes it (no slice is built: the copy must not enter the
   // slice cache, whose sources name the tree they were built from).
-  auto items = smmu::cli::lint_items({"lint", "lint", {}}, 0,
+  auto items = smmu::checks::lint_items({"lint", "lint", {}}, 0,
                                      smmu::lint::lint_tree(h::source_tree(tree), smmu::lint::CheckFilter()));
   ASSERT_FALSE(items.empty());
   EXPECT_EQ(items[0].verdict, "unknown");
@@ -302,24 +321,33 @@ TEST_F(KernelCli, LintCellIsUnknownWhenAFileDidNotParse) {
   }
   EXPECT_EQ(warnings, 2u) << "io-pgtable-arm.c parsed: its two plain stores";
 
-  smmu::cli::Report r;
+  smmu::report::Report r;
   r.tree = "test";
   r.models = {"coherent"};
   r.rows = {{0, "lint"}};
   r.items = items;
-  auto cells = smmu::cli::report_cells(r, nullptr);
+  auto cells = smmu::report::report_cells(r, nullptr);
   ASSERT_EQ(cells.size(), 1u);
   EXPECT_EQ(cells[0].verdict, "unknown");
-  EXPECT_EQ(smmu::cli::report_status(r, nullptr), 1);
+  EXPECT_EQ(smmu::report::report_status(r, nullptr), 1);
   std::ostringstream out;
-  smmu::cli::write_text(out, r, nullptr);
+  smmu::report::write_text(out, r, nullptr, /*details=*/true);
   EXPECT_NE(out.str().find("  lint under any: unknown+warning 3/3, first " + driver + ": " + items[0].reason),
             std::string::npos)
       << out.str();
   EXPECT_NE(out.str().find("  lint: drivers/iommu/io-pgtable-arm.c:"), std::string::npos) << out.str();
-  EXPECT_NE(smmu::cli::summary_line(r, nullptr).find(": 0 pass, 0 violation, 1 unknown; lint 2 warnings"),
+  // Grouped: the file not checked, then each plain store, once.
+  std::ostringstream grouped;
+  smmu::report::write_text(grouped, r, nullptr);
+  EXPECT_NE(grouped.str().find("\n  unknown under any model: 1 cell, e.g. lint (" + driver + "): " + driver +
+                               " was not checked"),
             std::string::npos)
-      << smmu::cli::summary_line(r, nullptr);
+      << grouped.str();
+  EXPECT_NE(grouped.str().find("\n  smmu-descriptor-plain-store at drivers/iommu/io-pgtable-arm.c:"), std::string::npos)
+      << grouped.str();
+  EXPECT_NE(smmu::report::summary_line(r, nullptr).find(": 0 pass, 0 violation, 1 unknown; lint 2 warnings"),
+            std::string::npos)
+      << smmu::report::summary_line(r, nullptr);
 }
 
 TEST_F(KernelCli, BadInputIsExitTwo) {

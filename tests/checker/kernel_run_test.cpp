@@ -20,7 +20,7 @@
 #include "entry_update.h"
 #include "fault_injection.h"
 #include "kernel_fixture.h"
-#include "kernel_report.h"
+#include "formats.h"
 #include "kernel_run.h"
 #include "kernel_semantics.h"
 #include "model_registry.h"
@@ -37,7 +37,7 @@ namespace {
 const std::string kTestFile = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-test.c";
 
 const checker::EntrySemantics &semantics() {
-  static checker::EntrySemantics s = cli::kernel_semantics(smmu::testing::kernel("6.12"), true);
+  static checker::EntrySemantics s = checks::kernel_semantics(smmu::testing::kernel("6.12"), true);
   return s;
 }
 
@@ -158,12 +158,12 @@ TEST(SeededMissingSync, IsJudgedAndTheKernelsOwnFailureIsReported) {
   EXPECT_EQ(k.message.rfind(message, 0), 0u) << k.message;
 
   std::vector<harness::RunResult> runs{p.seeded};
-  auto rows = cli::check_runs(runs, resolve({"coherent"}), semantics(), cli::EngineChoice::Both, {});
+  auto rows = checks::check_runs(runs, resolve({"coherent"}), semantics(), checker::EngineChoice::Both, {});
   ASSERT_EQ(rows.size(), 1u);
-  const cli::CheckRow &r = rows[0];
+  const checks::CheckRow &r = rows[0];
   EXPECT_EQ(r.verdict.outcome, Outcome::Violation) << r.verdict.reason;
   EXPECT_EQ(r.verdict.kind, ViolationKind::Misordered) << r.verdict.reason;
-  EXPECT_EQ(r.verdict.engine, "explicit+z3");
+  EXPECT_EQ(r.verdict.engine, "explicit+z3+decompose");
   EXPECT_EQ(r.verdict.witness.update, 0u);
   EXPECT_EQ(r.verdict.witness.epoch, 0u) << "the fetch falls where the sync is missing";
   EXPECT_FALSE(r.verdict.witness.parts.empty());
@@ -171,12 +171,12 @@ TEST(SeededMissingSync, IsJudgedAndTheKernelsOwnFailureIsReported) {
   EXPECT_FALSE(r.passed());
 
   std::ostringstream text, json;
-  EXPECT_EQ(cli::print_check_report(text, rows, true), 1);
+  EXPECT_EQ(checks::print_check_report(text, rows, true), 1);
   EXPECT_NE(text.str().find("violation (misordered): " + short_case(p.c.name) + " under coherent"), std::string::npos)
       << text.str();
   EXPECT_NE(text.str().find("\n  kernel fail: " + k.message + "\n"), std::string::npos) << text.str();
   EXPECT_NE(text.str().find("The SMMU reads"), std::string::npos) << "the witness:\n" << text.str();
-  EXPECT_EQ(cli::print_check_json(json, rows), 1);
+  EXPECT_EQ(checks::print_check_json(json, rows), 1);
   for (const std::string &field : {std::string("\"verdict\":\"violation\""), std::string("\"kind\":\"misordered\""),
                                    std::string("\"kernel_status\":\"fail\""), std::string("\"trace_complete\":true"),
                                    "\"kernel_message\":\"" + message, std::string("\"witness\":{\"update\":1,")})
@@ -231,17 +231,17 @@ TEST(PristineRun, IsJudgedAndReportedAsBefore) {
     EXPECT_EQ(s.message, "") << run.name;
     EXPECT_EQ(checker::judgeable_trace(run).events.size(), run.trace.events.size()) << run.name;
   }
-  auto rows = cli::check_runs(runs, resolve({"coherent"}), semantics(), cli::EngineChoice::Explicit, {});
+  auto rows = checks::check_runs(runs, resolve({"coherent"}), semantics(), checker::EngineChoice::Explicit, {});
   for (const auto &r : rows) {
     EXPECT_EQ(r.verdict.outcome, Outcome::Pass) << r.check << ": " << r.verdict.reason;
     EXPECT_TRUE(r.passed()) << r.check;
   }
   std::ostringstream text, json;
-  EXPECT_EQ(cli::print_check_report(text, rows, true), 0);
+  EXPECT_EQ(checks::print_check_report(text, rows, true), 0);
   EXPECT_EQ(text.str().find("kernel fail"), std::string::npos) << text.str();
   EXPECT_TRUE(std::regex_search(text.str(), std::regex("\nwrite_ste_test_bypass_to_abort +coherent +pass .* pass\n")))
       << text.str();
-  EXPECT_EQ(cli::print_check_json(json, rows), 0);
+  EXPECT_EQ(checks::print_check_json(json, rows), 0);
   EXPECT_NE(json.str().find("\"kernel_status\":\"pass\",\"trace_complete\":true,\"kernel_message\":\"\""),
             std::string::npos);
   EXPECT_EQ(json.str().find("\"kernel_status\":\"fail\""), std::string::npos);
@@ -262,7 +262,7 @@ TEST(StoppedRun, NeverYieldsPassOnlyAViolationItRecorded) {
       EXPECT_FALSE(k.complete);
       EXPECT_FALSE(k.message.empty());
       const bool whole = count_kind(pristine.trace, n, harness::EventKind::UpdateEnd) > 0;
-      auto rows = cli::check_runs(runs, ms, semantics(), cli::EngineChoice::Explicit, {});
+      auto rows = checks::check_runs(runs, ms, semantics(), checker::EngineChoice::Explicit, {});
       ASSERT_EQ(rows.size(), names.size());
       for (const auto &r : rows) {
         EXPECT_NE(r.verdict.outcome, Outcome::Pass) << r.model << " after " << n << " events (" << k.name() << ")";
@@ -284,7 +284,7 @@ TEST(StoppedRun, NeverYieldsPassOnlyAViolationItRecorded) {
   while (end < seeded.trace.events.size() && seeded.trace.events[end].kind != harness::EventKind::UpdateEnd) ++end;
   ASSERT_LT(end, seeded.trace.events.size());
   std::vector<harness::RunResult> after{stopped_after(seeded, end + 1, RunStatus::Bug)};
-  auto rows = cli::check_runs(after, resolve({"coherent"}), semantics(), cli::EngineChoice::Both, {});
+  auto rows = checks::check_runs(after, resolve({"coherent"}), semantics(), checker::EngineChoice::Both, {});
   EXPECT_EQ(rows[0].verdict.outcome, Outcome::Violation) << rows[0].verdict.reason;
   EXPECT_EQ(rows[0].verdict.kind, ViolationKind::Misordered);
   EXPECT_FALSE(rows[0].verdict.witness.parts.empty());
@@ -292,19 +292,19 @@ TEST(StoppedRun, NeverYieldsPassOnlyAViolationItRecorded) {
   EXPECT_EQ(rows[0].kernel.message, "kernel BUG at " + kTestFile + ":1: BUG_ON(x)");
   std::vector<harness::RunResult> inside{stopped_after(seeded, end, RunStatus::Bug)};
   EXPECT_EQ(checker::judgeable_trace(inside[0]).count(harness::EventKind::UpdateBegin), 0u);
-  rows = cli::check_runs(inside, resolve({"coherent"}), semantics(), cli::EngineChoice::Both, {});
+  rows = checks::check_runs(inside, resolve({"coherent"}), semantics(), checker::EngineChoice::Both, {});
   EXPECT_EQ(rows[0].verdict.outcome, Outcome::Unknown) << rows[0].verdict.reason;
 }
 
 // A cell passes only if its verdicts pass and the kernel run passed its own
 // checks; a model-independent cell (lint) has no kernel run.
 TEST(KernelGate, ACellWhoseKernelRunFailedIsNotAPass) {
-  cli::Report r;
+  report::Report r;
   r.tree = "test";
   r.models = {"coherent", "nc"};
   r.rows = {{0, "kunit/a"}, {1, "kunit/b"}, {2, "lint"}};
   auto item = [](size_t row, const std::string &check, const std::string &model, const std::string &kernel) {
-    cli::ReportItem it;
+    report::ReportItem it;
     it.row = row;
     it.check = check;
     it.model = model;
@@ -318,12 +318,12 @@ TEST(KernelGate, ACellWhoseKernelRunFailedIsNotAPass) {
   };
   r.items = {item(0, "kunit/a", "coherent", "fail"), item(0, "kunit/a", "nc", "fail"),
              item(1, "kunit/b", "coherent", "pass"), item(1, "kunit/b", "nc", "pass"), item(2, "lint", "any", "")};
-  cli::Expectations a = cli::parse_expectations("pass kunit/a coherent\n", "a.txt");
-  cli::Expectations b = cli::parse_expectations("pass kunit/b coherent,nc\npass lint any\n", "b.txt");
-  EXPECT_EQ(cli::report_status(r, &a), 1);
-  EXPECT_EQ(cli::report_status(r, &b), 0);
-  EXPECT_EQ(cli::report_status(r, nullptr), 1);
-  auto cells = cli::report_cells(r, &a);
+  report::Expectations a = report::parse_expectations("pass kunit/a coherent\n", "a.txt");
+  report::Expectations b = report::parse_expectations("pass kunit/b coherent,nc\npass lint any\n", "b.txt");
+  EXPECT_EQ(report::report_status(r, &a), 1);
+  EXPECT_EQ(report::report_status(r, &b), 0);
+  EXPECT_EQ(report::report_status(r, nullptr), 1);
+  auto cells = report::report_cells(r, &a);
   ASSERT_EQ(cells.size(), 5u);
   EXPECT_EQ(cells[0].verdict, "pass");
   EXPECT_FALSE(cells[0].ok());
@@ -331,7 +331,7 @@ TEST(KernelGate, ACellWhoseKernelRunFailedIsNotAPass) {
   EXPECT_TRUE(cells[2].ok());
   EXPECT_TRUE(cells[4].ok());
   std::ostringstream text;
-  cli::write_text(text, r, &a);
+  report::write_text(text, r, &a, /*details=*/true);
   EXPECT_NE(text.str().find("! kunit/a: kernel fail: kernel expectation failed: " + kTestFile + ":148: Expected a == b (" +
                             kTestFile + ":148)"),
             std::string::npos)
@@ -340,15 +340,15 @@ TEST(KernelGate, ACellWhoseKernelRunFailedIsNotAPass) {
   EXPECT_NE(text.str().find("the kernel code failed its own checks in 1 check;"), std::string::npos) << text.str();
   // The facts survive the JSON that workers and merge read back.
   std::ostringstream json;
-  cli::write_json(json, r, &a);
-  cli::Report back = cli::read_report(json.str(), "r.json", nullptr);
+  report::write_json(json, r, &a);
+  report::Report back = report::read_report(json.str(), "r.json", nullptr);
   ASSERT_EQ(back.items.size(), r.items.size());
   for (size_t i = 0; i < r.items.size(); ++i) {
     EXPECT_EQ(back.items[i].kernel_status, r.items[i].kernel_status) << i;
     EXPECT_EQ(back.items[i].kernel_message, r.items[i].kernel_message) << i;
     EXPECT_EQ(back.items[i].kernel_location.line, r.items[i].kernel_location.line) << i;
   }
-  EXPECT_EQ(cli::report_status(back, &a), 1);
+  EXPECT_EQ(report::report_status(back, &a), 1);
 }
 
 // A tree whose KUnit test has three bugs of its own: a wrong sync count (the
@@ -382,9 +382,9 @@ TEST(KernelGate, ATreeWhoseKunitTestFailsIsJudgedAndGated) {
   auto r = run_cli({"kernel", "--src", tree.string(), "--cache", cache.string(), "--quiet", "--model",
                     "coherent,cacheable-64", "--only", "kunit", "--expect", expect, "--format", "json", "--output", json});
   EXPECT_EQ(r.status, 1) << r.out;
-  cli::Expectations gate;
-  cli::Report rep = cli::read_report(read(json), json, &gate);
-  auto find = [&](const std::string &check, const std::string &model) -> const cli::ReportItem * {
+  report::Expectations gate;
+  report::Report rep = report::read_report(read(json), json, &gate);
+  auto find = [&](const std::string &check, const std::string &model) -> const report::ReportItem * {
     for (const auto &it : rep.items)
       if (it.check == check && it.model == model) return &it;
     ADD_FAILURE() << "no item " << check << " under " << model;
@@ -436,7 +436,7 @@ TEST(KernelGate, ATreeWhoseKunitTestFailsIsJudgedAndGated) {
     EXPECT_EQ(it->kernel_message, "");
   }
   int kernel_failed = 0;
-  for (const auto &c : cli::report_cells(rep, &gate)) {
+  for (const auto &c : report::report_cells(rep, &gate)) {
     kernel_failed += c.kernel_failed > 0;
     if (c.check == count && c.model == "coherent") {
       EXPECT_FALSE(c.ok());
@@ -447,7 +447,7 @@ TEST(KernelGate, ATreeWhoseKunitTestFailsIsJudgedAndGated) {
   EXPECT_EQ(kernel_failed, 6) << "three rows, two models";
 
   // The text, from the same report: each fact once, the gate's list last.
-  auto t = run_cli({"merge", json});
+  auto t = run_cli({"merge", json, "--details"});
   EXPECT_EQ(t.status, 1) << t.out;
   EXPECT_NE(t.out.find("! " + count + ": kernel fail: kernel expectation failed: " + kTestFile + ":"), std::string::npos)
       << t.out;
@@ -469,7 +469,9 @@ TEST(KernelGate, ATreeWhoseKunitTestFailsIsJudgedAndGated) {
   auto n = run_cli({"merge", json, "--expect", expect});
   EXPECT_EQ(n.status, 0) << n.out;
   EXPECT_TRUE(std::regex_search(n.out, std::regex("\n" + count + " +pass \\(kernel fail\\) ")) ) << n.out;
-  EXPECT_NE(n.out.find("  " + count + ": kernel fail: "), std::string::npos) << n.out;
+  // Grouped: the kernel run's failure is a root cause of its own, at its file:line.
+  EXPECT_NE(n.out.find("  kernel fail at "), std::string::npos) << n.out;
+  EXPECT_NE(n.out.find("e.g. " + count + " under coherent: kernel expectation failed: "), std::string::npos) << n.out;
   fs::remove_all(tree);
   fs::remove_all(cache);
   fs::remove_all(out);

@@ -101,6 +101,16 @@ TEST(PtWalk, EveryScenarioPassesUnderCoherentAndNc) {
   }
 }
 
+// The walker refuses what the STE/CD checks refuse (checker/model_support.h)
+// rather than taking doorbell=dsb as dmb.
+TEST(PtWalk, DoorbellDsbIsUnknownNeverPass) {
+  models::Model dsb = models::resolve_model("coherent");
+  dsb.doorbell = models::Doorbell::Dsb;
+  checker::PtVerdict v = checker::check_pt_trace(trace_of(iopt_scenarios().front()), dsb, semantics());
+  EXPECT_EQ(v.outcome, Outcome::Unknown);
+  EXPECT_NE(v.reason.find("doorbell=dsb"), std::string::npos) << v.reason;
+}
+
 TEST(PtWalk, NonCoherentWalkPassesUnderCacheable64) {
   // coherent_walk=false cleans every new table and every PTE store to PoC.
   for (const auto &n : iopt_scenarios()) {

@@ -135,7 +135,7 @@ TEST(SeqCli, AnExpectationThatDoesNotHoldFailsTheRun) {
 TEST(SeqCli, WitnessesPointAtTheSeqLines) {
   std::string ste = seq_case("ste_hitless_missing_sync.seq");
   auto a = run_cli({"seq", ste, "--quiet"});
-  EXPECT_NE(a.out.find("violation (misordered): ste_hitless_missing_sync under coherent [explicit]"),
+  EXPECT_NE(a.out.find("violation (misordered): ste_hitless_missing_sync under coherent [decompose]"),
             std::string::npos)
       << a.out;
   // The new q0 read with the old q1: the store of q0 is the .seq's line 18.
@@ -153,7 +153,7 @@ TEST(SeqCli, BothEnginesAgreeOnTheCases) {
   auto r = run_cli({"seq", seq_case("cd_change_asid.seq"), seq_case("ste_hitless_abort_to_bypass.seq"),
                     seq_case("ste_breaking.seq"), "--quiet", "--engine", "both"});
   EXPECT_EQ(r.status, 0) << r.out;
-  EXPECT_NE(r.out.find("violation (torn): cd_change_asid under cacheable-byte [explicit+z3]"), std::string::npos)
+  EXPECT_NE(r.out.find("violation (torn): cd_change_asid under cacheable-byte [explicit+z3+decompose]"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("seq: 12 expectations hold, 0 fail\n"), std::string::npos) << r.out;
 }

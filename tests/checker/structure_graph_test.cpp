@@ -26,7 +26,7 @@ namespace {
 const checker::StructureGraph &graph_of(const std::string &series) {
   static std::map<std::string, checker::StructureGraph> graphs;
   auto it = graphs.find(series);
-  if (it == graphs.end()) it = graphs.emplace(series, cli::structure_graph(smmu::testing::kernel(series))).first;
+  if (it == graphs.end()) it = graphs.emplace(series, checks::structure_graph(smmu::testing::kernel(series))).first;
   return it->second;
 }
 
@@ -107,6 +107,27 @@ std::vector<checker::Publication> check(const harness::Trace &t, const std::stri
 }
 
 std::vector<checker::GraphEdge> all_edges() { return graph_of("6.12").edges; }
+
+// A model parameter no check models is refused as the STE/CD checks refuse
+// it (checker/model_support.h), on a publication that passes and one that fails.
+TEST(StructureGraph, DoorbellDsbIsUnknownNeverPassOrViolation) {
+  const auto &e = edge("STE.S1ContextPtr (linear)");
+  models::Model dsb = models::resolve_model("coherent");
+  dsb.doorbell = models::Doorbell::Dsb;
+  for (bool fenced : {false, true}) {
+    TraceBuilder b;
+    const int ste = b.reg("ste0", DescKind::Ste, kSte, 64, false);
+    const int cd = b.reg("cdtab", DescKind::Cd, kCdTab, 4 * 64, true);
+    b.barrier();
+    b.store(cd, 1, 0x1234000);
+    if (fenced) b.barrier();
+    b.store(ste, 0, guard_bits(e, 0) | (kCdTab & e.mask));
+    auto pubs = checker::check_structure_graph(b.t, dsb, all_edges());
+    ASSERT_EQ(pubs.size(), 1u);
+    EXPECT_EQ(pubs[0].outcome, Outcome::Unknown);
+    EXPECT_NE(pubs[0].reason.find("doorbell=dsb"), std::string::npos) << pubs[0].reason;
+  }
+}
 
 // An STE whose qword 0 carries V, Config=S1 and the linear CD table pointer:
 // guard and pointer in one qword.
@@ -321,7 +342,7 @@ TEST(StructureGraph, EachTreeExportsItsEdgesAndSaysWhatItLacks) {
       EXPECT_EQ(e.guards[1].values.size(), 1u) << "S2_TRANS only: no nested value on 6.12";
     }
   TREE_OR_SKIP(root73, "7.3");
-  checker::StructureGraph g73 = cli::structure_graph(smmu::testing::kernel_at(root73));
+  checker::StructureGraph g73 = checks::structure_graph(smmu::testing::kernel_at(root73));
   EXPECT_EQ(names(g73), all);
   EXPECT_FALSE(has_omitted(g73, "STRTAB_STE_0_CFG_NESTED"));
   for (const auto &e : g73.edges)
@@ -425,7 +446,7 @@ Counted judge(const harness::Trace &t, const checker::StructureGraph &g, const s
 // an S2 domain's STE. Every pointer is ordered by the CD writer's CMD_SYNC and
 // the dma_wmb() arm_smmu_write_entry starts with.
 void expect_attach_passes(const harness::KernelRunner &k, const std::string &label) {
-  const checker::StructureGraph g = cli::structure_graph(k);
+  const checker::StructureGraph g = checks::structure_graph(k);
   for (const char *scenario : {"ste_transitions_linear", "ste_transitions_2lvl"}) {
     harness::RunResult run = k.run(k.find(scenario));
     ASSERT_EQ(run.status, harness::RunStatus::Pass) << label << " " << scenario;
@@ -532,7 +553,7 @@ TEST(StructureGraphKernel, SeededBugCdNotOrderedBeforeTheSteIsFoundOnlyByTheNewE
 // install, the STE writer's dma_wmb and sync). With every ordering event
 // between it and the STE's pointer store removed, the check names it.
 void expect_mapped_attach(const harness::KernelRunner &k, const std::string &label) {
-  const checker::StructureGraph g = cli::structure_graph(k);
+  const checker::StructureGraph g = checks::structure_graph(k);
   for (const char *scenario : {"attach_s1_mapped_linear", "attach_s1_mapped_2lvl"}) {
     SCOPED_TRACE(label + " " + scenario);
     harness::RunResult run = k.run(k.find(scenario));

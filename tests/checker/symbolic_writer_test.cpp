@@ -1,10 +1,10 @@
 // The symbolic writer (the tree's own arm_smmu_write_entry run from its LLVM IR
 // on symbolic entries) against the compiled writer in the loaded slice: for
 // random (current, target) pairs built by the tree's make functions, the steps
-// whose condition holds are exactly the stores, syncs, barriers and warnings the
-// native writer makes, in the same order. Also: a writer with a sync removed
-// from its source gives symbolic steps without it, and the executor refuses
-// what it does not model.
+// whose condition holds are exactly the stores (with their kind: WRITE_ONCE or
+// plain), syncs, barriers and warnings the native writer makes, in the same
+// order. Also: a writer with a sync removed from its source gives symbolic
+// steps without it, and the executor refuses what it does not model.
 //
 // SMMU_WRITER_PAIRS sets the pairs per entry kind and tree (default 1000;
 // 100000 for the measurement in docs/prove.md); SMMU_WRITER_SEED the first seed.
@@ -119,7 +119,8 @@ std::vector<NativeUpdate> native_updates(const harness::Trace &t) {
         if (e.desc != desc) break;
         in_sync = false;
         steps.push_back({WriterStep::Kind::Store, static_cast<int>(e.offset / 8),
-                         e.size == 8 ? e.value : ~0ull /* never a symbolic value: a mismatch */});
+                         e.size == 8 ? e.value : ~0ull /* never a symbolic value: a mismatch */, -1,
+                         e.store != harness::StoreKind::Plain});
         break;
       case K::Barrier:
         if (!in_sync) steps.push_back({WriterStep::Kind::Barrier, -1, 0, static_cast<int>(e.barrier)});
@@ -297,24 +298,6 @@ TEST(SymbolicWriter, CdMatchesNative73) {
   expect_matches_native(*tree73(), false);
 }
 
-// A copy of the 6.12 tree with, in the driver, the first `old` after `anchor` replaced.
-static fs::path mutant_tree(const std::string &name, const std::string &anchor, const std::string &old,
-                            const std::string &replacement) {
-  const fs::path src = smmu::testing::kernel_tree("6.12").root;
-  const fs::path dst = fs::temp_directory_path() / ("smmu-check-mutant-writer-" + name);
-  fs::remove_all(dst);
-  fs::copy(src, dst, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
-  const fs::path file = dst / smmu::testing::kDriverFile;
-  std::stringstream ss;
-  ss << std::ifstream(file).rdbuf();
-  std::string text = ss.str();
-  size_t a = text.find(anchor), i = a == std::string::npos ? a : text.find(old, a);
-  if (i == std::string::npos) throw std::runtime_error("no '" + old + "' after '" + anchor + "'");
-  text.replace(i, old.size(), replacement);
-  std::ofstream(file, std::ios::trunc) << text;
-  return dst;
-}
-
 static size_t sync_steps(const checker::SymbolicWrite &w) {
   return std::count_if(w.steps.begin(), w.steps.end(),
                        [](const WriterStep &s) { return s.kind == WriterStep::Kind::Sync; });
@@ -324,7 +307,8 @@ static size_t sync_steps(const checker::SymbolicWrite &w) {
 // steps of the mutant have no sync at all, and still match what the mutant does
 // natively.
 TEST(SymbolicWriterMutant612, DroppedSyncInEntrySet) {
-  const fs::path dst = mutant_tree("drop-sync", "static bool entry_set(", "writer->ops->sync(writer);", ";");
+  const fs::path dst = smmu::testing::driver_mutant_tree("writer-drop-sync", "static bool entry_set(",
+                                                         "writer->ops->sync(writer);", ";");
   const harness::KernelRunner &mutant = smmu::testing::kernel_at(dst);
   Symbolic &m = symbolic(mutant), &pristine = symbolic(smmu::testing::kernel("6.12"));
   EXPECT_EQ(sync_steps(*m.ste), 0u);
@@ -343,8 +327,9 @@ TEST(SymbolicWriterMutant612, DroppedSyncInEntrySet) {
 TEST(SymbolicWriterMutant612, CriticalQwordWrittenFirst) {
   const std::string first = "entry_set(writer, entry, unused_update, 0, NUM_ENTRY_QWORDS);";
   const std::string critical = "entry_set(writer, entry, target, critical_qword_index, 1);";
-  const fs::path dst = mutant_tree("critical-first", "unused_update[critical_qword_index] =",
-                                   first + "\n\t\t" + critical, critical + "\n\t\t" + first);
+  const fs::path dst =
+      smmu::testing::driver_mutant_tree("writer-critical-first", "unused_update[critical_qword_index] =",
+                                        first + "\n\t\t" + critical, critical + "\n\t\t" + first);
   const harness::KernelRunner &mutant = smmu::testing::kernel_at(dst);
   Symbolic &m = symbolic(mutant), &pristine = symbolic(smmu::testing::kernel("6.12"));
   Comparison c = compare(mutant, *m.ste, m.ctx, "sweep_random_ste_pairs", 300, 11);

@@ -27,7 +27,7 @@ namespace {
 const char *kNote = "6.1 has no used-bits analysis: every bit of a valid entry counts";
 
 const checker::EntrySemantics &semantics() {
-  static checker::EntrySemantics s = cli::kernel_semantics(smmu::testing::kernel("6.1"), true, true);
+  static checker::EntrySemantics s = checks::kernel_semantics(smmu::testing::kernel("6.1"), true, true);
   return s;
 }
 
@@ -90,11 +90,11 @@ TEST(Writer61Semantics, ConservativeUsedBitsComeFromTheGlueAndSaySo) {
   const checker::EntrySemantics &s = semantics();
   EXPECT_EQ(s.ste_used_symbol, "kshim_conservative_ste_used");
   EXPECT_EQ(s.cd_used_symbol, "kshim_conservative_cd_used");
-  auto notes = cli::semantics_notes(s);
+  auto notes = checks::semantics_notes(s);
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_NE(notes[0].find(kNote), std::string::npos) << notes[0];
   // Without consent, a tree with no get_used of its own is refused, as before.
-  EXPECT_THROW(cli::kernel_semantics(smmu::testing::kernel("6.1"), false), harness::UserError);
+  EXPECT_THROW(checks::kernel_semantics(smmu::testing::kernel("6.1"), false), harness::UserError);
 
   for (DescKind kind : {DescKind::Ste, DescKind::Cd}) {
     uint64_t v = kind == DescKind::Cd ? 1ull << 31 : 1ull;
@@ -106,7 +106,7 @@ TEST(Writer61Semantics, ConservativeUsedBitsComeFromTheGlueAndSaySo) {
     all.fill(~0ull);
     EXPECT_EQ(s.used(kind, live), all);
   }
-  EXPECT_TRUE(cli::semantics_notes(cli::kernel_semantics(smmu::testing::kernel("6.12"), false, true)).empty());
+  EXPECT_TRUE(checks::semantics_notes(checks::kernel_semantics(smmu::testing::kernel("6.12"), false, true)).empty());
 }
 
 // A domain's first CD is written at finalise, before attach installs the STE

@@ -229,13 +229,15 @@ typedef __builtin_va_list va_list;
 #ifdef KSHIM_IR_ONLY
 /*
  * function_ir() (the symbolic engine's input): pure functions such as get_used
- * must compile to plain integer code, so these stores are ordinary assignments.
+ * must compile to plain integer code, so these stores are ordinary
+ * assignments; WRITE_ONCE stays a volatile one, as in the kernel, so that the
+ * IR tells it from a plain store (the proof under +plain-tear32).
  */
 #undef WRITE_ONCE
 #undef KSHIM_PLAIN_STORE
 #define WRITE_ONCE(x, val)                                                   \
 	do {                                                                 \
-		typeof(x) *__kshim_p = &(x);                                 \
+		volatile typeof(x) *__kshim_p = &(x);                        \
 		*__kshim_p = (val);                                          \
 	} while (0)
 #define KSHIM_PLAIN_STORE(op, lhs, rhs, line)                                 \

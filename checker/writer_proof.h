@@ -1,0 +1,70 @@
+// The proof query of issue #11: over every (current, target) pair of a stated
+// input set, can the tree's writer (run symbolically, checker/symbolic_writer.h)
+// let an SMMU fetch see, under a model, an entry that means neither its
+// epoch's start nor its end (or, after the last sync, not the target)? The
+// meaning is e & get_used(e), get_used executed from the tree's IR. unsat is
+// a proof for the whole set; sat gives a concrete pair, minimised.
+#pragma once
+
+#include <z3++.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model.h"
+#include "symbolic_writer.h"
+
+namespace smmu::checker {
+
+enum class ProofOutcome { Proved, Counterexample, Unknown };
+const char *to_string(ProofOutcome o);
+
+// The set the proof is over, stated in every report.
+extern const char *const kProofInputSet;
+
+struct ProofOptions {
+  unsigned query_timeout_ms = 60000;     // per solver query; a timeout is `unknown`
+  unsigned minimize_timeout_ms = 10000;  // per minimisation query; a timeout keeps the best so far
+  bool minimize = true;
+  unsigned jobs = 0;  // threads checking the queries; 0: one per hardware thread
+  // A weaker property, for 7.x's STE writer: the bits the ops' get_update_safe
+  // declares safe for the pair (and both entries use) are left out of the
+  // meaning, so only the rest must mean the span's start or end.
+  bool relax_update_safe = false;
+  std::function<void(const std::string &)> progress;  // one line per query, if set
+};
+
+struct ProofCounterexample {
+  Qwords current, target;
+  std::string property;       // "observation", "publication", "stable state" or "final entry"
+  int epoch = -1;             // on the pair's path: 0 is the span before the first sync
+  Qwords observed;            // observation, publication: the entry the fetch sees
+  Qwords meaning_observed, meaning_start, meaning_end;
+  std::vector<ConcreteStep> path;  // what the writer does on the pair (symbolic steps evaluated)
+  int differing_qwords = 0, differing_bits = 0;
+};
+
+struct ProofResult {
+  ProofOutcome outcome = ProofOutcome::Unknown;
+  std::string reason;  // unknown: why; counterexample: which property fails where
+  std::optional<ProofCounterexample> counterexample;
+  size_t steps = 0, syncs = 0, stores = 0;  // the symbolic writer's conditional steps
+  size_t spans = 0;                         // (boundary, next boundary) pairs queried
+  size_t queries = 0;                       // solver queries checked (minimisation included)
+  size_t max_query_nodes = 0;               // largest query, in distinct term nodes
+  std::string relaxed_by;  // relax_update_safe: the get_update_safe applied ("": the ops have none)
+  double seconds = 0;      // wall clock
+  double cpu_seconds = 0;  // the process's CPU time meanwhile (every solver thread)
+};
+
+// Decides the query for one writer under one model. `used_function` is the
+// ops' get_used (arm_smmu_get_ste_used / _cd_used), run from `module`.
+// Models whose observations the query does not encode (cacheable, 128-bit or
+// ascending fetches, doorbell=dsb) are `unknown`, named.
+ProofResult prove_writer(const IrModule &module, z3::context &ctx, const SymbolicWrite &write,
+                         const std::string &used_function, const models::Model &model,
+                         const ProofOptions &options = {});
+
+}  // namespace smmu::checker

@@ -1,0 +1,75 @@
+// A family of the checks `smmu-check kernel` runs (KUnit updates, writer
+// scenarios, the sweep, pointer publications, page tables, lint): what rows it
+// plans for a tree, and how it checks one row under a list of models. The
+// families are registered in one place, registry.cpp, in table order.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "check_run.h"
+#include "kernel_runner.h"
+#include "model.h"
+#include "pt_check.h"
+#include "report.h"
+#include "structure_graph.h"
+
+namespace smmu::checks {
+
+using report::ReportItem;
+using report::SourceRef;
+
+class Family;
+
+struct PlannedCheck {
+  std::string check;                 // kunit/CASE, writer/SCENARIO, sweep/ste, sweep/cd, sweep/l1, graph/SCENARIO, pt/SCENARIO, lint
+  std::string family;                // the table family, as --only names it: kunit, writer, sweep, graph, pt, lint
+  std::vector<std::string> targets;  // the KUnit case or scenarios it runs
+  std::string unsupported;           // non-empty: the tree cannot run it, and why
+  const Family *runs = nullptr;      // the family that checks it; null for an unsupported row
+
+  // One cell whatever the models (lint).
+  bool model_independent() const;
+};
+
+struct KernelChecks {
+  const harness::KernelTree *tree = nullptr;
+  const harness::KernelRunner *runner = nullptr;  // null: the slice could not be built (lint still runs)
+  std::string no_slice;                           // why runner is null
+  std::vector<models::Model> models;
+  checker::EngineChoice engine = checker::EngineChoice::Auto;
+  checker::CheckOptions options;
+  std::optional<checker::EntrySemantics> entry;  // the tree's get_used (set by plan_checks)
+  std::string no_entry;                          // why entry is unset
+  checker::PtSemantics pt;                       // the tree's io-pgtable decoding (set by plan_checks)
+  checker::StructureGraph graph;                 // the pointers the SMMU follows (set by plan_checks)
+  std::vector<std::string> scenarios;            // the slice's scenario drivers, in its order (set by plan_checks)
+
+  bool has_scenario(const std::string &name) const;
+};
+
+class Family {
+ public:
+  virtual ~Family() = default;
+  // The table family of its rows, as --only names it (two families may share one).
+  virtual const char *name() const = 0;
+  // Appends the rows the tree supports to `plan`, in table order. A row whose
+  // slice family the tree lacks is planned `unsupported`; one it cannot run
+  // for another reason goes to `skipped`, with why.
+  virtual void plan(const KernelChecks &k, std::vector<PlannedCheck> &plan, std::vector<std::string> &skipped) const = 0;
+  // The verdicts of one planned row under `models`: per model, every item.
+  virtual std::vector<ReportItem> run(const KernelChecks &k, const PlannedCheck &c, size_t row,
+                                      const std::vector<models::Model> &models) const = 0;
+  // Runs no kernel code: planned even when the slice could not be built.
+  virtual bool needs_slice() const { return true; }
+  // One model-independent cell ("any").
+  virtual bool model_independent() const { return false; }
+};
+
+// Plans `row` as unsupported if a slice family it needs is one the tree lacks
+// (family_support.h); true if it did.
+bool plan_unsupported(const KernelChecks &k, const std::string &row, const std::string &family,
+                      std::vector<PlannedCheck> &plan);
+
+}  // namespace smmu::checks

@@ -1,0 +1,173 @@
+// The report's formats on a small synthetic report (no kernel needed): the
+// grouping of findings by root cause, and each format against a golden file
+// in tests/report/golden/ (SMMU_UPDATE_GOLDEN=1 rewrites them after an
+// intended change; review the diff).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "findings.h"
+#include "formats.h"
+
+namespace r = smmu::report;
+
+namespace {
+
+const std::string kDriver = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c";
+const std::string kPgtable = "drivers/iommu/io-pgtable-arm.c";
+
+r::ReportItem item(size_t row, const std::string &check, const std::string &model, const std::string &verdict,
+                   const std::string &kind = "", const std::string &file = "", int line = 0,
+                   const std::string &name = "") {
+  r::ReportItem it;
+  it.row = row;
+  it.check = check;
+  it.model = model;
+  it.item = name;
+  it.verdict = verdict;
+  it.kind = kind;
+  it.engine = "explicit";
+  it.kernel_status = "pass";
+  it.reason = verdict == "pass" ? "" : verdict + (kind.empty() ? "" : " " + kind) + " in " + check;
+  if (!file.empty()) it.locations.push_back({file, line, 0, 7, "a store"});
+  return it;
+}
+
+// Three models; the stale at the driver's line 1121 fails five cells across
+// three rows (one row with two failing items), a torn at the same line one
+// more cell, a page-table walk one cell, an undecided check (no location),
+// a kernel run that failed its own checks, and two lint findings.
+r::Report synthetic() {
+  r::Report rep;
+  rep.tree = "debian 6.12";
+  rep.version = "6.12.0";
+  rep.root = "/src/linux";
+  rep.models = {"coherent", "nc", "cacheable-64"};
+  rep.rows = {{0, "kunit/a"}, {1, "kunit/b"}, {2, "sweep/ste"}, {3, "pt/split"}, {4, "kunit/c"}, {5, "lint"}};
+  rep.plan_rows = rep.rows.size();
+  rep.seconds = 1.5;
+  rep.items = {
+      item(0, "kunit/a", "coherent", "pass"),
+      item(0, "kunit/a", "nc", "violation", "stale", kDriver, 1121),
+      item(0, "kunit/a", "cacheable-64", "violation", "stale", kDriver, 1121),
+      item(1, "kunit/b", "coherent", "pass"),
+      item(1, "kunit/b", "nc", "violation", "torn", kDriver, 1121),
+      item(1, "kunit/b", "cacheable-64", "violation", "stale", kDriver, 1121),
+      item(2, "sweep/ste", "coherent", "pass", "", "", 0, "abort -> bypass"),
+      item(2, "sweep/ste", "coherent", "pass", "", "", 0, "bypass -> abort"),
+      item(2, "sweep/ste", "nc", "pass", "", "", 0, "abort -> bypass"),
+      item(2, "sweep/ste", "nc", "violation", "stale", kDriver, 1121, "bypass -> abort"),
+      item(2, "sweep/ste", "cacheable-64", "violation", "stale", kDriver, 1121, "abort -> bypass"),
+      item(2, "sweep/ste", "cacheable-64", "violation", "stale", kDriver, 1121, "bypass -> abort"),
+      item(3, "pt/split", "coherent", "violation", "stale", kDriver, 969),
+      item(3, "pt/split", "nc", "pass"),
+      item(3, "pt/split", "cacheable-64", "unknown"),
+      item(4, "kunit/c", "coherent", "pass"),
+      item(4, "kunit/c", "nc", "pass"),
+      item(4, "kunit/c", "cacheable-64", "pass"),
+      item(5, "lint", "any", "warning", "smmu-descriptor-plain-store", kPgtable, 292),
+      item(5, "lint", "any", "warning", "smmu-descriptor-plain-store", kPgtable, 318),
+  };
+  for (auto &it : rep.items)
+    if (it.check == "kunit/c") {
+      it.kernel_status = "fail";
+      it.kernel_message = "kernel expectation failed: " + kDriver + ":2000: Expected a == b";
+      it.kernel_location = {kDriver, 2000, 0, 0, it.kernel_message};
+    } else if (it.check == "lint") {
+      it.kernel_status = "";
+      it.engine = "lint";
+      it.item = it.locations[0].file + ":" + std::to_string(it.locations[0].line);
+    }
+  return rep;
+}
+
+r::Expectations expectations() { return r::parse_expectations("pass kunit/* coherent,nc\n", "expect.txt"); }
+
+std::string golden_path(const std::string &name) { return std::string(SMMU_REPORT_GOLDEN_DIR) + "/" + name; }
+
+void expect_golden(const std::string &name, const std::string &actual) {
+  const std::string path = golden_path(name);
+  if (std::getenv("SMMU_UPDATE_GOLDEN")) std::ofstream(path) << actual;
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << "no golden file " << path << " (SMMU_UPDATE_GOLDEN=1 writes it)";
+  std::stringstream want;
+  want << in.rdbuf();
+  EXPECT_EQ(actual, want.str()) << "differs from " << path;
+}
+
+std::string format(const std::string &f, bool details = false) {
+  r::Report rep = synthetic();
+  r::Expectations e = expectations();
+  std::ostringstream out;
+  r::write_report(out, f, rep, &e, details);
+  return out.str();
+}
+
+}  // namespace
+
+TEST(Findings, OneGroupPerKindAndLocationWithItsModelsAndCells) {
+  r::Report rep = synthetic();
+  r::Expectations e = expectations();
+  std::vector<r::Finding> f = r::group_findings(rep, r::report_cells(rep, &e));
+  ASSERT_EQ(f.size(), 7u);
+  // The stale at 1121: kunit/a (nc, cacheable-64), kunit/b (cacheable-64),
+  // sweep/ste (nc, cacheable-64: two items in one cell count once).
+  EXPECT_EQ(f[0].kind, "stale");
+  EXPECT_EQ(r::where(f[0].at), kDriver + ":1121");
+  EXPECT_EQ(f[0].cells, 5u);
+  EXPECT_EQ(f[0].models, (std::vector<std::string>{"nc", "cacheable-64"}));
+  EXPECT_EQ(f[0].check, "kunit/a");
+  EXPECT_EQ(f[0].model, "nc");
+  EXPECT_TRUE(f[0].required);
+  // Same line, other kind: its own root cause.
+  EXPECT_EQ(f[1].kind, "torn");
+  EXPECT_EQ(f[1].cells, 1u);
+  EXPECT_EQ(f[2].kind, "stale");
+  EXPECT_EQ(r::where(f[2].at), kDriver + ":969");
+  EXPECT_FALSE(f[2].required) << "pt/* is not required by the expectations";
+  // No location: keyed by its reason.
+  EXPECT_EQ(f[3].kind, "unknown");
+  EXPECT_TRUE(f[3].at.file.empty());
+  // The kernel run's own failure, once for the row's three cells.
+  EXPECT_EQ(f[4].kind, "kernel fail");
+  EXPECT_EQ(r::where(f[4].at), kDriver + ":2000");
+  EXPECT_EQ(f[4].cells, 3u);
+  EXPECT_EQ(f[4].models, (std::vector<std::string>{"coherent", "nc", "cacheable-64"}));
+  EXPECT_EQ(f[5].kind, "smmu-descriptor-plain-store");
+  EXPECT_EQ(f[6].models, (std::vector<std::string>{"any"}));
+}
+
+TEST(Findings, TextListsEachRootCauseOnceNotEachCell) {
+  const std::string text = format("text");
+  EXPECT_NE(text.find("\n! stale at " + kDriver + ":1121 under nc,cacheable-64: 5 cells, e.g. kunit/a under nc: "
+                      "violation stale in kunit/a\n"),
+            std::string::npos)
+      << text;
+  // Each cell of the stale at 1121 is not a line of its own.
+  EXPECT_EQ(text.find("kunit/b under cacheable-64: stale"), std::string::npos) << text;
+  EXPECT_EQ(text.find("sweep/ste under nc: stale"), std::string::npos) << text;
+  const std::string details = format("text", true);
+  EXPECT_NE(details.find("\n  kunit/b under cacheable-64: stale: violation stale in kunit/b (" + kDriver + ":1121)\n"),
+            std::string::npos)
+      << details;
+}
+
+TEST(ReportFormats, TextMatchesGolden) { expect_golden("report.txt", format("text")); }
+TEST(ReportFormats, TextDetailsMatchesGolden) { expect_golden("report-details.txt", format("text", true)); }
+TEST(ReportFormats, JsonMatchesGolden) { expect_golden("report.json", format("json")); }
+TEST(ReportFormats, JunitMatchesGolden) { expect_golden("report.junit.xml", format("junit")); }
+TEST(ReportFormats, SarifMatchesGolden) { expect_golden("report.sarif", format("sarif")); }
+
+// JSON, JUnit and SARIF keep every cell, whatever the text groups.
+TEST(ReportFormats, MachineFormatsKeepEveryCell) {
+  const std::string junit = format("junit"), sarif = format("sarif"), json = format("json");
+  for (const char *cell : {"kunit/a [nc]", "kunit/a [cacheable-64]", "kunit/b [cacheable-64]", "sweep/ste [nc]"})
+    EXPECT_NE(junit.find(cell), std::string::npos) << cell;
+  for (const char *fp : {"kunit/a|nc|stale", "kunit/a|cacheable-64|stale", "kunit/b|cacheable-64|stale",
+                         "sweep/ste|nc|stale", "sweep/ste|cacheable-64|stale"})
+    EXPECT_NE(sarif.find(fp), std::string::npos) << fp;
+  r::Report back = r::read_report(json, "report.json", nullptr);
+  EXPECT_EQ(back.items.size(), synthetic().items.size());
+}
