@@ -28,7 +28,7 @@ struct Fixture {
     checker = std::make_unique<explore::SequenceChecker>(
         k, std::vector<models::Model>{models::resolve_model("coherent"), models::resolve_model("nc")},
         checker::pt_semantics(k.slice()),
-        explore::EntryChecks{cli::kernel_semantics(k, false), cli::structure_graph(k)});
+        explore::EntryChecks{checks::kernel_semantics(k, false), checks::structure_graph(k)});
     explorer = std::make_unique<explore::Explorer>(*checker, explore::GeneratorLimits{});
     explore::GeneratorLimits attach;
     attach.attach = attach.cd_2lvl = true;

@@ -42,7 +42,7 @@ Exploration exploration(const harness::KernelRunner &runner, const std::string &
   Exploration e;
   e.checker = std::make_unique<SequenceChecker>(
       runner, ms, checker::pt_semantics(runner.slice()),
-      EntryChecks{cli::kernel_semantics(runner, false), cli::structure_graph(runner)});
+      EntryChecks{checks::kernel_semantics(runner, false), checks::structure_graph(runner)});
   GeneratorLimits limits;
   limits.allow_split = e.checker->runner().can_split_blocks();
   limits.paging = !sva;
