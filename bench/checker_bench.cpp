@@ -75,33 +75,6 @@ void AllKunitTimesPresetsDecompose(benchmark::State &state) {
 }
 BENCHMARK(AllKunitTimesPresetsDecompose)->Unit(benchmark::kMillisecond);
 
-// One update step writing `n` qwords of a `kind` entry in one epoch, from
-// `before` to `after` (qwords >= n keep their value).
-harness::Trace one_step(harness::DescKind kind, const std::vector<uint64_t> &before,
-                        const std::vector<uint64_t> &after, int n) {
-  harness::Trace t;
-  t.descs.push_back({"e0", kind, 0x1000, 64, true});
-  harness::Event begin;
-  begin.kind = harness::EventKind::UpdateBegin;
-  begin.desc = 0;
-  begin.before = before;
-  begin.after = before;
-  for (int q = 0; q < n; ++q) begin.after[q] = after[q];
-  t.events.push_back(begin);
-  for (int q = 0; q < n; ++q) {
-    harness::Event s;
-    s.kind = harness::EventKind::Store;
-    s.desc = 0;
-    s.offset = 8 * q;
-    s.size = 8;
-    s.value = begin.after[q];
-    t.events.push_back(s);
-  }
-  t.events.push_back({harness::EventKind::UpdateSync});
-  t.events.push_back({harness::EventKind::UpdateEnd});
-  return t;
-}
-
 // One update step writing N qwords of an STE in one epoch (from the bypass
 // entry to the S1-cdtable one), observed under coherent. Second argument:
 // 0 explicit, 1 decompose.
@@ -111,7 +84,7 @@ void OneStepOfNQwordsCoherent(benchmark::State &state) {
   std::vector<uint64_t> before(8, 0), after(8, 0);
   before[0] = 0x9;  // V | CFG=bypass
   for (int q = 0; q < 8; ++q) after[q] = 0x1000 * (q + 1) | (q == 0 ? 0x9 : 0);
-  harness::Trace t = one_step(harness::DescKind::Ste, before, after, n);
+  harness::Trace t = smmu::testing::one_step_update(harness::DescKind::Ste, before, after, n);
   models::Model coherent = models::resolve_model("coherent");
   checker::DecomposeEngine dec(f.sem);
   checker::Verdict v;
@@ -139,7 +112,7 @@ void CdInvalidAllBytesCacheableByte(benchmark::State &state) {
   std::vector<uint64_t> before(8, 0), after(8);
   for (int q = 0; q < 8; ++q) after[q] = 0x0123456789abcdefull * (q + 3);
   after[0] &= ~(1ull << 31);  // CTXDESC_CD_0_V stays clear
-  harness::Trace t = one_step(harness::DescKind::Cd, before, after, 8);
+  harness::Trace t = smmu::testing::one_step_update(harness::DescKind::Cd, before, after, 8);
   models::Model byte = models::resolve_model("cacheable-byte");
   checker::DecomposeEngine dec(f.sem);
   checker::Z3Engine z3(f.sem);

@@ -182,4 +182,29 @@ void expect_four_page_range_tlbi(const std::array<uint64_t, 2> &cmd) {
   EXPECT_EQ(c.addr, 0x10000u);
 }
 
+harness::Trace one_step_update(harness::DescKind kind, const std::vector<uint64_t> &before,
+                               const std::vector<uint64_t> &after, int n) {
+  harness::Trace t;
+  t.descs.push_back({"e0", kind, 0x1000, 64, true});
+  harness::Event begin;
+  begin.kind = harness::EventKind::UpdateBegin;
+  begin.desc = 0;
+  begin.before = before;
+  begin.after = before;
+  for (int q = 0; q < n; ++q) begin.after[q] = after[q];
+  t.events.push_back(begin);
+  for (int q = 0; q < n; ++q) {
+    harness::Event s;
+    s.kind = harness::EventKind::Store;
+    s.desc = 0;
+    s.offset = 8 * q;
+    s.size = 8;
+    s.value = begin.after[q];
+    t.events.push_back(s);
+  }
+  t.events.push_back({harness::EventKind::UpdateSync});
+  t.events.push_back({harness::EventKind::UpdateEnd});
+  return t;
+}
+
 }  // namespace smmu::testing

@@ -73,6 +73,11 @@ CliResult run_cli(const std::vector<std::string> &args);
 
 size_t count(const harness::Trace &t, harness::EventKind kind);
 
+// A trace of one STE/CD update whose first step writes qwords 0..n-1 of `before`
+// with those of `after` (8 each; later qwords keep their value) and syncs once.
+harness::Trace one_step_update(harness::DescKind kind, const std::vector<uint64_t> &before,
+                               const std::vector<uint64_t> &after, int n);
+
 // Asserts (gtest) that `cmd` is what the driver encodes for 4 x 4K unmapped at
 // 0x10000 in ASID 5 with range invalidation: TLBI_NH_VA, SCALE=2, NUM=0 (one
 // unit of 4 pages), TG=1 (4K), TTL=3, leaf. 6.12 and 7.x encode it alike.

@@ -163,25 +163,8 @@ TEST(EngineSet, ThreeEnginesAgreeOn61WriterScenarios) {
 TEST(EngineSet, TheDefaultDecidesWhereEnumerationDeclines) {
   const auto &k = smmu::testing::kernel("6.12");
   checker::EntrySemantics sem = checks::kernel_semantics(k, true);
-  harness::Trace t;
-  t.descs.push_back({"cd", harness::DescKind::Cd, 0x1000, 64, true});
-  harness::Event begin;
-  begin.kind = harness::EventKind::UpdateBegin;
-  begin.desc = 0;
-  begin.before.assign(8, 0);
-  begin.after.assign(8, 0x5a5a5a5a5a5a5a5aull & ~1ull);  // V (bit 0 of qword 0) stays 0
-  t.events.push_back(begin);
-  for (int q = 0; q < 8; ++q) {
-    harness::Event s;
-    s.kind = harness::EventKind::Store;
-    s.desc = 0;
-    s.offset = 8 * q;
-    s.size = 8;
-    s.value = begin.after[q];
-    t.events.push_back(s);
-  }
-  t.events.push_back({harness::EventKind::UpdateSync});
-  t.events.push_back({harness::EventKind::UpdateEnd});
+  std::vector<uint64_t> before(8, 0), after(8, 0x5a5a5a5a5a5a5a5aull & ~1ull);  // V (bit 0 of q0) stays 0
+  harness::Trace t = smmu::testing::one_step_update(harness::DescKind::Cd, before, after, 8);
   models::Model byte = models::resolve_model("cacheable-byte");
   Verdict explicit_only = checker::EngineSet(EngineChoice::Explicit, sem).check_trace(t, byte, {true});
   EXPECT_EQ(explicit_only.outcome, Outcome::Unknown);
