@@ -57,7 +57,7 @@ harness::RunResult run_case(const harness::KernelRunner &runner, const harness::
 
 int check_cases(const harness::KernelRunner &runner, const std::vector<harness::RunnableCase> &cases,
                 const Args &a) {
-  std::vector<models::Model> models = models::resolve_models(a.get("model"));
+  std::vector<models::Model> models = resolve_model_list(a.get("model"));
   checker::EngineChoice engine = parse_engine(a.get("engine", "auto"));
   checker::EntrySemantics sem = kernel_semantics(runner, checker::needs_ir(engine));
   checker::CheckOptions options;
@@ -85,10 +85,10 @@ int cmd_kunit(const std::vector<std::string> &argv) {
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --filter SUBSTR   run only cases whose name contains SUBSTR\n"
-                 "  --model SPEC      check each case under a model: a preset (coherent, nc,\n"
-                 "                    cacheable-line, cacheable-64, cacheable-byte), all, a\n"
-                 "                    file, with +modifiers (coherent+plain-tear32); see\n"
-                 "                    'smmu-check models'\n"
+                 "  --model LIST      check each case under comma-separated models: presets\n"
+                 "                    (coherent, nc, cacheable-line, cacheable-64,\n"
+                 "                    cacheable-byte), all, files, with +modifiers\n"
+                 "                    (coherent+plain-tear32); see 'smmu-check models'\n"
                  << kEngineHelp
                  << "  --clean-at-sync   cacheable models: assume each sync cleans the entry to\n"
                  "                    PoC first (what a driver with cacheable descriptors adds)\n"

@@ -23,7 +23,7 @@ namespace smmu::cli {
 namespace {
 
 const char *kHelp =
-    "usage: smmu-check pt (--debian SERIES | --src DIR) [--model SPEC] [--scenario NAME]\n"
+    "usage: smmu-check pt (--debian SERIES | --src DIR) [--model LIST] [--scenario NAME]\n"
     "                     [--case FILE.c ...] [--inject F:K] [--format text|json]\n\n"
     "A device walker (the SMMU's table walk) reads one descriptor per level while\n"
     "the CPU changes the tables. pt records the CPU's stores, barriers and cache\n"
@@ -253,7 +253,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "Check:\n"
-                 "  --model SPEC      models to check (default: all); see 'smmu-check models'\n"
+                 "  --model LIST      comma-separated models (default: all); see 'smmu-check models'\n"
                  "  --scenario NAME   one scenario of the tree (default: every iopt_* and pt_*)\n"
                  "  --case FILE.c     a proposed sequence (repeatable); cases/ has examples\n"
                  "  --inject F:K      seed a bug first: drop-dma-wmb:K (the K-th dma_wmb),\n"
@@ -280,7 +280,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   if (format != "text" && format != "json")
     throw harness::UserError("--format expects text or json, got '" + format + "'");
   const bool json = format == "json";
-  std::vector<models::Model> models = models::resolve_models(a.get("model", "all"));
+  std::vector<models::Model> models = resolve_model_list(a.get("model", "all"));
   std::optional<std::pair<harness::Fault, int>> injection;
   if (a.has("inject"))
     injection = harness::parse_fault(a.get("inject"), {harness::Fault::DropDmaWmb, harness::Fault::DropCmo,

@@ -24,7 +24,7 @@ namespace smmu::cli {
 namespace {
 
 const char *kHelp =
-    "usage: smmu-check seq FILE... [--debian SERIES | --src DIR] [--model SPEC] [--engine E]\n"
+    "usage: smmu-check seq FILE... [--debian SERIES | --src DIR] [--model LIST] [--engine E]\n"
     "                              [--format text|json] [--trace]\n\n"
     "Checks a descriptor update sequence that is not in the kernel tree, written as\n"
     "text (docs/seq.md): the descriptor (ste, cd or pte), its initial and target\n"
@@ -117,12 +117,12 @@ void resolve(SeqRun &r, const Args &a) {
     r.models.push_back(m);
   };
   if (a.has("model")) {
-    for (const auto &m : models::resolve_models(a.get("model"))) add(m);
+    for (const auto &m : resolve_model_list(a.get("model"))) add(m);
     return;
   }
   if (r.seq.expectations.empty())
     throw harness::UserError(r.seq.file +
-                             ": expected at least one `expect ... under MODEL` line, or --model SPEC to check it under");
+                             ": expected at least one `expect ... under MODEL` line, or --model LIST to check it under");
   for (const auto &x : r.seq.expectations)
     for (const auto &spec : x.models) {
       std::vector<models::Model> ms;
@@ -276,9 +276,9 @@ int cmd_seq(const std::vector<std::string> &argv) {
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "Check:\n"
-                 "  --model SPEC      check under SPEC instead of the file's expectations: a\n"
-                 "                    preset (coherent, nc, cacheable-line, cacheable-64,\n"
-                 "                    cacheable-byte), all, a file, with +modifiers\n"
+                 "  --model LIST      check under comma-separated models instead of the file's\n"
+                 "                    expectations: presets (coherent, nc, cacheable-line,\n"
+                 "                    cacheable-64, cacheable-byte), all, files, with +modifiers\n"
                  << kEngineHelp
                  << "  --format F        text (default) or json (every field, witnesses, expectations)\n"
                  "  --no-witness      print the verdicts without the witnesses\n"

@@ -22,7 +22,7 @@ namespace smmu::cli {
 namespace {
 
 const char *kHelp =
-    "usage: smmu-check sweep (--debian SERIES | --src DIR) [--model SPEC] [--engine E]\n\n"
+    "usage: smmu-check sweep (--debian SERIES | --src DIR) [--model LIST] [--engine E]\n\n"
     "Builds STEs and CDs with the tree's own make functions over parameter grids\n"
     "(VMID 0, 1, 65535; ASIDs in one or two bytes; S1DSS; ATS, stall, E2H; linear\n"
     "and 2-level CD tables; table addresses above 4 GiB differing in one byte or\n"
@@ -46,7 +46,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
   Args a = parse(argv, kernel_options({"model", "engine"}, {"clean-at-sync", "witness"}), "sweep");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
-              << "  --model SPEC      models to check (default: all); see 'smmu-check models'\n"
+              << "  --model LIST      comma-separated models (default: all); see 'smmu-check models'\n"
                  << kEngineHelp
                  << "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
                  "  --witness         print the witness of each violating transition\n"
@@ -55,7 +55,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
   }
   auto runner = open_kernel(a);
   CoverageAtEnd coverage(a, *runner);  // --coverage
-  std::vector<models::Model> models = models::resolve_models(a.get("model", "all"));
+  std::vector<models::Model> models = resolve_model_list(a.get("model", "all"));
   checker::EngineChoice engine = parse_engine(a.get("engine", "auto"));
   checker::EntrySemantics sem = kernel_semantics(*runner, checker::needs_ir(engine));
   checker::CheckOptions options;

@@ -14,6 +14,22 @@ TEST(CheckCli, EveryKunitTransitionPassesUnderCoherent) {
   EXPECT_NE(r.out.find("check: 22 passed, 0 failed\n"), std::string::npos) << r.out;
 }
 
+// --model takes a comma-separated list in every command that checks, as in
+// `kernel`: one row per model, a model named twice once.
+TEST(CheckCli, ModelListsAreAcceptedAsInKernel) {
+  auto k = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "coherent,nc,coherent", "--filter",
+                    "ste_test_bypass_to_abort"});
+  EXPECT_EQ(k.status, 0) << k.out;
+  EXPECT_NE(k.out.find("write_ste_test_bypass_to_abort          coherent "), std::string::npos) << k.out;
+  EXPECT_NE(k.out.find("write_ste_test_bypass_to_abort          nc "), std::string::npos) << k.out;
+  EXPECT_NE(k.out.find("check: 2 passed, 0 failed\n"), std::string::npos) << k.out;
+  auto p = run_cli({"pt", "--debian", "6.12", "--quiet", "--model", "coherent,nc", "--scenario", "iopt_map_page_coherent"});
+  EXPECT_EQ(p.status, 0) << p.out;
+  EXPECT_NE(p.out.find(" nc "), std::string::npos) << p.out;
+  auto bad = run_cli({"sweep", "--debian", "6.12", "--quiet", "--model", "coherent,nope"});
+  EXPECT_EQ(bad.status, 2) << bad.out;
+}
+
 TEST(CheckCli, AViolationPrintsItsWitnessAndFails) {
   auto r = run_cli({"kunit", "--debian", "6.12", "--quiet", "--model", "cacheable-byte", "--engine",
                     "both", "--clean-at-sync", "--filter", "cd_test_s1_change_asid"});

@@ -219,7 +219,7 @@ TEST(SeqCli, BadInputIsALocatedErrorBeforeAnyKernelWork) {
   std::string none = write("none.seq", "ste\ninitial 1 0 0 0 0 0 0 0\ntarget 1 0 0 0 0 0 0 0\n");
   auto c = run_cli({"seq", none, "--src", "/nonexistent"});
   EXPECT_EQ(c.status, 2) << c.out;
-  EXPECT_NE(c.out.find(none + ": expected at least one `expect ... under MODEL` line, or --model SPEC"),
+  EXPECT_NE(c.out.find(none + ": expected at least one `expect ... under MODEL` line, or --model LIST"),
             std::string::npos)
       << c.out;
   auto d = run_cli({"seq", "--src", "/nonexistent"});
