@@ -15,6 +15,7 @@ using UsedFn = std::function<void(const uint64_t *entry, uint64_t *used)>;
 struct EntrySemantics {
   UsedFn ste_used, cd_used;        // arm_smmu_get_ste_used / arm_smmu_get_cd_used, compiled
   std::string ir;                  // their LLVM IR (for the Z3 and decompose engines); may be empty
+  std::string no_ir;               // why ir is empty, where it was asked for
   // A directory where the checker may keep what it derives from `ir` across
   // runs (the slice's build directory); "": derive it in each process.
   std::string derived_cache;
@@ -24,6 +25,10 @@ struct EntrySemantics {
   // e & used(e), per qword: what the SMMU acts on (MODEL.md §4.1).
   Entry meaning(harness::DescKind kind, const Entry &e) const;
   Entry used(harness::DescKind kind, const Entry &e) const;
+  // Why no IR is at hand, for an engine's `unknown`.
+  std::string ir_missing() const {
+    return "no LLVM IR of get_used" + (no_ir.empty() ? std::string(" was provided") : ": " + no_ir);
+  }
 };
 
 }  // namespace smmu::checker

@@ -40,7 +40,7 @@ bool may_depend(z3::context &ctx, const std::vector<z3::expr> &x, const std::vec
 UsedDependence derive(const EntrySemantics &sem, const std::string &function, unsigned timeout_ms) {
   UsedDependence out;
   if (sem.ir.empty()) {
-    out.error = "no LLVM IR of get_used was provided";
+    out.error = sem.ir_missing();
     return out;
   }
   try {

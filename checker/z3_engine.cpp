@@ -17,7 +17,7 @@ const std::vector<z3::expr> *Z3Engine::symbolic_used(harness::DescKind kind, std
   // asked (the default chain's last resort) costs nothing.
   if (!module_ && module_error_.empty()) {
     if (semantics_.ir.empty()) {
-      module_error_ = "no LLVM IR of get_used was provided";
+      module_error_ = semantics_.ir_missing();
     } else {
       try {
         module_ = std::make_unique<IrModule>(semantics_.ir);

@@ -32,8 +32,14 @@ checker::EntrySemantics kernel_semantics(const harness::KernelRunner &kernel, bo
   s.ste_used = ste;
   s.cd_used = cd;
   if (with_ir) {
-    s.ir = harness::function_ir(kernel.build(), "arm-smmu-v3", {s.ste_used_symbol, s.cd_used_symbol});
-    s.derived_cache = kernel.build().dir.string();
+    // IR that does not compile leaves the engines that read it `unknown` with
+    // the reason (the default chain then enumerates); it stops no run.
+    try {
+      s.ir = harness::function_ir(kernel.build(), "arm-smmu-v3", {s.ste_used_symbol, s.cd_used_symbol});
+      s.derived_cache = kernel.build().dir.string();
+    } catch (const harness::UserError &e) {
+      s.no_ir = e.what();
+    }
   }
   return s;
 }

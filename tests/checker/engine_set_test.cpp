@@ -173,4 +173,20 @@ TEST(EngineSet, TheDefaultDecidesWhereEnumerationDeclines) {
   EXPECT_EQ(v.engine, "decompose");
 }
 
+// Without IR (it did not compile) the default still decides, by enumeration,
+// and the engines that need IR say why they could not.
+TEST(EngineSet, WithoutIrTheDefaultEnumeratesAndTheOthersSayWhy) {
+  checker::EntrySemantics sem = checks::kernel_semantics(smmu::testing::kernel("6.12"), false);
+  sem.no_ir = "compiling arm-smmu-v3 to LLVM IR failed";
+  const auto &k = smmu::testing::kernel("6.12");
+  harness::Trace t = kunit_traces(k).front();
+  models::Model coherent = models::resolve_model("coherent");
+  Verdict v = checker::EngineSet(EngineChoice::Auto, sem).check_trace(t, coherent);
+  EXPECT_NE(v.outcome, Outcome::Unknown) << v.reason;
+  EXPECT_EQ(v.engine, "explicit");
+  Verdict z = checker::EngineSet(EngineChoice::Z3, sem).check_trace(t, coherent);
+  EXPECT_EQ(z.outcome, Outcome::Unknown);
+  EXPECT_NE(z.reason.find("no LLVM IR of get_used: compiling arm-smmu-v3"), std::string::npos) << z.reason;
+}
+
 }  // namespace
