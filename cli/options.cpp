@@ -155,7 +155,8 @@ std::filesystem::path cache_dir(const Args &a) {
   if (ec) throw UserError(what + ": cannot create the directory: " + ec.message());
   if (access(dir.c_str(), W_OK | X_OK) != 0)
     throw UserError(what + ": not writable (expected a directory for trees and slices)");
-  return dir;
+  // Absolute: the slice's compiler runs elsewhere and includes files by these paths.
+  return fs::absolute(dir);
 }
 
 std::unique_ptr<std::ofstream> open_output(const Args &a, const std::string &name) {

@@ -63,7 +63,8 @@ void read_version(KernelTree &t) {
 const std::vector<std::string> &kernel_paths_needed() { return kExtract; }
 
 fs::path default_cache_dir() {
-  if (const char *c = std::getenv("SMMU_CHECK_CACHE"); c && *c) return c;
+  // Absolute: the slice's compiler runs elsewhere and includes files by these paths.
+  if (const char *c = std::getenv("SMMU_CHECK_CACHE"); c && *c) return fs::absolute(c);
   if (const char *x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "smmu-check";
   if (const char *h = std::getenv("HOME"); h && *h) return fs::path(h) / ".cache" / "smmu-check";
   return fs::temp_directory_path() / "smmu-check";

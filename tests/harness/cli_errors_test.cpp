@@ -191,6 +191,18 @@ TEST(CliErrors, CacheThatIsAFileIsBadInputNamingIt) {
   fs::remove(file);
 }
 
+// A relative cache (--cache or $SMMU_CHECK_CACHE) is taken from the working
+// directory: the tree's files still parse, wherever the compiler runs.
+TEST(CliErrors, ARelativeCacheWorks) {
+  const char *cache = std::getenv("SMMU_CHECK_CACHE");
+  ASSERT_NE(cache, nullptr);
+  const std::string rel = fs::relative(cache).string();
+  ASSERT_FALSE(fs::path(rel).is_absolute());
+  auto r = run_cli({"lint", "--debian", "6.12", "--quiet", "--cache", rel});
+  EXPECT_EQ(r.out.find("did not parse"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("smmu-descriptor-plain-store"), std::string::npos) << r.out;
+}
+
 TEST(CliErrors, UnwritableOutputIsFoundBeforeTheRun) {
   const std::string bad = "/nonexistent-smmu-check-dir/report.json";
   auto k = run_cli({"kernel", "--debian", "6.12", "--output", bad});
