@@ -28,8 +28,10 @@
 #include <llvm/Support/SourceMgr.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 namespace smmu::checker {
@@ -91,7 +93,23 @@ struct Region {
   int64_t bytes = 0;
   std::vector<z3::expr> init;        // words
   std::map<int64_t, Val> pointers;   // read-only pointer fields, by byte offset
+  // An input structure (IrArg::input): read-only, its bytes free symbols made on
+  // first read, its pointer fields other input structures; offsets may be
+  // negative (container_of).
+  std::string input;
+  std::map<int64_t, z3::expr> input_bytes;
+  std::map<int64_t, int> input_pointees;  // pointer field offset -> region
 };
+
+// How far from its pointer an input structure's fields may lie (container_of
+// reaches back); beyond it an access is refused as a likely modelling error.
+constexpr int64_t kInputStructureReach = 1 << 16;
+
+std::string signed_hex(int64_t v) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%s0x%llx", v < 0 ? "-" : "+", static_cast<unsigned long long>(v < 0 ? -v : v));
+  return buf;
+}
 
 struct Returned {
   std::optional<State> state;  // empty: no path returns
@@ -101,8 +119,15 @@ struct Returned {
 class Exec {
  public:
   Exec(z3::context &ctx, const llvm::DataLayout &dl, const IrRunOptions *options = nullptr,
-       std::vector<IrEvent> *log = nullptr)
-      : ctx_(ctx), dl_(dl), options_(options), log_(log) {}
+       IrLoggedRun *log = nullptr)
+      : ctx_(ctx), dl_(dl), options_(options), log_(log ? &log->events : nullptr), run_(log) {}
+
+  int add_input(const std::string &name) {
+    Region r;
+    r.input = name;
+    regions_.push_back(std::move(r));
+    return static_cast<int>(regions_.size()) - 1;
+  }
 
   void set_pointer_field(int region, int64_t offset, Val v) { regions_[region].pointers[offset] = v; }
 
@@ -133,7 +158,10 @@ class Exec {
   const llvm::DataLayout &dl_;
   const IrRunOptions *options_;
   std::vector<IrEvent> *log_;
+  IrLoggedRun *run_;  // input reads and assumptions go here (null: inputs refused)
   std::vector<Region> regions_;
+  std::map<std::pair<int, std::pair<int64_t, int64_t>>, size_t> input_reads_;  // (region, offset, bytes) -> read
+  std::set<std::pair<int, std::pair<int64_t, int64_t>>> ranged_reads_;       // those with a !range assumed
   int depth_ = 0;
   unsigned fresh_ = 0;
 
@@ -155,7 +183,11 @@ class Exec {
   Val pointer(const llvm::Function &f, Frame &fr, const llvm::Value *v, const llvm::Instruction &at);
 
   void check_range(const llvm::Function &f, const llvm::Instruction &at, const Val &p, int64_t bytes);
+  bool is_input(const Val &p) const { return p.region >= 0 && !regions_[p.region].input.empty(); }
   z3::expr load_bytes(State &s, const Val &p, int64_t bytes);
+  // A load from an input structure: its bytes, made on first read and recorded.
+  z3::expr input_load(const Val &p, int64_t bytes, const llvm::LoadInst *ld);
+  Val input_pointer(const Val &p, const llvm::Type *pointer);
   void store_bytes(State &s, const Val &p, int64_t bytes, const z3::expr &value);
   // A store the program makes: applied, and logged if its array is logged.
   void write(const llvm::Function &f, const llvm::Instruction &at, State &s, const Val &p, int64_t bytes,
@@ -272,14 +304,69 @@ Val Exec::pointer(const llvm::Function &f, Frame &fr, const llvm::Value *v,
 void Exec::check_range(const llvm::Function &f, const llvm::Instruction &at, const Val &p,
                        int64_t bytes) {
   if (p.region < 0) unsupported(f, "access through a null or unknown pointer: " + describe(at));
+  if (is_input(p)) {
+    if (p.offset < -kInputStructureReach || p.offset + bytes > kInputStructureReach)
+      unsupported(f, "access " + signed_hex(p.offset) + " bytes from an input structure's pointer: " + describe(at));
+    return;
+  }
   if (p.offset < 0 || bytes < 0 || p.offset + bytes > regions_[p.region].bytes)
     unsupported(f, "access outside its array (" + std::to_string(p.offset) + "+" +
                        std::to_string(bytes) + " of " + std::to_string(regions_[p.region].bytes) +
                        " bytes): " + describe(at));
 }
 
+z3::expr Exec::input_load(const Val &p, int64_t bytes, const llvm::LoadInst *ld) {
+  Region &r = regions_[p.region];
+  std::optional<z3::expr> v;
+  for (int64_t k = p.offset; k < p.offset + bytes; ++k) {  // little-endian
+    auto it = r.input_bytes.find(k);
+    if (it == r.input_bytes.end())
+      it = r.input_bytes.emplace(k, ctx_.bv_const((r.input + signed_hex(k)).c_str(), 8)).first;
+    v = v ? z3::concat(it->second, *v) : it->second;
+  }
+  if (run_) {
+    auto key = std::make_pair(p.region, std::make_pair(p.offset, bytes));
+    if (!input_reads_.count(key)) {
+      input_reads_[key] = run_->input_reads.size();
+      run_->input_reads.push_back({r.input + signed_hex(p.offset), bytes, *v});
+    }
+    // The compiler's knowledge of the field's C type (a bool is 0 or 1): one
+    // !range [lo, hi), assumed; several ranges are left out (a superset).
+    const llvm::MDNode *range = ld ? ld->getMetadata(llvm::LLVMContext::MD_range) : nullptr;
+    if (range && range->getNumOperands() == 2 && ld->getType()->getIntegerBitWidth() == bytes * 8 &&
+        ranged_reads_.insert(key).second) {
+      auto *lo = llvm::mdconst::dyn_extract<llvm::ConstantInt>(range->getOperand(0));
+      auto *hi = llvm::mdconst::dyn_extract<llvm::ConstantInt>(range->getOperand(1));
+      if (lo && hi && bytes <= 8) {
+        unsigned w = static_cast<unsigned>(bytes * 8);
+        uint64_t l = lo->getZExtValue(), span = hi->getZExtValue() - l;  // modulo 2^w, as the IR wraps
+        run_->assumptions.push_back(z3::ult(*v - bv(l, w), bv(span, w)));
+      }
+    }
+  }
+  return *v;
+}
+
+Val Exec::input_pointer(const Val &p, const llvm::Type *pointer) {
+  Region &r = regions_[p.region];
+  auto it = r.input_pointees.find(p.offset);
+  if (it != r.input_pointees.end()) return Val::ptr(it->second, 0);
+  // "arm_smmu_master+0x0->arm_smmu_device": the structure a field points to, named by its type if the IR has one.
+  std::string name = r.input + signed_hex(p.offset) + "->";
+  if (auto *pt = llvm::dyn_cast<llvm::PointerType>(pointer); pt && !pt->isOpaque())
+    if (auto *st = llvm::dyn_cast<llvm::StructType>(pt->getPointerElementType()); st && st->hasName()) {
+      llvm::StringRef type = st->getName();
+      type.consume_front("struct.");
+      name += type.str();
+    }
+  int child = add_input(name);
+  regions_[p.region].input_pointees[p.offset] = child;  // add_input may have moved `r`
+  return Val::ptr(child, 0);
+}
+
 // Little-endian: byte k of word w is bits [8k+7 : 8k].
 z3::expr Exec::load_bytes(State &s, const Val &p, int64_t bytes) {
+  if (is_input(p)) return input_load(p, bytes, nullptr);
   extend(s);
   auto &words = s.mem[p.region];
   std::optional<z3::expr> r;
@@ -306,6 +393,7 @@ void Exec::store_bytes(State &s, const Val &p, int64_t bytes, const z3::expr &va
 
 void Exec::write(const llvm::Function &f, const llvm::Instruction &at, State &s, const Val &p,
                  int64_t bytes, const z3::expr &value, const z3::expr &cond) {
+  if (is_input(p)) unsupported(f, "store into an input structure, which the model holds read-only: " + describe(at));
   // Pointer fields are read-only: an integer store over one would leave it stale.
   const auto &ptrs = regions_[p.region].pointers;
   auto it = ptrs.lower_bound(p.offset - 7);
@@ -584,6 +672,10 @@ bool Exec::step(const llvm::Function &f, Frame &fr, const llvm::Instruction &i, 
       bool known = a.known() && b.known() && !a.var_offset && !b.var_offset;
       if (!known) unsupported(f, "comparison of unknown pointers: " + describe(i));
       bool equal = same_pointer(a, b);
+      // Input structures are assumed distinct and non-null: a test of that is not decided by assumption.
+      if (!equal && (is_input(a) || is_input(b)))
+        unsupported(f, "comparison of a pointer to an input structure (null or aliasing is not modelled): " +
+                           describe(i));
       set(bv(equal == eq_pred, 1));
       return true;
     }
@@ -671,6 +763,11 @@ bool Exec::step(const llvm::Function &f, Frame &fr, const llvm::Instruction &i, 
       return true;
     }
     if (t->isPointerTy()) {
+      if (is_input(p) && !p.var_offset) {
+        check_range(f, i, p, bytes);
+        fr[&i] = input_pointer(p, t);
+        return true;
+      }
       // Only the read-only pointer fields the caller gave its arrays.
       if (p.region < 0 || p.var_offset) unsupported(f, "load of a pointer: " + describe(i));
       auto it = regions_[p.region].pointers.find(p.offset);
@@ -688,7 +785,7 @@ bool Exec::step(const llvm::Function &f, Frame &fr, const llvm::Instruction &i, 
         v = z3::ite(cands[k].second, load_bytes(s, Val::ptr(p.region, cands[k].first), bytes), v);
     } else {
       check_range(f, i, p, bytes);
-      v = load_bytes(s, p, bytes);
+      v = is_input(p) ? input_load(p, bytes, ld) : load_bytes(s, p, bytes);
     }
     unsigned width = t->getIntegerBitWidth();
     set(width == bytes * 8 ? v : v.extract(width - 1, 0));
@@ -955,12 +1052,27 @@ IrLoggedRun IrModule::run_logged(z3::context &ctx, const std::string &function,
     throw UnsupportedIR("@" + function + " takes " + std::to_string(f->arg_size()) + " arguments, " +
                         std::to_string(args.size()) + " given");
   IrLoggedRun out;
-  Exec exec(ctx, m.getDataLayout(), &options, &out.events);
+  Exec exec(ctx, m.getDataLayout(), &options, &out);
   std::vector<Val> vals;
+  std::vector<int> array_regions;  // per argument: its region, -1 for inputs and scalars
   for (const llvm::Argument &a : f->args()) {
-    if (!a.getType()->isPointerTy())
-      throw UnsupportedIR("@" + function + ": argument " + std::to_string(a.getArgNo()) + " is not a pointer");
     const IrArg &arg = args[a.getArgNo()];
+    const std::string which = "@" + function + ": argument " + std::to_string(a.getArgNo());
+    if (arg.scalar) {
+      if (!a.getType()->isIntegerTy() || arg.scalar->get_sort().bv_size() != a.getType()->getIntegerBitWidth())
+        throw UnsupportedIR(which + " is not an integer of the scalar's width");
+      Val v;
+      v.bv = *arg.scalar;
+      vals.push_back(v);
+      array_regions.push_back(-1);
+      continue;
+    }
+    if (!a.getType()->isPointerTy()) throw UnsupportedIR(which + " is not a pointer");
+    if (!arg.input.empty()) {
+      vals.push_back(Val::ptr(exec.add_input(arg.input), 0));
+      array_regions.push_back(-1);
+      continue;
+    }
     for (const z3::expr &w : arg.words)
       if (!w.is_bv() || w.get_sort().bv_size() != 64)
         throw std::invalid_argument("IrModule::run_logged: array words must be 64-bit bit-vectors");
@@ -974,12 +1086,14 @@ IrLoggedRun IrModule::run_logged(z3::context &ctx, const std::string &function,
       exec.set_pointer_field(r, offset, v);
     }
     vals.push_back(Val::ptr(r, 0));
+    array_regions.push_back(r);
   }
   Returned r = exec.call(*f, vals, exec.initial_state());
   if (!r.state) throw UnsupportedIR("@" + function + " never returns");
-  for (size_t k = 0; k < args.size(); ++k) {
+  for (int region : array_regions) {
     std::vector<z3::expr> words;
-    for (const z3::expr &w : r.state->mem[k]) words.push_back(w.simplify());
+    if (region >= 0)
+      for (const z3::expr &w : r.state->mem[region]) words.push_back(w.simplify());
     out.arrays.push_back(std::move(words));
   }
   return out;
@@ -1018,6 +1132,33 @@ int IrModule::unroll_loops(const std::vector<std::string> &roots, unsigned size_
     left += static_cast<int>(std::distance(li.begin(), li.end()));
   }
   return left;
+}
+
+std::vector<std::string> IrModule::functions_starting(const std::string &prefix) const {
+  std::vector<std::string> out;
+  for (const llvm::Function &f : *impl_->module)
+    if (!f.isDeclaration() && f.getName().startswith(prefix)) out.push_back(f.getName().str());
+  return out;
+}
+
+std::vector<IrParameter> IrModule::parameters(const std::string &function) const {
+  const llvm::Function *f = impl_->module->getFunction(function);
+  if (!f || f->isDeclaration()) throw UnsupportedIR("@" + function + " is not defined in the IR module");
+  std::vector<IrParameter> out;
+  for (const llvm::Argument &a : f->args()) {
+    IrParameter p;
+    llvm::Type *t = a.getType();
+    p.pointer = t->isPointerTy();
+    if (t->isIntegerTy()) p.bits = t->getIntegerBitWidth();
+    if (auto *pt = llvm::dyn_cast<llvm::PointerType>(t); pt && !pt->isOpaque())
+      if (auto *st = llvm::dyn_cast<llvm::StructType>(pt->getPointerElementType()); st && st->hasName()) {
+        llvm::StringRef name = st->getName();
+        name.consume_front("struct.");
+        p.struct_name = name.str();
+      }
+    out.push_back(p);
+  }
+  return out;
 }
 
 std::map<int64_t, std::string> IrModule::function_fields(const std::string &global) const {

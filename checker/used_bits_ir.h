@@ -24,10 +24,33 @@ struct UnsupportedIR : std::runtime_error {
 
 // An argument of IrModule::run_logged: an array of 64-bit words, some of whose
 // fields may hold pointers (read-only, e.g. a writer's ops table pointer).
+// Or, when `input` is set, a read-only structure of the caller's (a make
+// function's master or domain): its bytes are free symbols created as the code
+// reads them, and so are the structures its pointer fields point to. Such
+// pointers are assumed distinct and never null, so the executor refuses any
+// comparison that would depend on that. Or, when `scalar` is set, an integer
+// argument.
 struct IrArg {
   std::vector<z3::expr> words;
   // byte offset -> name of the module global or function the field points to
   std::map<int64_t, std::string> pointer_fields;
+  std::string input;              // non-empty: an input structure, named so in its symbols
+  std::optional<z3::expr> scalar;  // an integer argument of the parameter's width
+};
+
+// A read of an input structure: the value the code took from it, for naming a
+// counterexample's parameters ("*(arm_smmu_master+0x0)+0x28", 4 bytes).
+struct IrInputRead {
+  std::string name;
+  int64_t bytes = 0;
+  z3::expr value;
+};
+
+// A function's parameter, as the IR types it.
+struct IrParameter {
+  bool pointer = false;
+  unsigned bits = 0;        // an integer's width
+  std::string struct_name;  // a pointer to a named struct: its name without "struct."
 };
 
 // One step of a logged run, in program order. `cond` is the path condition under
@@ -54,8 +77,11 @@ struct IrRunOptions {
 };
 
 struct IrLoggedRun {
-  std::vector<std::vector<z3::expr>> arrays;  // every argument's final words
+  std::vector<std::vector<z3::expr>> arrays;  // every argument's final words (empty for inputs, scalars)
   std::vector<IrEvent> events;
+  std::vector<IrInputRead> input_reads;  // every distinct read of an input structure
+  // What the IR states of those reads (!range of a bool field), to be assumed.
+  std::vector<z3::expr> assumptions;
 };
 
 // A parsed IR module whose loop-free functions can be run on symbolic arrays.
@@ -70,6 +96,10 @@ class IrModule {
   IrModule &operator=(IrModule &&) noexcept;
 
   bool defines(const std::string &function) const;
+  // The defined functions whose names start with `prefix`, in module order.
+  std::vector<std::string> functions_starting(const std::string &prefix) const;
+  // Throws UnsupportedIR if `function` is not defined.
+  std::vector<IrParameter> parameters(const std::string &function) const;
 
   // Runs `void function(T *a0, T *a1, ...)`, every parameter a pointer to its own
   // (non-aliasing) array of 64-bit words, with arrays[i] the initial words of a<i>

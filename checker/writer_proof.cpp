@@ -22,6 +22,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "entry_image.h"
 #include "model_support.h"
 #include "parallel_check.h"
 
@@ -36,7 +37,7 @@ const char *to_string(ProofOutcome o) {
   return "?";
 }
 
-const char *const kProofInputSet =
+const char *const kUsedBitsInputSet =
     "every (current, target) pair of 8 x 64-bit entries in which neither entry sets a bit its get_used "
     "does not use (the writer's own WARN_ON_ONCE check of a target; the current entry was once a target) "
     "and no WARN_ON_ONCE of the writer fires";
@@ -122,8 +123,9 @@ class Prover {
     return out;
   }
 
-  // The input set (kProofInputSet).
-  z3::expr inputs() const {
+  // The input set: the make functions' image, else kUsedBitsInputSet.
+  z3::expr inputs(const EntryImage *current, const EntryImage *target) const {
+    if (current && target) return current->contains(w_.current) && target->contains(w_.target);
     z3::expr_vector c(ctx_);
     for (const Terms *e : {&w_.current, &w_.target}) {
       Terms u = used(*e);
@@ -303,7 +305,8 @@ ProofCounterexample describe(z3::context &ctx, const SymbolicWrite &w, const Pro
 }  // namespace
 
 ProofResult prove_writer(const IrModule &module, z3::context &ctx, const SymbolicWrite &write,
-                         const std::string &used_function, const models::Model &model,
+                         const std::string &used_function, const std::string &entry_struct,
+                         const models::Model &model,
                          const ProofOptions &options) {
   auto t0 = std::chrono::steady_clock::now();
   const std::clock_t c0 = std::clock();
@@ -325,14 +328,23 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
   std::optional<Prover> prover;
   std::vector<Question> questions;
   z3::expr inputs = ctx.bool_val(true);
+  std::optional<EntryImage> image_cur, image_tgt;
   try {
+    if (options.over == ProofInputSet::MakeImage) {
+      image_cur = entry_image(module, ctx, entry_struct, "cur");
+      image_tgt = entry_image(module, ctx, entry_struct, "tgt");
+      r.input_set = "every pair of entries made by " + image_cur->functions() +
+                    ", with any parameters (the make functions run from the IR)";
+    } else {
+      r.input_set = kUsedBitsInputSet;
+    }
     std::string safe;
     if (options.relax_update_safe)
       for (const std::string &op : write.executed_ops)
         if (op != used_function) safe = op;
     r.relaxed_by = safe;
     prover.emplace(module, ctx, write, used_function, models::plain_store_part_bits(model), safe);
-    inputs = prover->inputs();
+    inputs = image_cur ? prover->inputs(&*image_cur, &*image_tgt) : prover->inputs(nullptr, nullptr);
     questions = prover->questions();
   } catch (const UnsupportedIR &e) {
     r.reason = std::string("unsupported IR: ") + e.what();
@@ -390,7 +402,12 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
       r.reason = q.property + " query " + std::to_string(i + 1) + ": sat in a worker, not again: " + s.reason_unknown();
       return done();
     }
-    r.counterexample = describe(ctx, write, *prover, q, minimize(ctx, write, s, options, r.queries));
+    z3::model m = minimize(ctx, write, s, options, r.queries);
+    r.counterexample = describe(ctx, write, *prover, q, m);
+    if (image_cur) {
+      r.counterexample->current_made_by = image_cur->describe(m, write.current);
+      r.counterexample->target_made_by = image_tgt->describe(m, write.target);
+    }
     r.outcome = ProofOutcome::Counterexample;
     r.reason = q.property + (q.property == "final entry" ? "" : " in epoch " + std::to_string(r.counterexample->epoch));
     return done();

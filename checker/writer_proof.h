@@ -21,8 +21,17 @@ namespace smmu::checker {
 enum class ProofOutcome { Proved, Counterexample, Unknown };
 const char *to_string(ProofOutcome o);
 
-// The set the proof is over, stated in every report.
-extern const char *const kProofInputSet;
+// The sets a proof can be over, stated in every report.
+enum class ProofInputSet {
+  // The image of the tree's make functions (entry_image.h): every pair of
+  // entries the driver's make functions can produce, with any parameters.
+  MakeImage,
+  // Every pair in which neither entry sets a bit its get_used does not use and
+  // no WARN of the writer fires: the writer's own sanity check, which holds
+  // the image (and more) without running the make functions.
+  UsedBits,
+};
+extern const char *const kUsedBitsInputSet;  // what UsedBits means, in words
 
 struct ProofOptions {
   unsigned query_timeout_ms = 60000;     // per solver query; a timeout is `unknown`
@@ -33,6 +42,7 @@ struct ProofOptions {
   // declares safe for the pair (and both entries use) are left out of the
   // meaning, so only the rest must mean the span's start or end.
   bool relax_update_safe = false;
+  ProofInputSet over = ProofInputSet::MakeImage;
   std::function<void(const std::string &)> progress;  // one line per query, if set
 };
 
@@ -43,6 +53,8 @@ struct ProofCounterexample {
   Qwords observed;            // observation, publication: the entry the fetch sees
   Qwords meaning_observed, meaning_start, meaning_end;
   std::vector<ConcreteStep> path;  // what the writer does on the pair (symbolic steps evaluated)
+  // Over the make functions' image: which one makes each entry, with which parameters.
+  std::string current_made_by, target_made_by;
   int differing_qwords = 0, differing_bits = 0;
 };
 
@@ -55,16 +67,20 @@ struct ProofResult {
   size_t queries = 0;                       // solver queries checked (minimisation included)
   size_t max_query_nodes = 0;               // largest query, in distinct term nodes
   std::string relaxed_by;  // relax_update_safe: the get_update_safe applied ("": the ops have none)
+  std::string input_set;   // the set the result is over, in words
   double seconds = 0;      // wall clock
   double cpu_seconds = 0;  // the process's CPU time meanwhile (every solver thread)
 };
 
 // Decides the query for one writer under one model. `used_function` is the
-// ops' get_used (arm_smmu_get_ste_used / _cd_used), run from `module`.
+// ops' get_used (arm_smmu_get_ste_used / _cd_used), run from `module`;
+// `entry_struct` the entry's type in the IR (arm_smmu_ste / arm_smmu_cd), whose
+// make functions give the input set over ProofInputSet::MakeImage.
 // Models whose observations the query does not encode (cacheable, 128-bit or
 // ascending fetches, doorbell=dsb) are `unknown`, named.
 ProofResult prove_writer(const IrModule &module, z3::context &ctx, const SymbolicWrite &write,
-                         const std::string &used_function, const models::Model &model,
+                         const std::string &used_function, const std::string &entry_struct,
+                         const models::Model &model,
                          const ProofOptions &options = {});
 
 }  // namespace smmu::checker

@@ -54,7 +54,7 @@ EntryProof WriterProver::prove(harness::DescKind kind, const models::Model &mode
     return p;
   }
   p.proof = prove_writer(*module_, ctx_, *w.write, cd ? semantics_.cd_used_symbol : semantics_.ste_used_symbol,
-                         model, options);
+                         cd ? "arm_smmu_cd" : "arm_smmu_ste", model, options);
   if (p.proof.outcome == ProofOutcome::Counterexample) replay(p, model);
   return p;
 }

@@ -1,6 +1,7 @@
 // smmu-check prove: the tree's STE/CD writer run symbolically from its IR and,
 // per (entry, model), a proof over every pair of the stated input set, or a
 // minimised counterexample replayed natively, or unknown with the reason.
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -20,14 +21,16 @@ namespace {
 const char *kHelp =
     "usage: smmu-check prove (--debian SERIES | --src DIR) [--model M[,M...]] [--entry ste|cd|all]\n"
     "                        [--format text|json] [--timeout SECONDS] [--jobs N] [--relax-update-safe]\n"
-    "                        [--verbose]\n\n"
+    "                        [--over image|used-bits] [--verbose]\n\n"
     "Runs the tree's own arm_smmu_write_entry (with its get_used and qword diff)\n"
     "from its LLVM IR on symbolic current and target entries, and asks Z3, per\n"
     "entry kind and model, whether some pair, some epoch of the write and some\n"
     "fetch the model allows see an entry that means neither the epoch's start nor\n"
     "its end (after the last sync: not the target), or a sync leaves an entry\n"
-    "meaning neither configuration. 'proved' holds for every pair of the input\n"
-    "set printed with the result; a counterexample is minimised, replayed through\n"
+    "meaning neither configuration. The pairs are those the tree's own make\n"
+    "functions (arm_smmu_make_*, run from their IR on symbolic parameters) can\n"
+    "produce. 'proved' holds for every pair of the input set printed with the\n"
+    "result; a counterexample is minimised, replayed through\n"
     "the compiled writer and judged by the explicit engine, like a sweep pair; a\n"
     "timeout or IR the executor does not model is 'unknown'. Exit 0 only if\n"
     "everything asked is proved.\n\n";
@@ -46,8 +49,13 @@ std::string seconds(double s) {
 }
 
 void print_text(std::ostream &out, const harness::KernelRunner &k, const std::vector<checker::EntryProof> &proofs) {
-  out << "prove " << k.tree().origin << ": arm_smmu_write_entry from its IR\n"
-      << "over: " << checker::kProofInputSet << "\n\n"
+  out << "prove " << k.tree().origin << ": arm_smmu_write_entry from its IR\n";
+  std::vector<std::string> sets;
+  for (const auto &p : proofs)
+    if (!p.proof.input_set.empty() && std::find(sets.begin(), sets.end(), p.proof.input_set) == sets.end())
+      sets.push_back(p.proof.input_set);
+  for (const auto &set : sets) out << "over: " << set << "\n";
+  out << "\n"
       << std::left << std::setw(6) << "entry" << std::setw(24) << "model" << std::setw(16) << "verdict"
       << std::setw(9) << "time" << std::setw(9) << "cpu" << std::setw(7) << "steps" << std::setw(7) << "syncs" << std::setw(7) << "spans"
       << std::setw(9) << "queries" << "largest query\n";
@@ -67,6 +75,8 @@ void print_text(std::ostream &out, const harness::KernelRunner &k, const std::ve
     if (!r.counterexample) continue;
     const auto &cx = *r.counterexample;
     out << "  current  " << hex_entry(cx.current) << "\n  target   " << hex_entry(cx.target) << "\n";
+    if (!cx.current_made_by.empty())
+      out << "  current made by " << cx.current_made_by << "\n  target made by  " << cx.target_made_by << "\n";
     if (!cx.observed.empty()) out << "  fetch    " << hex_entry(cx.observed) << "\n";
     out << "  (" << cx.differing_qwords << " qwords, " << cx.differing_bits << " bits differ)\n  the writer's steps:";
     for (const auto &s : cx.path) out << " [" << checker::to_string(s) << "]";
@@ -88,13 +98,13 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
     for (uint64_t v : q) j.hex(v);
     j.end_array();
   };
-  j.begin_object().key("tree").value(k.tree().origin).key("input_set").value(checker::kProofInputSet);
+  j.begin_object().key("tree").value(k.tree().origin);
   j.key("proofs").begin_array();
   for (const auto &p : proofs) {
     const auto &r = p.proof;
     j.begin_object().key("entry").value(checker::entry_name(p.kind)).key("model").value(p.model);
     j.key("outcome").value(to_string(r.outcome)).key("reason").value(r.reason);
-    j.key("relaxed_by").value(r.relaxed_by);
+    j.key("relaxed_by").value(r.relaxed_by).key("input_set").value(r.input_set);
     j.key("seconds").value(r.seconds).key("cpu_seconds").value(r.cpu_seconds);
     j.key("symbolic_writer_seconds").value(p.symbolic_seconds);
     j.key("steps").value(static_cast<uint64_t>(r.steps)).key("syncs").value(static_cast<uint64_t>(r.syncs));
@@ -107,6 +117,7 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
       entry("current", cx.current);
       entry("target", cx.target);
       entry("fetch", cx.observed);
+      j.key("current_made_by").value(cx.current_made_by).key("target_made_by").value(cx.target_made_by);
       j.key("differing_qwords").value(cx.differing_qwords).key("differing_bits").value(cx.differing_bits);
       j.key("steps").begin_array();
       for (const auto &s : cx.path) j.value(checker::to_string(s));
@@ -125,7 +136,7 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
 }  // namespace
 
 int cmd_prove(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs"}, {"verbose", "relax-update-safe"}),
+  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs", "over"}, {"verbose", "relax-update-safe"}),
                  "prove");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
@@ -136,6 +147,10 @@ int cmd_prove(const std::vector<std::string> &argv) {
                  "  --jobs N          solver threads (default: one per hardware thread)\n"
                  "  --relax-update-safe  a weaker property (7.x STEs): leave the bits the tree's\n"
                  "                    get_update_safe declares safe for the pair out of the meaning\n"
+                 "  --over SET        image (default): the pairs the make functions can produce;\n"
+                 "                    used-bits: every pair whose entries set no bit their get_used\n"
+                 "                    does not use and on which the writer does not WARN (a set\n"
+                 "                    stated without running the make functions)\n"
                  "  --verbose         every solver query on stderr (else one every 5 s)\n"
                  "\nexample:\n  smmu-check prove --debian 6.12 --model coherent --entry ste\n";
     return 0;
@@ -152,6 +167,10 @@ int cmd_prove(const std::vector<std::string> &argv) {
     throw harness::UserError("--timeout expects whole seconds, got '" + a.get("timeout") + "'");
   }
   options.relax_update_safe = a.has("relax-update-safe");
+  const std::string over = a.get("over", "image");
+  if (over != "image" && over != "used-bits")
+    throw harness::UserError("--over expects image or used-bits, got '" + over + "'");
+  options.over = over == "image" ? checker::ProofInputSet::MakeImage : checker::ProofInputSet::UsedBits;
   if (a.has("jobs")) options.jobs = static_cast<unsigned>(parse_jobs(a.get("jobs")));
   std::vector<models::Model> models = resolve_model_list(a.get("model", "coherent,nc"));
   auto runner = open_kernel(a);
