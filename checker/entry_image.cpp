@@ -15,10 +15,39 @@ std::string symbol_prefix(const std::string &tag, const std::string &function) {
   return tag + "." + function.substr(std::string(kMakePrefix).size()) + ".";
 }
 
+std::string offset_text(int64_t v) { return (v < 0 ? "-" : "+") + hex(static_cast<uint64_t>(v < 0 ? -v : v)); }
+
+// "master->cd_table.s1fmt": the C parameter, then each member on the way; an
+// offset in brackets where the debug information does not say.
+std::string read_name(const IrInputRead &r, const std::string &function, const harness::DebugNames &names) {
+  std::string out = names.parameter(function, static_cast<size_t>(r.argument));
+  if (out.empty()) return "";
+  std::string pointee;  // what the last pointer followed points to, by its debug type
+  for (size_t i = 0; i < r.path.size(); ++i) {
+    const auto &[ir_type, offset] = r.path[i];
+    const std::string type = ir_type.empty() ? pointee : ir_type;
+    const bool last = i + 1 == r.path.size();
+    const int64_t bytes = last ? r.bytes : 8;
+    std::string member = type.empty() ? "" : names.member_at(type, offset, bytes);
+    if (member.empty() && !type.empty()) {
+      // Reached back from a member pointer: container_of(ptr, the struct embedding it).
+      auto [outer, path] = names.container(type, offset, bytes);
+      if (!outer.empty()) {
+        out = "container_of(" + out + ", " + outer + ")." + path;
+        pointee = last ? "" : names.pointee(outer, offset);  // not followed further in practice
+        continue;
+      }
+    }
+    out += "->" + (member.empty() ? "[" + offset_text(offset) + "]" : member);
+    pointee = type.empty() || last ? "" : names.pointee(type, offset);
+  }
+  return out;
+}
+
 }  // namespace
 
 EntryImage entry_image(const IrModule &module, z3::context &ctx, const std::string &entry_struct,
-                       const std::string &tag, int qwords) {
+                       const std::string &tag, int qwords, const harness::DebugNames *names) {
   EntryImage image;
   image.entry_struct = entry_struct;
   for (const std::string &fn : module.functions_starting(kMakePrefix)) {
@@ -51,11 +80,16 @@ EntryImage entry_image(const IrModule &module, z3::context &ctx, const std::stri
     made.assumptions = z3::mk_and(assumed);
     for (IrInputRead r : run.input_reads) {
       for (size_t at; (at = r.name.find(prefix)) != std::string::npos;) r.name.erase(at, prefix.size());
+      if (std::string named = names ? read_name(r, fn, *names) : ""; !named.empty()) r.name = named;
       made.parameters.push_back(std::move(r));
     }
     for (size_t k = 0; k < params.size(); ++k)
-      if (args[k].scalar)
-        made.parameters.push_back({"arg" + std::to_string(k), 0, *args[k].scalar});
+      if (args[k].scalar) {
+        std::string named = names ? names->parameter(fn, k) : "";
+        made.parameters.push_back({named.empty() ? "arg" + std::to_string(k) : named,
+                                   static_cast<int64_t>((args[k].scalar->get_sort().bv_size() + 7) / 8),
+                                   *args[k].scalar});
+      }
     image.makers.push_back(std::move(made));
   }
   if (image.makers.empty())
@@ -78,23 +112,54 @@ z3::expr EntryImage::contains(const std::vector<z3::expr> &e) const {
   return z3::mk_or(any);
 }
 
-std::string EntryImage::describe(const z3::model &m, const std::vector<z3::expr> &e) const {
-  for (const MadeEntry &made : makers) {
+namespace {
+
+// The maker whose entry `e` is in `m`, or -1.
+int maker_of(const EntryImage &image, const z3::model &m, const std::vector<z3::expr> &e) {
+  for (size_t k = 0; k < image.makers.size(); ++k) {
+    const MadeEntry &made = image.makers[k];
     bool same = m.eval(made.assumptions, true).is_true();
     for (size_t q = 0; same && q < e.size(); ++q) same = m.eval(e[q] == made.entry[q], true).is_true();
-    if (!same) continue;
-    if (made.function.empty()) return "the zero entry";
-    std::ostringstream os;
-    os << made.function << "(";
-    const char *sep = "";
-    for (const IrInputRead &p : made.parameters) {
-      os << sep << p.name << "=" << hex(m.eval(p.value, true).get_numeral_uint64());
-      sep = ", ";
-    }
-    os << ")";
-    return os.str();
+    if (same) return static_cast<int>(k);
   }
-  return "no make function (outside the image)";
+  return -1;
+}
+
+// "f(a=0x1, b=0x2)", with only the parameters `keep` accepts.
+template <class Keep>
+std::string call_text(const MadeEntry &made, const z3::model &m, Keep keep) {
+  std::ostringstream os;
+  os << made.function << "(";
+  const char *sep = "";
+  for (size_t k = 0; k < made.parameters.size(); ++k) {
+    if (!keep(k)) continue;
+    os << sep << made.parameters[k].name << "=" << hex(m.eval(made.parameters[k].value, true).get_numeral_uint64());
+    sep = ", ";
+  }
+  os << ")";
+  return os.str();
+}
+
+}  // namespace
+
+std::string EntryImage::describe(const z3::model &m, const std::vector<z3::expr> &e) const {
+  int k = maker_of(*this, m, e);
+  if (k < 0) return "no make function (outside the image)";
+  if (makers[k].function.empty()) return "the zero entry";
+  return call_text(makers[k], m, [](size_t) { return true; });
+}
+
+std::string EntryImage::describe_change(const z3::model &m, const std::vector<z3::expr> &e,
+                                        const EntryImage &base_image, const std::vector<z3::expr> &base) const {
+  int k = maker_of(*this, m, e), b = maker_of(base_image, m, base);
+  if (k < 0 || b < 0 || makers[k].function.empty() || makers[k].function != base_image.makers[b].function)
+    return describe(m, e);
+  const MadeEntry &made = makers[k], &from = base_image.makers[b];
+  auto differs = [&](size_t p) {
+    return p >= from.parameters.size() ||
+           m.eval(made.parameters[p].value != from.parameters[p].value, true).is_true();
+  };
+  return call_text(made, m, differs) + ", the other parameters as in the current entry";
 }
 
 std::string EntryImage::functions() const {

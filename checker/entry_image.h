@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "debug_names.h"
 #include "used_bits_ir.h"
 
 namespace smmu::checker {
@@ -32,6 +33,10 @@ struct EntryImage {
   // Which maker made `e` in model `m`, with its parameters' values, e.g.
   // "arm_smmu_make_s2_domain_ste(arm_smmu_domain+0x78=0x1 (2 bytes), ...)".
   std::string describe(const z3::model &m, const std::vector<z3::expr> &e) const;
+  // As describe(), but where `base` (another image's entry in `m`) comes from
+  // the same make function, only the parameters whose values differ.
+  std::string describe_change(const z3::model &m, const std::vector<z3::expr> &e, const EntryImage &base_image,
+                              const std::vector<z3::expr> &base) const;
   // "arm_smmu_make_abort_ste, ..., and the zero entry".
   std::string functions() const;
 };
@@ -42,7 +47,10 @@ struct EntryImage {
 // table) is in the image too. Throws UnsupportedIR if a make function does
 // something the executor does not model, or if there is none: the image would
 // be incomplete, and a proof over it would say more than it showed.
+// With `names` (the tree's debug information), parameters are named by the C
+// parameter and member they are read from ("master->cd_table.s1fmt"), else by
+// struct type and offset ("arm_smmu_master+0x4d").
 EntryImage entry_image(const IrModule &module, z3::context &ctx, const std::string &entry_struct,
-                       const std::string &tag, int qwords = 8);
+                       const std::string &tag, int qwords = 8, const harness::DebugNames *names = nullptr);
 
 }  // namespace smmu::checker

@@ -97,6 +97,9 @@ struct Region {
   // first read, its pointer fields other input structures; offsets may be
   // negative (container_of).
   std::string input;
+  std::string input_type;  // its struct type in the IR ("": untyped)
+  int input_argument = -1;
+  std::vector<std::pair<std::string, int64_t>> input_via;  // the pointer fields followed to it
   std::map<int64_t, z3::expr> input_bytes;
   std::map<int64_t, int> input_pointees;  // pointer field offset -> region
 };
@@ -104,6 +107,18 @@ struct Region {
 // How far from its pointer an input structure's fields may lie (container_of
 // reaches back); beyond it an access is refused as a likely modelling error.
 constexpr int64_t kInputStructureReach = 1 << 16;
+
+// The struct a typed pointer points to, without "struct." ("" otherwise).
+std::string struct_name(const llvm::Type *pointer) {
+  auto *pt = llvm::dyn_cast_or_null<llvm::PointerType>(pointer);
+  if (!pt || pt->isOpaque()) return "";
+  auto *st = llvm::dyn_cast<llvm::StructType>(pt->getPointerElementType());
+  if (!st || !st->hasName()) return "";
+  llvm::StringRef name = st->getName();
+  name.consume_front("struct.");
+  name.consume_front("union.");
+  return name.str();
+}
 
 std::string signed_hex(int64_t v) {
   char buf[32];
@@ -122,9 +137,13 @@ class Exec {
        IrLoggedRun *log = nullptr)
       : ctx_(ctx), dl_(dl), options_(options), log_(log ? &log->events : nullptr), run_(log) {}
 
-  int add_input(const std::string &name) {
+  int add_input(const std::string &name, const llvm::Type *pointer, int argument,
+                std::vector<std::pair<std::string, int64_t>> via = {}) {
     Region r;
     r.input = name;
+    r.input_type = struct_name(pointer);
+    r.input_argument = argument;
+    r.input_via = std::move(via);
     regions_.push_back(std::move(r));
     return static_cast<int>(regions_.size()) - 1;
   }
@@ -328,7 +347,9 @@ z3::expr Exec::input_load(const Val &p, int64_t bytes, const llvm::LoadInst *ld)
     auto key = std::make_pair(p.region, std::make_pair(p.offset, bytes));
     if (!input_reads_.count(key)) {
       input_reads_[key] = run_->input_reads.size();
-      run_->input_reads.push_back({r.input + signed_hex(p.offset), bytes, *v});
+      IrInputRead read{r.input + signed_hex(p.offset), bytes, *v, r.input_argument, r.input_via};
+      read.path.emplace_back(r.input_type, p.offset);
+      run_->input_reads.push_back(std::move(read));
     }
     // The compiler's knowledge of the field's C type (a bool is 0 or 1): one
     // !range [lo, hi), assumed; several ranges are left out (a superset).
@@ -352,14 +373,10 @@ Val Exec::input_pointer(const Val &p, const llvm::Type *pointer) {
   auto it = r.input_pointees.find(p.offset);
   if (it != r.input_pointees.end()) return Val::ptr(it->second, 0);
   // "arm_smmu_master+0x0->arm_smmu_device": the structure a field points to, named by its type if the IR has one.
-  std::string name = r.input + signed_hex(p.offset) + "->";
-  if (auto *pt = llvm::dyn_cast<llvm::PointerType>(pointer); pt && !pt->isOpaque())
-    if (auto *st = llvm::dyn_cast<llvm::StructType>(pt->getPointerElementType()); st && st->hasName()) {
-      llvm::StringRef type = st->getName();
-      type.consume_front("struct.");
-      name += type.str();
-    }
-  int child = add_input(name);
+  std::string name = r.input + signed_hex(p.offset) + "->" + struct_name(pointer);
+  std::vector<std::pair<std::string, int64_t>> via = r.input_via;
+  via.emplace_back(r.input_type, p.offset);
+  int child = add_input(name, pointer, r.input_argument, std::move(via));
   regions_[p.region].input_pointees[p.offset] = child;  // add_input may have moved `r`
   return Val::ptr(child, 0);
 }
@@ -1069,7 +1086,7 @@ IrLoggedRun IrModule::run_logged(z3::context &ctx, const std::string &function,
     }
     if (!a.getType()->isPointerTy()) throw UnsupportedIR(which + " is not a pointer");
     if (!arg.input.empty()) {
-      vals.push_back(Val::ptr(exec.add_input(arg.input), 0));
+      vals.push_back(Val::ptr(exec.add_input(arg.input, a.getType(), static_cast<int>(a.getArgNo())), 0));
       array_regions.push_back(-1);
       continue;
     }

@@ -44,6 +44,11 @@ struct IrInputRead {
   std::string name;
   int64_t bytes = 0;
   z3::expr value;
+  // Where: the argument, then per structure on the way its type in the IR
+  // ("" if untyped) and the byte offset read in it (a pointer field, then the
+  // value itself), for naming by debug information.
+  int argument = -1;
+  std::vector<std::pair<std::string, int64_t>> path;
 };
 
 // A function's parameter, as the IR types it.

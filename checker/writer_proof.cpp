@@ -278,6 +278,15 @@ z3::model minimize(z3::context &ctx, const SymbolicWrite &w, z3::solver &s, cons
   return best;
 }
 
+// The ops' get_update_safe, when the property is relaxed by it ("": not relaxed, or none).
+std::string update_safe_op(const SymbolicWrite &write, const std::string &used_function, const ProofOptions &o) {
+  std::string safe;
+  if (o.relax_update_safe)
+    for (const std::string &op : write.executed_ops)
+      if (op != used_function) safe = op;
+  return safe;
+}
+
 ProofCounterexample describe(z3::context &ctx, const SymbolicWrite &w, const Prover &prover, const Question &q,
                              const z3::model &m) {
   ProofCounterexample cx;
@@ -331,19 +340,15 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
   std::optional<EntryImage> image_cur, image_tgt;
   try {
     if (options.over == ProofInputSet::MakeImage) {
-      image_cur = entry_image(module, ctx, entry_struct, "cur");
-      image_tgt = entry_image(module, ctx, entry_struct, "tgt");
+      image_cur = entry_image(module, ctx, entry_struct, "cur", static_cast<int>(write.current.size()), options.names);
+      image_tgt = entry_image(module, ctx, entry_struct, "tgt", static_cast<int>(write.current.size()), options.names);
       r.input_set = "every pair of entries made by " + image_cur->functions() +
                     ", with any parameters (the make functions run from the IR)";
     } else {
       r.input_set = kUsedBitsInputSet;
     }
-    std::string safe;
-    if (options.relax_update_safe)
-      for (const std::string &op : write.executed_ops)
-        if (op != used_function) safe = op;
-    r.relaxed_by = safe;
-    prover.emplace(module, ctx, write, used_function, models::plain_store_part_bits(model), safe);
+    r.relaxed_by = update_safe_op(write, used_function, options);
+    prover.emplace(module, ctx, write, used_function, models::plain_store_part_bits(model), r.relaxed_by);
     inputs = image_cur ? prover->inputs(&*image_cur, &*image_tgt) : prover->inputs(nullptr, nullptr);
     questions = prover->questions();
   } catch (const UnsupportedIR &e) {
@@ -406,7 +411,7 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
     r.counterexample = describe(ctx, write, *prover, q, m);
     if (image_cur) {
       r.counterexample->current_made_by = image_cur->describe(m, write.current);
-      r.counterexample->target_made_by = image_tgt->describe(m, write.target);
+      r.counterexample->target_made_by = image_tgt->describe_change(m, write.target, *image_cur, write.current);
     }
     r.outcome = ProofOutcome::Counterexample;
     r.reason = q.property + (q.property == "final entry" ? "" : " in epoch " + std::to_string(r.counterexample->epoch));
@@ -418,6 +423,25 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
   }
   r.outcome = ProofOutcome::Proved;
   return done();
+}
+
+std::optional<z3::expr> any_violation(const IrModule &module, z3::context &ctx, const SymbolicWrite &write,
+                                      const std::string &used_function, const models::Model &model,
+                                      const ProofOptions &options, std::string &unknown) {
+  if (std::string why = unsupported(model); !why.empty()) {
+    unknown = model.name + ": " + why;
+    return std::nullopt;
+  }
+  try {
+    Prover prover(module, ctx, write, used_function, models::plain_store_part_bits(model),
+                  update_safe_op(write, used_function, options));
+    z3::expr_vector any(ctx);
+    for (const Question &q : prover.questions()) any.push_back(q.formula);
+    return z3::mk_or(any);
+  } catch (const UnsupportedIR &e) {
+    unknown = std::string("unsupported IR: ") + e.what();
+    return std::nullopt;
+  }
 }
 
 }  // namespace smmu::checker

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "debug_names.h"
 #include "model.h"
 #include "symbolic_writer.h"
 
@@ -43,6 +44,8 @@ struct ProofOptions {
   // meaning, so only the rest must mean the span's start or end.
   bool relax_update_safe = false;
   ProofInputSet over = ProofInputSet::MakeImage;
+  // The tree's debug information, to name the make functions' parameters (null: by offsets).
+  const harness::DebugNames *names = nullptr;
   std::function<void(const std::string &)> progress;  // one line per query, if set
 };
 
@@ -82,5 +85,14 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
                          const std::string &used_function, const std::string &entry_struct,
                          const models::Model &model,
                          const ProofOptions &options = {});
+
+// The proof's properties failing somewhere, as one formula over the writer's
+// current and target entries (and fresh fetch symbols): sat together with an
+// input set iff a proof over that set has a counterexample. nullopt, with
+// `unknown` saying why, for a model the query does not encode or IR the
+// executor does not model.
+std::optional<z3::expr> any_violation(const IrModule &module, z3::context &ctx, const SymbolicWrite &write,
+                                      const std::string &used_function, const models::Model &model,
+                                      const ProofOptions &options, std::string &unknown);
 
 }  // namespace smmu::checker

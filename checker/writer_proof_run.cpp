@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "change_conditions.h"
 #include "explicit_engine.h"
 #include "function_ir.h"
 #include "kernel_run.h"
@@ -28,65 +29,123 @@ WriterProver::WriterProver(const harness::KernelRunner &runner, const EntrySeman
 
 WriterProver::~WriterProver() = default;
 
-EntryProof WriterProver::prove(harness::DescKind kind, const models::Model &model, const ProofOptions &options) {
+const WriterProver::Write &WriterProver::write(harness::DescKind kind) {
+  auto [it, fresh] = writes_.try_emplace(kind);
+  Write &w = it->second;
+  if (!fresh) return w;
+  if (!module_) {
+    w.error = "the writer's IR: " + module_error_;
+    return w;
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    const bool cd = kind == harness::DescKind::Cd;
+    w.write = symbolic_write(*module_, ctx_, {kWriter, cd ? "arm_smmu_cd_writer_ops" : "arm_smmu_ste_writer_ops"});
+  } catch (const UnsupportedIR &e) {
+    w.error = std::string("unsupported IR: ") + e.what();
+  }
+  w.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return w;
+}
+
+ProofOptions WriterProver::named(const ProofOptions &options) {
+  ProofOptions o = options;
+  if (!names_tried_) {
+    names_tried_ = true;
+    try {
+      names_ = harness::debug_names(runner_.build(), "arm-smmu-v3");
+    } catch (const harness::UserError &) {  // names only: the parameters keep their offsets
+    }
+  }
+  if (!o.names && names_) o.names = &*names_;
+  return o;
+}
+
+EntryProof WriterProver::prove(harness::DescKind kind, const models::Model &model, const ProofOptions &given) {
+  const ProofOptions options = named(given);
   EntryProof p;
   p.kind = kind;
   p.model = model.name;
-  if (!module_) {
-    p.proof.reason = "the writer's IR: " + module_error_;
-    return p;
-  }
-  const bool cd = kind == harness::DescKind::Cd;
-  auto [it, fresh] = writes_.try_emplace(kind);
-  Write &w = it->second;
-  if (fresh) {
-    auto t0 = std::chrono::steady_clock::now();
-    try {
-      w.write = symbolic_write(*module_, ctx_, {kWriter, cd ? "arm_smmu_cd_writer_ops" : "arm_smmu_ste_writer_ops"});
-    } catch (const UnsupportedIR &e) {
-      w.error = std::string("unsupported IR: ") + e.what();
-    }
-    w.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  }
+  const Write &w = write(kind);
   p.symbolic_seconds = w.seconds;
   if (!w.write) {
     p.proof.reason = w.error;
     return p;
   }
+  const bool cd = kind == harness::DescKind::Cd;
   p.proof = prove_writer(*module_, ctx_, *w.write, cd ? semantics_.cd_used_symbol : semantics_.ste_used_symbol,
                          cd ? "arm_smmu_cd" : "arm_smmu_ste", model, options);
-  if (p.proof.outcome == ProofOutcome::Counterexample) replay(p, model);
+  if (p.proof.outcome == ProofOutcome::Counterexample) replay(p, model, options);
   return p;
 }
 
-void WriterProver::replay(EntryProof &p, const models::Model &model) {
-  auto not_replayed = [&](const std::string &why) {
+ChangeConditions WriterProver::conditions(harness::DescKind kind, const models::Model &model,
+                                          const ProofOptions &given, bool pairs) {
+  const ProofOptions options = named(given);
+  const Write &w = write(kind);
+  if (!w.write) {
+    ChangeConditions c;
+    c.unknown = w.error;
+    return c;
+  }
+  const bool cd = kind == harness::DescKind::Cd;
+  ChangeConditions c = change_conditions(*module_, ctx_, *w.write, cd ? semantics_.cd_used_symbol : semantics_.ste_used_symbol,
+                                         cd ? "arm_smmu_cd" : "arm_smmu_ste", model, options, pairs);
+  for (ChangeCondition &row : c.rows) {
+    if (row.outcome != ProofOutcome::Counterexample) continue;
+    harness::Trace trace;
+    std::string why;
+    std::optional<Verdict> v = replay_pair(kind, row.current, row.target, model, options, trace, why);
+    if (why.empty()) {
+      row.seen = to_string(v->kind);
+    } else {
+      row.outcome = ProofOutcome::Unknown;
+      row.reason = "the example did not replay natively: " + why;
+    }
+  }
+  return c;
+}
+
+void WriterProver::replay(EntryProof &p, const models::Model &model, const ProofOptions &options) {
+  std::string why;
+  p.replay = replay_pair(p.kind, p.proof.counterexample->current, p.proof.counterexample->target, model, options,
+                         p.replay_trace, why);
+  if (!why.empty()) {
     p.proof.outcome = ProofOutcome::Unknown;
     p.proof.reason = "the solver's counterexample (" + p.proof.reason + ") did not replay natively: " + why;
-  };
-  const ProofCounterexample &cx = *p.proof.counterexample;
+  }
+}
+
+std::optional<Verdict> WriterProver::replay_pair(harness::DescKind kind, const Qwords &current, const Qwords &target,
+                                                 const models::Model &model, const ProofOptions &,
+                                                 harness::Trace &trace, std::string &why) {
   auto *cur = runner_.slice().function<unsigned long long>("kshim_replay_current");
   auto *tgt = runner_.slice().function<unsigned long long>("kshim_replay_target");
   harness::RunnableCase c;
   try {
-    c = runner_.find(p.kind == harness::DescKind::Cd ? "sweep_replay_cd_pair" : "sweep_replay_ste_pair");
+    c = runner_.find(kind == harness::DescKind::Cd ? "sweep_replay_cd_pair" : "sweep_replay_ste_pair");
   } catch (const harness::UserError &) {
     cur = nullptr;
   }
-  if (!cur || !tgt) return not_replayed("the slice has no replay driver (harness/kdrivers/sweep_random.c)");
-  std::copy(cx.current.begin(), cx.current.end(), cur);
-  std::copy(cx.target.begin(), cx.target.end(), tgt);
+  if (!cur || !tgt) {
+    why = "the slice has no replay driver (harness/kdrivers/sweep_random.c)";
+    return std::nullopt;
+  }
+  std::copy(current.begin(), current.end(), cur);
+  std::copy(target.begin(), target.end(), tgt);
   harness::RunResult run = runner_.run(c);
   const KernelStatus status = kernel_status(run);
-  p.replay_trace = judgeable_trace(run);
+  trace = judgeable_trace(run);
   ExplicitEngine engine(semantics_);
-  std::vector<Verdict> each = check_each_update(p.replay_trace, model, engine, semantics_);
-  if (each.size() != 1)
-    return not_replayed("the driver made " + std::to_string(each.size()) + " updates, not one");
-  p.replay = judged(status, each[0]);
-  if (p.replay->outcome != Outcome::Violation)
-    not_replayed(std::string("the explicit engine says ") + to_string(p.replay->outcome) +
-                 (p.replay->reason.empty() ? "" : ": " + p.replay->reason));
+  std::vector<Verdict> each = check_each_update(trace, model, engine, semantics_);
+  if (each.size() != 1) {
+    why = "the driver made " + std::to_string(each.size()) + " updates, not one";
+    return std::nullopt;
+  }
+  Verdict v = judged(status, each[0]);
+  if (v.outcome != Outcome::Violation)
+    why = std::string("the explicit engine says ") + to_string(v.outcome) + (v.reason.empty() ? "" : ": " + v.reason);
+  return v;
 }
 
 }  // namespace smmu::checker

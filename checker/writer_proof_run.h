@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "change_conditions.h"
 #include "check_update.h"
 #include "kernel_runner.h"
 #include "writer_proof.h"
@@ -34,22 +35,35 @@ class WriterProver {
   WriterProver(const harness::KernelRunner &runner, const EntrySemantics &semantics);
   ~WriterProver();
   EntryProof prove(harness::DescKind kind, const models::Model &model, const ProofOptions &options = {});
+  // Per make function and parameter, whether changing it alone is safe
+  // (change_conditions.h); each example is replayed natively, else unknown.
+  ChangeConditions conditions(harness::DescKind kind, const models::Model &model, const ProofOptions &options = {},
+                              bool pairs = false);
 
  private:
-  // The replayed pair's verdict: the native writer in the slice, the explicit engine.
-  void replay(EntryProof &p, const models::Model &model);
+  struct Write {
+    std::optional<SymbolicWrite> write;
+    std::string error;
+    double seconds = 0;
+  };
+  const Write &write(harness::DescKind kind);  // run symbolically once per kind
+  // `options` with the tree's debug names, read once (without them: offsets).
+  ProofOptions named(const ProofOptions &options);
+  // A counterexample's verdict: the native writer in the slice, the explicit engine.
+  void replay(EntryProof &p, const models::Model &model, const ProofOptions &options);
+  // The pair written by the production writer and judged; `why` is set unless a violation.
+  std::optional<Verdict> replay_pair(harness::DescKind kind, const Qwords &current, const Qwords &target,
+                                     const models::Model &model, const ProofOptions &options, harness::Trace &trace,
+                                     std::string &why);
 
   const harness::KernelRunner &runner_;
   const EntrySemantics &semantics_;
   z3::context ctx_;  // before the module and the writes: destroyed last
   std::unique_ptr<IrModule> module_;
   std::string module_error_;
-  struct Write {
-    std::optional<SymbolicWrite> write;
-    std::string error;
-    double seconds = 0;
-  };
   std::map<harness::DescKind, Write> writes_;
+  std::optional<harness::DebugNames> names_;
+  bool names_tried_ = false;
 };
 
 }  // namespace smmu::checker

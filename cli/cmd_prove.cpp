@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "hex.h"
 #include "json_writer.h"
 #include "kernel_semantics.h"
 #include "options.h"
@@ -21,7 +22,7 @@ namespace {
 const char *kHelp =
     "usage: smmu-check prove (--debian SERIES | --src DIR) [--model M[,M...]] [--entry ste|cd|all]\n"
     "                        [--format text|json] [--timeout SECONDS] [--jobs N] [--relax-update-safe]\n"
-    "                        [--over image|used-bits] [--verbose]\n\n"
+    "                        [--over image|used-bits] [--conditions] [--pairs] [--verbose]\n\n"
     "Runs the tree's own arm_smmu_write_entry (with its get_used and qword diff)\n"
     "from its LLVM IR on symbolic current and target entries, and asks Z3, per\n"
     "entry kind and model, whether some pair, some epoch of the write and some\n"
@@ -91,7 +92,41 @@ void print_text(std::ostream &out, const harness::KernelRunner &k, const std::ve
   }
 }
 
-void print_json(std::ostream &out, const harness::KernelRunner &k, const std::vector<checker::EntryProof> &proofs) {
+struct EntryConditions {
+  harness::DescKind kind;
+  std::string model;
+  checker::ChangeConditions conditions;
+};
+
+std::string condition_text(const checker::ChangeCondition &c) {
+  switch (c.outcome) {
+    case checker::ProofOutcome::Proved: return "safe";
+    case checker::ProofOutcome::Unknown: return "unknown: " + c.reason;
+    case checker::ProofOutcome::Counterexample: break;
+  }
+  return "seen wrong (" + c.seen + ") from " + std::to_string(c.min_bytes) + " changed byte" +
+         (c.min_bytes == 1 ? "" : "s") + ", e.g. " + hex(c.from) + " -> " + hex(c.to) +
+         (c.reason.empty() ? "" : " (" + c.reason + ")");
+}
+
+void print_conditions(std::ostream &out, const std::vector<EntryConditions> &all) {
+  for (const auto &e : all) {
+    out << "\nchanges of one parameter: " << checker::entry_name(e.kind) << " under " << e.model << " ("
+        << e.conditions.queries << " queries, " << seconds(e.conditions.seconds);
+    if (e.conditions.safe_pairs) out << "; " << e.conditions.safe_pairs << " pairs safe together, not listed";
+    out << ")\n";
+    if (!e.conditions.unknown.empty()) {
+      out << "  unknown: " << e.conditions.unknown << "\n";
+      continue;
+    }
+    for (const auto &c : e.conditions.rows)
+      out << "  " << std::left << std::setw(30) << c.maker << std::setw(44) << c.parameter << std::setw(3) << c.bytes
+          << condition_text(c) << "\n";
+  }
+}
+
+void print_json(std::ostream &out, const harness::KernelRunner &k, const std::vector<checker::EntryProof> &proofs,
+                const std::vector<EntryConditions> &conditions) {
   JsonWriter j(out);
   auto entry = [&](const char *name, const checker::Qwords &q) {
     j.key(name).begin_array();
@@ -129,14 +164,34 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
     }
     j.end_object();
   }
-  j.end_array().end_object();
+  j.end_array();
+  if (!conditions.empty()) {
+    j.key("conditions").begin_array();
+    for (const auto &e : conditions) {
+      j.begin_object().key("entry").value(checker::entry_name(e.kind)).key("model").value(e.model);
+      j.key("unknown").value(e.conditions.unknown).key("parameters").begin_array();
+      for (const auto &c : e.conditions.rows) {
+        j.begin_object().key("maker").value(c.maker).key("parameter").value(c.parameter).key("bytes").value(c.bytes);
+        j.key("outcome").value(to_string(c.outcome)).key("reason").value(c.reason);
+        if (c.outcome == checker::ProofOutcome::Counterexample) {
+          j.key("min_bytes").value(c.min_bytes).key("seen").value(c.seen).key("from").hex(c.from).key("to").hex(c.to);
+          entry("current", c.current);
+          entry("target", c.target);
+        }
+        j.end_object();
+      }
+      j.end_array().end_object();
+    }
+    j.end_array();
+  }
+  j.end_object();
   out << "\n";
 }
 
 }  // namespace
 
 int cmd_prove(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs", "over"}, {"verbose", "relax-update-safe"}),
+  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs", "over"}, {"verbose", "relax-update-safe", "conditions", "pairs"}),
                  "prove");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
@@ -151,6 +206,11 @@ int cmd_prove(const std::vector<std::string> &argv) {
                  "                    used-bits: every pair whose entries set no bit their get_used\n"
                  "                    does not use and on which the writer does not WARN (a set\n"
                  "                    stated without running the make functions)\n"
+                 "  --conditions      also, per make function and parameter it reads: is a change\n"
+                 "                    of that parameter alone safe, or from how many changed bytes\n"
+                 "                    on can a fetch see a wrong entry (with a replayed example)\n"
+                 "  --pairs           with --conditions: also every two parameters each safe alone,\n"
+                 "                    listed when they are not safe together\n"
                  "  --verbose         every solver query on stderr (else one every 5 s)\n"
                  "\nexample:\n  smmu-check prove --debian 6.12 --model coherent --entry ste\n";
     return 0;
@@ -199,8 +259,22 @@ int cmd_prove(const std::vector<std::string> &argv) {
                             << seconds(proofs.back().proof.seconds) << "\n";
     }
   }
-  if (format == "json") print_json(std::cout, *runner, proofs);
-  else print_text(std::cout, *runner, proofs);
+  if (a.has("pairs") && !a.has("conditions")) throw harness::UserError("--pairs goes with --conditions");
+  std::vector<EntryConditions> conditions;
+  if (a.has("conditions"))
+    for (harness::DescKind kind : kinds)
+      for (const auto &m : models) {
+        if (!quiet)
+          std::cerr << "smmu-check: changes of one parameter of the " << checker::entry_name(kind)
+                    << " make functions under " << m.name << "\n";
+        conditions.push_back({kind, m.name, prover.conditions(kind, m, options, a.has("pairs"))});
+      }
+  if (format == "json") {
+    print_json(std::cout, *runner, proofs, conditions);
+  } else {
+    print_text(std::cout, *runner, proofs);
+    print_conditions(std::cout, conditions);
+  }
   for (const auto &p : proofs)
     if (p.proof.outcome != checker::ProofOutcome::Proved) return 1;
   return 0;

@@ -58,9 +58,11 @@ void keep_atomically(const fs::path &path, const std::string &text) {
   if (ec) fs::remove(tmp, ec);
 }
 
+}  // namespace
+
 // The unit's whole module as IR, compiled once per (command, source) and
 // cached next to the slice: the cached file's path.
-fs::path module_ir(const SliceBuild &build, const std::string &unit) {
+fs::path module_ir(const SliceBuild &build, const std::string &unit, const std::vector<std::string> &extra_flags) {
   fs::path c_file = build.dir / (unit + ".c");
   if (!fs::exists(c_file))
     throw UserError(c_file.string() + ": the slice has no unit named '" + unit + "'");
@@ -69,6 +71,7 @@ fs::path module_ir(const SliceBuild &build, const std::string &unit) {
                                   "-fno-slp-vectorize", "-fno-vectorize", "-w", "-DKSHIM_IR_ONLY"};
   std::vector<std::string> flags = slice_unit_flags(build);
   cmd.insert(cmd.end(), flags.begin(), flags.end());
+  cmd.insert(cmd.end(), extra_flags.begin(), extra_flags.end());
   cmd.push_back(c_file.string());
   std::vector<std::string> key = cmd;
   key.push_back(read_text(c_file));
@@ -97,8 +100,6 @@ fs::path module_ir(const SliceBuild &build, const std::string &unit) {
   fs::rename(tmp, ll);
   return ll;
 }
-
-}  // namespace
 
 std::string function_ir(const SliceBuild &build, const std::string &unit,
                         const std::vector<std::string> &functions) {

@@ -3,6 +3,7 @@
 // hooks compiled out (KSHIM_IR_ONLY) so pure functions are plain integer code.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,10 @@ namespace smmu::harness {
 // path) if the unit does not compile or a function is not defined in it.
 std::string function_ir(const SliceBuild &build, const std::string &unit,
                         const std::vector<std::string> &functions);
+
+// The cached .ll file of `unit`'s whole module, compiled as above plus
+// `extra_flags` (e.g. -g, for debug_names.h). Throws as function_ir.
+std::filesystem::path module_ir(const SliceBuild &build, const std::string &unit,
+                                const std::vector<std::string> &extra_flags = {});
 
 }  // namespace smmu::harness

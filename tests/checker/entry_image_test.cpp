@@ -11,6 +11,7 @@
 #include <iostream>
 #include <set>
 
+#include "debug_names.h"
 #include "entry_image.h"
 #include "function_ir.h"
 #include "kernel_fixture.h"
@@ -198,4 +199,29 @@ define void @store_input(i64* %out, %struct.master* %m) {
       EXPECT_NE(std::string(x.what()).find(what), std::string::npos) << x.what();
     }
   }
+}
+
+// With the tree's debug information, parameters are named by the C parameter
+// and the members read: the make functions' own names, not offsets.
+TEST(EntryImage, ParametersAreNamedByTheTreesDebugInformation) {
+  const auto &k = smmu::testing::kernel("6.12");
+  harness::DebugNames names = harness::debug_names(k.build(), "arm-smmu-v3");
+  Images &im = images(k);
+  checker::EntryImage named = checker::entry_image(*im.module, im.ctx, "arm_smmu_ste", "n", 8, &names);
+  std::map<std::string, std::set<std::string>> params;
+  for (const auto &m : named.makers)
+    for (const auto &p : m.parameters) params[m.function].insert(p.name);
+  std::string all;
+  for (const auto &[fn, ps] : params)
+    for (const auto &p : ps) all += fn + ": " + p + "\n";
+  const auto &cdtable = params["arm_smmu_make_cdtable_ste"];
+  for (const char *expected : {"ats_enabled", "s1dss", "master->smmu->features", "master->cd_table.s1fmt",
+                               "master->cd_table.cdtab_dma", "master->stall_enabled"})
+    EXPECT_TRUE(cdtable.count(expected)) << expected << " not among\n" << all;
+  // container_of from the domain's page-table ops back to its io_pgtable.
+  bool vttbr = false;
+  for (const auto &p : params["arm_smmu_make_s2_domain_ste"])
+    vttbr = vttbr || (p.find("container_of(smmu_domain->pgtbl_ops, io_pgtable).cfg.") == 0 &&
+                      p.find("arm_lpae_s2_cfg.vttbr") != std::string::npos);
+  EXPECT_TRUE(vttbr) << all;
 }
