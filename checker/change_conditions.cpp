@@ -9,7 +9,8 @@ namespace smmu::checker {
 
 ChangeConditions change_conditions(const IrModule &module, z3::context &ctx, const SymbolicWrite &write,
                                    const std::string &used_function, const std::string &entry_struct,
-                                   const models::Model &model, const ProofOptions &options, bool pairs) {
+                                   const models::Model &model, const ProofOptions &options, bool pairs,
+                                   const std::string &only_maker) {
   auto t0 = std::chrono::steady_clock::now();
   ChangeConditions out;
   auto done = [&]() -> ChangeConditions & {
@@ -32,6 +33,7 @@ ChangeConditions change_conditions(const IrModule &module, z3::context &ctx, con
   for (size_t m = 0; m < cur->makers.size(); ++m) {
     const MadeEntry &a = cur->makers[m], &b = tgt->makers[m];
     if (a.function.empty()) continue;  // the zero entry has no parameters
+    if (!only_maker.empty() && a.function != only_maker) continue;
     z3::expr_vector made(ctx);
     made.push_back(a.assumptions);
     made.push_back(b.assumptions);
@@ -118,6 +120,8 @@ ChangeConditions change_conditions(const IrModule &module, z3::context &ctx, con
           else out.rows.push_back(std::move(row));
         }
   }
+  if (out.rows.empty() && !only_maker.empty())
+    out.unknown = "no make function named " + only_maker + " makes a struct " + entry_struct + " (" + cur->functions() + ")";
   return done();
 }
 

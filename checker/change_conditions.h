@@ -39,6 +39,7 @@ struct ChangeConditions {
 
 ChangeConditions change_conditions(const IrModule &module, z3::context &ctx, const SymbolicWrite &write,
                                    const std::string &used_function, const std::string &entry_struct,
-                                   const models::Model &model, const ProofOptions &options, bool pairs = false);
+                                   const models::Model &model, const ProofOptions &options, bool pairs = false,
+                                   const std::string &only_maker = "");
 
 }  // namespace smmu::checker

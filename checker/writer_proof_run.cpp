@@ -80,7 +80,7 @@ EntryProof WriterProver::prove(harness::DescKind kind, const models::Model &mode
 }
 
 ChangeConditions WriterProver::conditions(harness::DescKind kind, const models::Model &model,
-                                          const ProofOptions &given, bool pairs) {
+                                          const ProofOptions &given, bool pairs, const std::string &only_maker) {
   const ProofOptions options = named(given);
   const Write &w = write(kind);
   if (!w.write) {
@@ -90,7 +90,7 @@ ChangeConditions WriterProver::conditions(harness::DescKind kind, const models::
   }
   const bool cd = kind == harness::DescKind::Cd;
   ChangeConditions c = change_conditions(*module_, ctx_, *w.write, cd ? semantics_.cd_used_symbol : semantics_.ste_used_symbol,
-                                         cd ? "arm_smmu_cd" : "arm_smmu_ste", model, options, pairs);
+                                         cd ? "arm_smmu_cd" : "arm_smmu_ste", model, options, pairs, only_maker);
   for (ChangeCondition &row : c.rows) {
     if (row.outcome != ProofOutcome::Counterexample) continue;
     harness::Trace trace;

@@ -38,7 +38,7 @@ class WriterProver {
   // Per make function and parameter, whether changing it alone is safe
   // (change_conditions.h); each example is replayed natively, else unknown.
   ChangeConditions conditions(harness::DescKind kind, const models::Model &model, const ProofOptions &options = {},
-                              bool pairs = false);
+                              bool pairs = false, const std::string &only_maker = "");
 
  private:
   struct Write {

@@ -22,7 +22,7 @@ namespace {
 const char *kHelp =
     "usage: smmu-check prove (--debian SERIES | --src DIR) [--model M[,M...]] [--entry ste|cd|all]\n"
     "                        [--format text|json] [--timeout SECONDS] [--jobs N] [--relax-update-safe]\n"
-    "                        [--over image|used-bits] [--conditions] [--pairs] [--verbose]\n\n"
+    "                        [--over image|used-bits] [--conditions [--pairs] [--maker F]] [--verbose]\n\n"
     "Runs the tree's own arm_smmu_write_entry (with its get_used and qword diff)\n"
     "from its LLVM IR on symbolic current and target entries, and asks Z3, per\n"
     "entry kind and model, whether some pair, some epoch of the write and some\n"
@@ -119,9 +119,15 @@ void print_conditions(std::ostream &out, const std::vector<EntryConditions> &all
       out << "  unknown: " << e.conditions.unknown << "\n";
       continue;
     }
+    size_t maker = 0, parameter = 0;
+    for (const auto &c : e.conditions.rows) {
+      maker = std::max(maker, c.maker.size());
+      parameter = std::max(parameter, c.parameter.size());
+    }
     for (const auto &c : e.conditions.rows)
-      out << "  " << std::left << std::setw(30) << c.maker << std::setw(44) << c.parameter << std::setw(3) << c.bytes
-          << condition_text(c) << "\n";
+      out << "  " << std::left << std::setw(static_cast<int>(maker + 2)) << c.maker
+          << std::setw(static_cast<int>(parameter + 2)) << c.parameter << std::setw(4) << c.bytes << condition_text(c)
+          << "\n";
   }
 }
 
@@ -191,7 +197,7 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
 }  // namespace
 
 int cmd_prove(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs", "over"}, {"verbose", "relax-update-safe", "conditions", "pairs"}),
+  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs", "over", "maker"}, {"verbose", "relax-update-safe", "conditions", "pairs"}),
                  "prove");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
@@ -211,6 +217,7 @@ int cmd_prove(const std::vector<std::string> &argv) {
                  "                    on can a fetch see a wrong entry (with a replayed example)\n"
                  "  --pairs           with --conditions: also every two parameters each safe alone,\n"
                  "                    listed when they are not safe together\n"
+                 "  --maker F         with --conditions: only the make function F\n"
                  "  --verbose         every solver query on stderr (else one every 5 s)\n"
                  "\nexample:\n  smmu-check prove --debian 6.12 --model coherent --entry ste\n";
     return 0;
@@ -259,7 +266,8 @@ int cmd_prove(const std::vector<std::string> &argv) {
                             << seconds(proofs.back().proof.seconds) << "\n";
     }
   }
-  if (a.has("pairs") && !a.has("conditions")) throw harness::UserError("--pairs goes with --conditions");
+  for (const char *o : {"pairs", "maker"})
+    if (a.has(o) && !a.has("conditions")) throw harness::UserError(std::string("--") + o + " goes with --conditions");
   std::vector<EntryConditions> conditions;
   if (a.has("conditions"))
     for (harness::DescKind kind : kinds)
@@ -267,7 +275,7 @@ int cmd_prove(const std::vector<std::string> &argv) {
         if (!quiet)
           std::cerr << "smmu-check: changes of one parameter of the " << checker::entry_name(kind)
                     << " make functions under " << m.name << "\n";
-        conditions.push_back({kind, m.name, prover.conditions(kind, m, options, a.has("pairs"))});
+        conditions.push_back({kind, m.name, prover.conditions(kind, m, options, a.has("pairs"), a.get("maker", ""))});
       }
   if (format == "json") {
     print_json(std::cout, *runner, proofs, conditions);
