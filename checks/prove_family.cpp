@@ -26,8 +26,9 @@ std::string hex_entry(const checker::Qwords &q) {
 std::string figures(const checker::EntryProof &p) {
   const checker::ProofResult &r = p.proof;
   std::ostringstream os;
-  os << std::fixed << std::setprecision(1) << r.steps << " conditional steps (" << r.syncs << " syncs), " << r.spans
-     << " spans, " << r.queries << " solver queries (largest " << r.max_query_nodes << " nodes), " << r.seconds
+  os << std::fixed << std::setprecision(1) << r.steps << " conditional steps (" << r.syncs << " syncs), ";
+  if (r.spans) os << r.spans << " spans, ";  // none counted when a first query found the counterexample
+  os << r.queries << " solver queries (largest " << r.max_query_nodes << " nodes), " << r.seconds
      << " s (" << r.cpu_seconds << " s CPU); symbolic writer " << p.symbolic_seconds << " s";
   return os.str();
 }
