@@ -1,9 +1,10 @@
 // A family of the checks `smmu-check kernel` runs (KUnit updates, writer
-// scenarios, the sweep, pointer publications, page tables, lint): what rows it
+// scenarios, the sweep, the writer's proof, pointer publications, page tables, lint): what rows it
 // plans for a tree, and how it checks one row under a list of models. The
 // families are registered in one place, registry.cpp, in table order.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@
 #include "report.h"
 #include "structure_graph.h"
 
+namespace smmu::checker {
+class WriterProver;
+}
+
 namespace smmu::checks {
 
 using report::ReportItem;
@@ -23,8 +28,8 @@ using report::SourceRef;
 class Family;
 
 struct PlannedCheck {
-  std::string check;                 // kunit/CASE, writer/SCENARIO, sweep/ste, sweep/cd, sweep/l1, graph/SCENARIO, pt/SCENARIO, lint
-  std::string family;                // the table family, as --only names it: kunit, writer, sweep, graph, pt, lint
+  std::string check;                 // kunit/CASE, writer/SCENARIO, sweep/ste, sweep/cd, sweep/l1, prove/ste, prove/cd, graph/SCENARIO, pt/SCENARIO, lint
+  std::string family;                // the table family, as --only names it: kunit, writer, sweep, prove, graph, pt, lint
   std::vector<std::string> targets;  // the KUnit case or scenarios it runs
   std::string unsupported;           // non-empty: the tree cannot run it, and why
   const Family *runs = nullptr;      // the family that checks it; null for an unsupported row
@@ -45,6 +50,11 @@ struct KernelChecks {
   checker::PtSemantics pt;                       // the tree's io-pgtable decoding (set by plan_checks)
   checker::StructureGraph graph;                 // the pointers the SMMU follows (set by plan_checks)
   std::vector<std::string> scenarios;            // the slice's scenario drivers, in its order (set by plan_checks)
+  bool prove = false;                            // --prove: plan the prove family (tens of seconds of CPU per model)
+  // The prove family's symbolic writers, built on its first row and kept for
+  // the others in this process (seconds each). Last: destroyed first, as it
+  // refers to the runner and `entry`.
+  mutable std::shared_ptr<checker::WriterProver> prover;
 
   bool has_scenario(const std::string &name) const;
 };
@@ -65,6 +75,9 @@ class Family {
   virtual bool needs_slice() const { return true; }
   // One model-independent cell ("any").
   virtual bool model_independent() const { return false; }
+  // Planned at all in `k` (prove only with --prove); a family that is not
+  // plans no row, not even an unsupported one.
+  virtual bool enabled(const KernelChecks &k) const { return true; }
 };
 
 // Plans `row` as unsupported if a slice family it needs is one the tree lacks

@@ -12,6 +12,9 @@ const std::vector<FamilyRow> &family_rows() {
       {"sweep/ste", "sweep", {"sweep"}},
       {"sweep/cd", "sweep", {"sweep"}},
       {"sweep/l1", "sweep", {"l1", "sweep", "pt-smmu"}},
+      // The proof's counterexample replays through the production writer (sweep_random.c).
+      {"prove/ste", "prove", {"sweep"}},
+      {"prove/cd", "prove", {"sweep"}},
       {"pt/pt_*", "pt", {"pt-smmu", "invalidation", "sweep"}},
   };
   return rows;

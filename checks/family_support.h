@@ -12,8 +12,8 @@
 namespace smmu::checks {
 
 struct FamilyRow {
-  std::string row;                         // kunit, sweep/ste, sweep/cd, sweep/l1, pt/pt_*
-  std::string family;                      // the table family: kunit, sweep, pt
+  std::string row;                         // kunit, sweep/ste, sweep/cd, sweep/l1, prove/ste, prove/cd, pt/pt_*
+  std::string family;                      // the table family: kunit, sweep, prove, pt
   std::vector<std::string> slice_families;  // the harness families the row needs
 };
 

@@ -13,14 +13,15 @@ const Family &kunit_family();
 const Family &sweep_family();
 const Family &writer_family();
 const Family &level1_family();
+const Family &prove_family();
 const Family &graph_family();
 const Family &pt_family();
 const Family &lint_family();
 
 const std::vector<const Family *> &families() {
   static const std::vector<const Family *> all = {&kunit_family(), &sweep_family(), &writer_family(),
-                                                  &level1_family(), &graph_family(), &pt_family(),
-                                                  &lint_family()};
+                                                  &level1_family(), &prove_family(), &graph_family(),
+                                                  &pt_family(), &lint_family()};
   return all;
 }
 
@@ -32,6 +33,24 @@ std::vector<std::string> family_names() {
 }
 
 bool PlannedCheck::model_independent() const { return runs && runs->model_independent(); }
+
+namespace {
+
+// Whether the families named `family` are planned in `k`.
+bool family_enabled(const KernelChecks &k, const std::string &family) {
+  for (const Family *f : families())
+    if (f->name() == family && !f->enabled(k)) return false;
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> disabled_rows(const KernelChecks &k) {
+  std::vector<std::string> rows;
+  for (const auto &r : family_rows())
+    if (!family_enabled(k, r.family)) rows.push_back(r.row);
+  return rows;
+}
 
 bool KernelChecks::has_scenario(const std::string &name) const {
   return std::find(scenarios.begin(), scenarios.end(), name) != scenarios.end();
@@ -48,10 +67,11 @@ std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> 
   std::vector<PlannedCheck> plan;
   if (!k.runner) {
     // Every family that runs kernel code is unsupported, for the same reason; lint reads the tree.
-    for (const auto &r : family_rows()) plan.push_back({r.row, r.family, {}, "the slice could not be built: " + k.no_slice});
+    for (const auto &r : family_rows())
+      if (family_enabled(k, r.family)) plan.push_back({r.row, r.family, {}, "the slice could not be built: " + k.no_slice});
     plan.push_back({"pt/iopt_*", "pt", {}, "the slice could not be built: " + k.no_slice});
     for (const Family *f : families())
-      if (!f->needs_slice()) f->plan(k, plan, skipped);
+      if (!f->needs_slice() && f->enabled(k)) f->plan(k, plan, skipped);
     return plan;
   }
   // What the families read of the tree, once: its scenarios and the semantics
@@ -66,7 +86,8 @@ std::vector<PlannedCheck> plan_checks(KernelChecks &k, std::vector<std::string> 
   }
   k.graph = structure_graph(runner);
   k.pt = checker::pt_semantics(runner.slice());
-  for (const Family *f : families()) f->plan(k, plan, skipped);
+  for (const Family *f : families())
+    if (f->enabled(k)) f->plan(k, plan, skipped);
   return plan;
 }
 

@@ -18,8 +18,12 @@ namespace smmu::checks {
 // Every family, in table order.
 const std::vector<const Family *> &families();
 
-// The table families --only accepts (kunit, sweep, writer, graph, pt, lint).
+// The table families --only accepts (kunit, sweep, writer, prove, graph, pt, lint).
 std::vector<std::string> family_names();
+
+// The rows of the families `k` leaves off (prove/ste, prove/cd without
+// --prove): an --expect line naming only these gates nothing, and is no typo.
+std::vector<std::string> disabled_rows(const KernelChecks &k);
 
 // Every check the tree supports, in table order; `skipped` gets what it does
 // not support, and why. Loads the semantics the checks need into `k`.

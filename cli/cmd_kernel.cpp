@@ -1,5 +1,6 @@
 // smmu-check kernel: everything a tree supports in one command (KUnit
-// transitions, the STE/CD sweep, the page-table scenarios, lint) under a set
+// transitions, the STE/CD sweep, the page-table scenarios, lint; with --prove
+// the writer's proof) under a set
 // of models, one table, and an exit status a CI gate can rely on.
 // smmu-check merge: shard reports of one run into one report.
 #include <sys/ioctl.h>
@@ -34,7 +35,7 @@ const char *kDefaultModels = "coherent,nc,cacheable-64,cacheable-byte,coherent+p
 const char *kHelp =
     "usage: smmu-check kernel (--debian SERIES | --src DIR) [--model LIST] [--only LIST]\n"
     "                         [--expect FILE] [--format text|json|junit|sarif] [--output FILE]\n"
-    "                         [--details] [--jobs N] [--shard K/N]\n\n"
+    "                         [--details] [--jobs N] [--shard K/N] [--prove]\n\n"
     "Builds the slice of the tree and runs every check it supports, under each\n"
     "model, into one table (rows: checks; columns: models):\n"
     "  kunit/CASE    each update of the tree's KUnit test (as 'kunit --model')\n"
@@ -42,6 +43,8 @@ const char *kHelp =
     "                scenario's STE/CD updates\n"
     "  sweep/ste     every pair of the STE grid written by the real writer, one\n"
     "  sweep/cd      row per family ('sweep'); sweep/l1: level-2 table publication\n"
+    "  prove/ste     with --prove: the tree's writer proved for every pair of entries\n"
+    "  prove/cd      its get_used accepts, or a counterexample replayed natively ('prove')\n"
     "  graph/SCEN    each STE/CD scenario's pointers (STE -> CD table, CD -> page\n"
     "                tables, STE -> stage-2 tables): what each reaches is visible\n"
     "                when it becomes followable\n"
@@ -65,8 +68,11 @@ const char *kOptionsHelp =
     "  --model LIST      comma-separated model specs (default coherent, nc,\n"
     "                    cacheable-64, cacheable-byte, coherent+plain-tear32); see\n"
     "                    'smmu-check models'\n"
-    "  --only LIST       comma-separated families (kunit, writer, sweep, pt, lint) or check\n"
-    "                    globs (pt/iopt_*, kunit/write_cd_*)\n";
+    "  --only LIST       comma-separated families (kunit, writer, sweep, prove, graph, pt,\n"
+    "                    lint) or check globs (pt/iopt_*, kunit/write_cd_*)\n"
+    "  --prove           also the prove/ste and prove/cd rows (off by default: a CD\n"
+    "                    proof takes about 30 s of CPU per model); cacheable models\n"
+    "                    are unknown there, the proof does not encode them\n";
 const char *kOptionsHelpAfterEngine =
     "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
     "                    (as 'kunit' and 'sweep'; off by default, as there)\n"
@@ -193,7 +199,7 @@ bool selected(const std::string &only, const PlannedCheck &c) {
 int cmd_kernel(const std::vector<std::string> &argv) {
   auto t0 = Clock::now();
   Args a = parse(argv, kernel_options({"model", "engine", "only", "expect", "format", "output", "jobs", "shard"},
-                                      {"clean-at-sync", "details"}),
+                                      {"clean-at-sync", "details", "prove"}),
                  "kernel");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp << kOptionsHelp << kEngineHelp << kOptionsHelpAfterEngine
@@ -201,6 +207,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
                  "  smmu-check kernel --debian 6.12\n"
                  "  smmu-check kernel --src ~/linux --expect cases/expect-6.12.txt --format junit --output r.xml\n"
                  "  smmu-check kernel --debian 6.12 --model coherent --only kunit,pt\n"
+                 "  smmu-check kernel --debian 6.12 --prove --only prove --model coherent,nc\n"
                  "  smmu-check kernel --debian 6.12 --shard 2/4 --format json --output shard2.json\n";
     return 0;
   }
@@ -224,7 +231,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   if (a.has("only"))
     for (const auto &o : split(only, ','))
       if (o.empty() || (o.find_first_of("/*?[") == std::string::npos && !is_family(o)))
-        throw UserError("--only expects families (kunit, writer, sweep, graph, pt, lint) or check globs (pt/iopt_*), got '" + o +
+        throw UserError("--only expects families (kunit, writer, sweep, prove, graph, pt, lint) or check globs (pt/iopt_*), got '" + o +
                         "'");
 
   std::unique_ptr<std::ofstream> output = open_output(a);  // unwritable: found before the run
@@ -233,6 +240,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   k.models = resolve_model_list(a.get("model", kDefaultModels));
   k.engine = parse_engine(a.get("engine", "auto"));
   k.options.clean_at_sync = a.has("clean-at-sync");
+  k.prove = a.has("prove");
 
   harness::KernelTree tree = open_tree(a);
   std::unique_ptr<harness::KernelRunner> runner;
@@ -259,7 +267,11 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   std::vector<PlannedCheck> plan;
   for (auto &c : plan_checks(k, r.skipped))
     if (selected(only, c)) plan.push_back(std::move(c));
-  if (plan.empty()) throw UserError("--only '" + only + "' selects no check of " + r.tree);
+  if (plan.empty()) {
+    bool off = false;  // it names rows of a family left off (prove without --prove)
+    for (const auto &row : disabled_rows(k)) off |= selected(only, {row, row.substr(0, row.find('/'))});
+    throw UserError("--only '" + only + "' selects no check of " + r.tree + (off ? " (the prove rows need --prove)" : ""));
+  }
   r.plan_rows = plan.size();
   std::vector<std::pair<size_t, PlannedCheck>> mine;
   for (size_t i = shard - 1; i < plan.size(); i += shards) {
@@ -288,6 +300,9 @@ int cmd_kernel(const std::vector<std::string> &argv) {
       Expectations one{expect->file, {l}};
       bool any = std::any_of(cells.begin(), cells.end(),
                              [&](const Cell &c) { return one.requires_pass(c.check, c.model); });
+      // A line for rows left off (prove/* without --prove) is no typo.
+      for (const auto &row : disabled_rows(k))
+        for (const auto &m : r.models) any |= one.requires_pass(row, m);
       if (!any && shards == 1 && !a.has("quiet"))
         std::cerr << "smmu-check: warning: " << expect->file << ":" << l.line
                   << ": matches no check under the models run\n";

@@ -20,6 +20,7 @@
 #include "kernel_fixture.h"
 #include "formats.h"
 #include "lint.h"
+#include "writer_proof.h"
 
 using smmu::testing::run_cli;
 namespace fs = std::filesystem;
@@ -289,6 +290,34 @@ TEST_F(KernelCli, The612TreeMeetsItsShippedExpectations) {
   EXPECT_NE(r.out.find("\ngraph/ste_transitions_linear (5)"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("  graph/ste_transitions_linear under coherent:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\nlint "), std::string::npos) << r.out;
+}
+
+// --prove: the writer's proof as two rows, off by default. 6.12's STE and CD
+// writers are proved under coherent (about 40 s of CPU, the CD most of it).
+TEST_F(KernelCli, ProveRowsPassOn612) {
+  std::string out = path("prove.json");
+  auto r = run_cli({"kernel", "--debian", "6.12", "--quiet", "--prove", "--only", "prove", "--model", "coherent",
+                    "--format", "json", "--output", out});
+  EXPECT_EQ(r.status, 0) << r.out;
+  smmu::report::Report report = smmu::report::read_report(read(out), "prove", nullptr);
+  EXPECT_EQ(rows(report), (decltype(rows(report)){{"prove/ste", "", "coherent", "pass", ""},
+                                                  {"prove/cd", "", "coherent", "pass", ""}}));
+  for (const auto &it : report.items) {
+    EXPECT_EQ(it.engine, "prove");
+    ASSERT_FALSE(it.notes.empty());
+    // Over the make functions' image, named in the report.
+    EXPECT_EQ(it.notes[0].rfind("over every pair of entries made by arm_smmu_make_", 0), 0u) << it.notes[0];
+  }
+  // Without --prove the family is off: selecting it alone is bad input that says so,
+  // and an --expect line naming its rows is no typo.
+  auto off = run_cli({"kernel", "--debian", "6.12", "--quiet", "--only", "prove"});
+  EXPECT_EQ(off.status, 2) << off.out;
+  EXPECT_NE(off.out.find("selects no check of debian 6.12 (the prove rows need --prove)"), std::string::npos) << off.out;
+  std::string expect = write("expect.txt", "pass prove/* coherent\npass kunit/write_ste_test_bypass_to_abort coherent\n");
+  auto gated = run_cli({"kernel", "--debian", "6.12", "--model", "coherent", "--only",
+                        "kunit/write_ste_test_bypass_to_abort", "--expect", expect});
+  EXPECT_EQ(gated.status, 0) << gated.out;
+  EXPECT_EQ(gated.out.find("matches no check"), std::string::npos) << gated.out;
 }
 
 // As on 7.3, whose arm-smmu-v3.h includes a header the shim lacks: the driver

@@ -115,8 +115,10 @@ namespace {
 
 // A seeded bug: the proof fails with a small pair that the compiled mutant,
 // run natively through the production writer, replays to a violation.
-void expect_replayed_counterexample(const harness::KernelRunner &mutant, DescKind kind) {
+// `out`, if given, gets the proof.
+void expect_replayed_counterexample(const harness::KernelRunner &mutant, DescKind kind, EntryProof *out = nullptr) {
   EntryProof p = prove(mutant, kind, "coherent");
+  if (out) *out = p;
   ASSERT_EQ(p.proof.outcome, ProofOutcome::Counterexample) << p.proof.reason;
   ASSERT_TRUE(p.replay.has_value());
   EXPECT_EQ(p.replay->outcome, checker::Outcome::Violation) << p.replay->reason;
@@ -147,6 +149,29 @@ TEST(ProveMutant612, CriticalQwordFirstGivesAReplayedCounterexample) {
                                         first + "\n\t\t" + critical, critical + "\n\t\t" + first);
   const harness::KernelRunner &mutant = smmu::testing::kernel_at(dst);
   expect_replayed_counterexample(mutant, DescKind::Ste);
+  std::filesystem::remove_all(dst);
+}
+
+// The hitless update's first two steps merged into one epoch: the critical
+// qword goes out with the unused bits of the others, no sync between them, so
+// a fetch may take the new critical qword beside an old qword whose bits the
+// target uses but the current entry ignored: neither configuration.
+TEST(ProveMutant612, MergedStepsGiveAReplayedMisorderedCounterexample) {
+  const std::string unused = "entry_set(writer, entry, unused_update, 0, NUM_ENTRY_QWORDS);";
+  const std::string critical = "entry_set(writer, entry, target, critical_qword_index, 1);";
+  const auto dst = smmu::testing::driver_mutant_tree(
+      "proof-merged-steps", "unused_update[critical_qword_index] =",
+      "entry[critical_qword_index];\n\t\t" + unused + "\n\t\t" + critical,
+      "target[critical_qword_index];\n\t\t" + unused);
+  const harness::KernelRunner &mutant = smmu::testing::kernel_at(dst);
+  EntryProof p;
+  expect_replayed_counterexample(mutant, DescKind::Ste, &p);
+  ASSERT_TRUE(p.replay.has_value() && p.proof.counterexample.has_value());
+  EXPECT_EQ(p.replay->kind, checker::ViolationKind::Misordered) << p.replay->reason;
+  const checker::ProofCounterexample &cx = *p.proof.counterexample;
+  EXPECT_EQ(cx.property, "observation");
+  EXPECT_EQ(cx.epoch, 0) << "the merged step is the first";
+  EXPECT_EQ(cx.differing_qwords, 2) << "a hitless pair whose merged step writes two qwords";
   std::filesystem::remove_all(dst);
 }
 

@@ -10,8 +10,8 @@ TEST(CheckRegistry, FamiliesAreRegisteredOnceInTableOrder) {
   std::vector<std::string> names;
   for (const c::Family *f : c::families()) names.push_back(f->name());
   // sweep twice: the STE/CD pairs, then the level-1 publications (sweep/l1).
-  EXPECT_EQ(names, (std::vector<std::string>{"kunit", "sweep", "writer", "sweep", "graph", "pt", "lint"}));
-  EXPECT_EQ(c::family_names(), (std::vector<std::string>{"kunit", "sweep", "writer", "graph", "pt", "lint"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"kunit", "sweep", "writer", "sweep", "prove", "graph", "pt", "lint"}));
+  EXPECT_EQ(c::family_names(), (std::vector<std::string>{"kunit", "sweep", "writer", "prove", "graph", "pt", "lint"}));
 }
 
 TEST(CheckRegistry, WithoutASliceEveryKernelRowIsUnsupportedAndLintRuns) {
@@ -44,4 +44,23 @@ TEST(CheckRegistry, WithoutASliceEveryKernelRowIsUnsupportedAndLintRuns) {
   ASSERT_EQ(lost.size(), 1u);
   EXPECT_EQ(lost[0].model, "any");
   EXPECT_EQ(lost[0].verdict, "unknown");
+  for (const auto &p : plan) EXPECT_NE(p.family, "prove") << "off without --prove";
+}
+
+// The prove family is planned only with --prove; off, its rows are the ones
+// an --expect line may name without being a typo.
+TEST(CheckRegistry, ProveRowsOnlyWithProve) {
+  c::KernelChecks k;
+  k.no_slice = "the tree does not define arm_smmu_make_abort_ste";
+  EXPECT_EQ(c::disabled_rows(k), (std::vector<std::string>{"prove/ste", "prove/cd"}));
+  k.prove = true;
+  EXPECT_TRUE(c::disabled_rows(k).empty());
+  std::vector<std::string> skipped;
+  std::vector<std::string> prove;
+  for (const auto &p : c::plan_checks(k, skipped))
+    if (p.family == "prove") {
+      prove.push_back(p.check);
+      EXPECT_EQ(p.unsupported, "the slice could not be built: " + k.no_slice);
+    }
+  EXPECT_EQ(prove, (std::vector<std::string>{"prove/ste", "prove/cd"}));
 }
