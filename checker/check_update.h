@@ -1,5 +1,5 @@
 // Judges every STE/CD update of a trace under a model with one engine:
-// stable states (MODEL.md §4.1), every observation of every epoch, and
+// stable states (docs/model.md §4.1), every observation of every epoch, and
 // publication after the last sync (§4.3).
 #pragma once
 

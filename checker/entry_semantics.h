@@ -22,7 +22,7 @@ struct EntrySemantics {
   std::string ste_used_symbol = "arm_smmu_get_ste_used";
   std::string cd_used_symbol = "arm_smmu_get_cd_used";
 
-  // e & used(e), per qword: what the SMMU acts on (MODEL.md §4.1).
+  // e & used(e), per qword: what the SMMU acts on (docs/model.md §4.1).
   Entry meaning(harness::DescKind kind, const Entry &e) const;
   Entry used(harness::DescKind kind, const Entry &e) const;
   // Why no IR is at hand, for an engine's `unknown`.

@@ -1,5 +1,5 @@
 // One STE/CD update as the checker sees it: the initial and target entry and
-// the CPU's stores split into epochs by the syncs that end them (MODEL.md §2).
+// the CPU's stores split into epochs by the syncs that end them (docs/model.md §2).
 #pragma once
 
 #include <array>
@@ -36,7 +36,7 @@ struct EntryUpdate {
   std::string label;               // the trace's note just before the update, if any
   Entry initial{}, target{};
   // Epoch 0 runs from the update's start to the first sync; the last epoch
-  // starts at the last sync and never ends (publication, MODEL.md §4.3).
+  // starts at the last sync and never ends (publication, docs/model.md §4.3).
   std::vector<Epoch> epochs;
   int syncs = 0;
   // Sync ops with no command in the trace (the KUnit test's record_syncs)

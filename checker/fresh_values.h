@@ -1,4 +1,4 @@
-// Fresh memory (MODEL.md §4.4): a page the walker reads before the code's
+// Fresh memory (docs/model.md §4.4): a page the walker reads before the code's
 // zeroing or stores reach it holds arbitrary old bytes, chosen adversarially.
 // For a descriptor read whose bytes are partly fresh, the walker considers one
 // value per meaning those bytes can give it at that level (a leaf, a table, a

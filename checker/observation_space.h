@@ -1,5 +1,5 @@
 // What one SMMU fetch of an entry may return during one epoch, under a model
-// (MODEL.md §2): the entry splits into granules that are read independently,
+// (docs/model.md §2): the entry splits into granules that are read independently,
 // each granule taking one of a list of candidate values.
 #pragma once
 

@@ -311,7 +311,7 @@ class Walker {
 
   // The walk of a stable state (the CPU's tables at instant P). Bytes nothing
   // has written yet (fresh) are taken as zeros, a fault: a stable state that
-  // reaches them is wrong already (MODEL.md §4.4), and every walk that reads
+  // reaches them is wrong already (docs/model.md §4.4), and every walk that reads
   // them as a leaf or a table then differs from it.
   WalkOutcome stable(uint64_t iova, int P) const {
     uint64_t table = mem_.geom.root;

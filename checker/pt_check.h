@@ -1,4 +1,4 @@
-// Page-table walk check (MODEL.md §4.2, §4.3): a device walker model racing the
+// Page-table walk check (docs/model.md §4.2, §4.3): a device walker model racing the
 // real io-pgtable-arm code of a recorded run. See docs/walker.md.
 //
 // The walker does one dependent 64-bit read per level, each at its own

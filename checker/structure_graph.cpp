@@ -247,7 +247,7 @@ std::vector<Publication> check_structure_graph(const harness::Trace &t, const mo
             fail(s, j, st.old_value, st.value, sd.name + "[" + std::to_string(st.offset / 8) + "] before its store");
         }
         // The allocation's zeroing is a store too (the allocator's own barriers are not in the trace).
-        // Before it, the SMMU may read any bytes (MODEL.md §4.4): no particular value is assumed.
+        // Before it, the SMMU may read any bytes (docs/model.md §4.4): no particular value is assumed.
         const Event &b = t.events[born];
         if (b.kind == EventKind::Alloc && !w.visible_before(born, i, sd.base)) {
           fail(s, born, 0, 0,

@@ -1,4 +1,4 @@
-// The SMMU's structure graph (MODEL.md §4, property 4): the SMMU reaches
+// The SMMU's structure graph (docs/model.md §4, property 4): the SMMU reaches
 // structures through pointers (level-1 stream table descriptor -> level-2
 // STEs, STE -> CD table or level-1 CD table, level-1 CD -> level-2 CDs, CD ->
 // stage-1 tables, STE -> stage-2 tables) and may follow a pointer as soon as

@@ -2,7 +2,7 @@
 // §4.4): decoded from the raw command queue entry, it says whether the command
 // is legal on a given SMMU and which cached translations (TLB entries and
 // walk-cache entries) it is guaranteed to invalidate once a later CMD_SYNC
-// completes (MODEL.md §2 "Caching").
+// completes (docs/model.md §2 "Caching").
 //
 // Conservative throughout: where the architecture only permits an
 // invalidation (a non-matching hint, an UNPREDICTABLE range, a RES0 field the

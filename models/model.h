@@ -1,4 +1,4 @@
-// A memory model: one value for each parameter of MODEL.md §3, with where
+// A memory model: one value for each parameter of docs/model.md §3, with where
 // each value comes from (an architecture reference or a named assumption).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The model parameters of MODEL.md §3: their names, the values a model file
+// The model parameters of docs/model.md §3: their names, the values a model file
 // may give them, and how each value sets a field of Model. The parser, the
 // composition and `smmu-check models --show` all go through this one table.
 #pragma once
@@ -18,7 +18,7 @@ struct Parameter {
   std::string (*get)(const Model &);             // the value as written
 };
 
-// In MODEL.md §3 order, which is also the order of a full model file.
+// In docs/model.md §3 order, which is also the order of a full model file.
 const std::vector<Parameter> &parameters();
 
 // nullptr for an unknown name.

@@ -1,4 +1,4 @@
-// The device's ATC in the walker check (MODEL.md §4.5), on hand-built traces:
+// The device's ATC in the walker check (docs/model.md §4.5), on hand-built traces:
 // one level-3 table whose PTE for IOVA 0x80001000 is cleared, then the
 // invalidations in the order under test, then a stable boundary. The
 // translation may be used after that boundary only if the SMMU's TLB or the

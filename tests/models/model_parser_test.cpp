@@ -1,4 +1,4 @@
-// The model files: the shipped presets have the values of MODEL.md §3, specs
+// The model files: the shipped presets have the values of docs/model.md §3, specs
 // compose as documented, and every malformed input is refused with the exact
 // FILE:LINE:COL and what was expected.
 #include <gtest/gtest.h>
@@ -97,7 +97,7 @@ struct Expected {
 // --- the shipped models --------------------------------------------------
 
 TEST(ShippedModels, HaveTheValuesOfModelMd) {
-  // MODEL.md §3: only coherency and writeback_atomicity differ between presets;
+  // docs/model.md §3: only coherency and writeback_atomicity differ between presets;
   // the rest are the defaults (64, any, atomic, anytime, dmb).
   const Expected presets[] = {{"coherent", Coherency::Coherent, 8},
                               {"nc", Coherency::NonCacheable, 8},
