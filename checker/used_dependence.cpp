@@ -116,7 +116,9 @@ UsedDependence used_dependence(const EntrySemantics &sem, harness::DescKind kind
   static std::mutex lock;
   static std::map<std::string, UsedDependence> cache;
   const std::string &fn = kind == harness::DescKind::Cd ? sem.cd_used_symbol : sem.ste_used_symbol;
-  std::string key = fn + '\n' + std::to_string(timeout_ms) + '\n' + sem.ir;
+  // The IR by its hash and size: a key holding the IR itself was copied on every lookup.
+  std::string key = fn + '\n' + std::to_string(timeout_ms) + '\n' + std::to_string(llvm::xxHash64(sem.ir)) + '\n' +
+                    std::to_string(sem.ir.size());
   std::lock_guard<std::mutex> guard(lock);
   auto it = cache.find(key);
   if (it == cache.end()) it = cache.emplace(key, derive_or_load(sem, fn, key, timeout_ms)).first;

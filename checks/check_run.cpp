@@ -46,12 +46,6 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
   return rows;
 }
 
-std::vector<checker::Verdict> check_each(const harness::Trace &trace, const models::Model &m,
-                                         const checker::EntrySemantics &sem, checker::EngineChoice engine,
-                                         const checker::CheckOptions &options) {
-  return checker::EngineSet(engine, sem).check_each(trace, m, options);
-}
-
 checker::StructureGraph structure_graph(const harness::KernelRunner &runner) {
   checker::StructureGraph g;
   auto *edges = runner.slice().function<int(const kshim_graph_edge **)>("kshim_slice_graph_edges");

@@ -41,12 +41,6 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
                                  const checker::EntrySemantics &semantics, checker::EngineChoice engine,
                                  const checker::CheckOptions &options);
 
-// One verdict per STE/CD update of a trace (a sweep driver writes hundreds),
-// with the chosen engine(s), cross-checked when both run.
-std::vector<checker::Verdict> check_each(const harness::Trace &trace, const models::Model &model,
-                                         const checker::EntrySemantics &semantics, checker::EngineChoice engine,
-                                         const checker::CheckOptions &options);
-
 // The tree's structure graph: the pointers the SMMU follows, with the tree's
 // own masks (kshim_slice_graph_edges); no edges when the slice exports none.
 checker::StructureGraph structure_graph(const harness::KernelRunner &runner);

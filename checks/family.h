@@ -55,6 +55,10 @@ struct KernelChecks {
   // the others in this process (seconds each). Last: destroyed first, as it
   // refers to the runner and `entry`.
   mutable std::shared_ptr<checker::WriterProver> prover;
+  // The engines of the run (for `entry`), made on first use and kept: each
+  // caches what it derives from the IR. Rows checked in worker processes make their own.
+  checker::EngineSet &engines() const;
+  mutable std::shared_ptr<checker::EngineSet> engine_set;
 
   bool has_scenario(const std::string &name) const;
 };

@@ -203,7 +203,7 @@ std::vector<ReportItem> update_items(const KernelChecks &k, const PlannedCheck &
   Refs refs(trace, runner.tree().root);
   std::vector<ReportItem> items;
   for (const auto &m : models) {
-    std::vector<checker::Verdict> each = check_each(trace, m, *k.entry, k.engine, k.options);
+    std::vector<checker::Verdict> each = k.engines().check_each(trace, m, k.options);
     for (size_t i = 0; i < each.size(); ++i) {
       if (i < why.size() && !why[i].empty()) continue;
       ReportItem it = entry_item(c, row, m.name, judged.judge(each[i]), trace, updates, refs);

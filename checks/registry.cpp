@@ -56,6 +56,11 @@ bool KernelChecks::has_scenario(const std::string &name) const {
   return std::find(scenarios.begin(), scenarios.end(), name) != scenarios.end();
 }
 
+checker::EngineSet &KernelChecks::engines() const {
+  if (!engine_set) engine_set = std::make_shared<checker::EngineSet>(engine, *entry);
+  return *engine_set;
+}
+
 bool plan_unsupported(const KernelChecks &k, const std::string &row, const std::string &family,
                       std::vector<PlannedCheck> &plan) {
   std::string why = unsupported_reason(row, k.runner->build().unsupported);

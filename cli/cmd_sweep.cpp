@@ -58,6 +58,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
   std::vector<models::Model> models = resolve_model_list(a.get("model", "all"));
   checker::EngineChoice engine = parse_engine(a.get("engine", "auto"));
   checker::EntrySemantics sem = kernel_semantics(*runner, checker::needs_ir(engine));
+  checker::EngineSet engines(engine, sem);  // one for the run: its engines keep what they derive
   checker::CheckOptions options;
   options.clean_at_sync = a.has("clean-at-sync");
 
@@ -81,7 +82,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
       if (!a.has("quiet"))
         std::cerr << "smmu-check: checking " << updates.size() << " transitions of " << name
                   << " under " << m.name << "\n";
-      std::vector<checker::Verdict> each = check_each(trace, m, sem, engine, options);
+      std::vector<checker::Verdict> each = engines.check_each(trace, m, options);
       Tally t;
       for (size_t i = 0; i < each.size(); ++i) {
         const checker::Verdict v = judged.judge(each[i]);
