@@ -11,6 +11,7 @@
 #include "check_run.h"
 #include "commands.h"
 #include "json_writer.h"
+#include "pt_witness_json.h"
 #include "kernel_semantics.h"
 #include "model_registry.h"
 #include "options.h"
@@ -211,55 +212,16 @@ void write_pt_json(std::ostream &out, const SeqRun &r) {
     j.end_array();
     j.key("warnings").begin_array();  // at the .seq line that wrote what the walker could not judge
     for (const auto &w : v.warnings) {
-      const harness::Event *e = w.event >= 0 && static_cast<size_t>(w.event) < r.seq.trace.events.size()
-                                    ? &r.seq.trace.events[w.event]
-                                    : nullptr;
       j.begin_object();
-      j.key("event").value(w.event + 1);
-      j.key("file").value(e ? e->loc.file : std::string());
-      j.key("line").value(e ? e->loc.line : 0);
+      report::write_event_ref(j, r.seq.trace, w.event);
       j.key("what").value(w.text);
       j.end_object();
     }
     j.end_array();
     if (v.outcome == Outcome::Violation) {
       const checker::PtWitness &w = v.witness;
-      j.key("witness").begin_object();
-      j.key("iova").hex(w.iova);
-      j.key("publication").value(w.publication);
-      j.key("first_op").value(static_cast<uint64_t>(w.first_op + 1));
-      j.key("last_op").value(static_cast<uint64_t>(w.last_op + 1));
-      j.key("reads").begin_array();
-      for (const auto &rd : w.reads) {
-        j.begin_object();
-        j.key("level").value(rd.level);
-        j.key("address").hex(rd.address);
-        j.key("value").hex(rd.value);
-        j.key("after_event").value(rd.instant);
-        j.key("torn").value(rd.torn);
-        j.key("stale").value(rd.stale);
-        j.key("sources").begin_array();
-        for (const auto &s : rd.sources) {
-          j.begin_object();
-          j.key("event").value(s.trace_index + 1);  // 0: memory before the sequence
-          j.key("what").value(s.what);
-          const harness::Event *e =
-              s.trace_index >= 0 && static_cast<size_t>(s.trace_index) < r.seq.trace.events.size()
-                  ? &r.seq.trace.events[s.trace_index]
-                  : nullptr;
-          j.key("file").value(e ? e->loc.file : std::string());
-          j.key("line").value(e ? e->loc.line : 0);
-          j.end_object();
-        }
-        j.end_array();
-        j.end_object();
-      }
-      j.end_array();
-      j.key("outcome").value(checker::describe(w.outcome));
-      j.key("allowed").begin_array();
-      for (const auto &o : w.allowed) j.value(checker::describe(o));
-      j.end_array();
-      j.end_object();
+      j.key("witness");
+      report::write_pt_witness(j, r.seq.trace, w);  // the schema of 'pt --format json'
     }
     j.end_object();
   }

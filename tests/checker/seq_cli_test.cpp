@@ -178,6 +178,8 @@ TEST(SeqCli, JsonCarriesVerdictsWitnessesAndExpectations) {
        {"{\"sequences\":[{\"file\":", "\"descriptor\":\"cd\",\"name\":\"cd0\",\"steps\":6,\"syncs\":1,\"check\":{",
         "\"model\":\"cacheable-byte\",\"verdict\":\"violation\",\"kind\":\"torn\"", "\"witness\":{",
         "\"descriptor\":\"pte\",\"name\":\"l3\"", "\"reads\":[{\"level\":0,",
+        // The page-table witness has the schema of 'pt --format json' (report/pt_witness_json.h).
+        "\"operations\":{\"first\":1,\"last\":", "\"sources\":[{\"trace_index\":",
         "\"text\":\"expect violation torn under cacheable-byte\",\"model\":\"cacheable-byte\","
         "\"expected\":\"violation\",\"expected_kind\":\"torn\",\"verdict\":\"violation\",\"kind\":\"torn\","
         "\"holds\":true}",
