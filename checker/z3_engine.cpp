@@ -5,9 +5,15 @@
 namespace smmu::checker {
 
 Z3Engine::Z3Engine(const EntrySemantics &semantics, unsigned timeout_ms)
-    : semantics_(semantics), timeout_ms_(timeout_ms) {
-  for (int i = 0; i < kEntryQwords; ++i)
-    inputs_.push_back(ctx_.bv_const(("x" + std::to_string(i)).c_str(), 64));
+    : semantics_(semantics), timeout_ms_(timeout_ms) {}
+
+z3::context &Z3Engine::context() {
+  if (!context_) {
+    context_ = std::make_unique<z3::context>();
+    for (int i = 0; i < kEntryQwords; ++i)
+      inputs_.push_back(context_->bv_const(("x" + std::to_string(i)).c_str(), 64));
+  }
+  return *context_;
 }
 
 Z3Engine::~Z3Engine() = default;
@@ -35,7 +41,8 @@ const std::vector<z3::expr> *Z3Engine::symbolic_used(harness::DescKind kind, std
   const std::string &fn =
       kind == harness::DescKind::Cd ? semantics_.cd_used_symbol : semantics_.ste_used_symbol;
   try {
-    return &used_.emplace(kind, symbolic_used_bits(*module_, ctx_, fn, inputs_)).first->second;
+    z3::context &ctx = context();
+    return &used_.emplace(kind, symbolic_used_bits(*module_, ctx, fn, inputs_)).first->second;
   } catch (const UnsupportedIR &e) {
     error = e.what();
   } catch (const z3::exception &e) {
@@ -55,34 +62,35 @@ EpochAnswer Z3Engine::decide(const EpochQuery &q) {
     return a;
   }
   const EpochSpace &s = *q.space;
-  z3::solver solver(ctx_);
-  z3::params p(ctx_);
+  z3::context &ctx = context();
+  z3::solver solver(ctx);
+  z3::params p(ctx);
   p.set("timeout", timeout_ms_);
   solver.set(p);
 
   // One variable per granule, equal to one of its candidates.
   std::vector<z3::expr> granule;
-  std::vector<z3::expr> qword(kEntryQwords, ctx_.bv_val(static_cast<uint64_t>(0), 64));
+  std::vector<z3::expr> qword(kEntryQwords, ctx.bv_val(static_cast<uint64_t>(0), 64));
   for (size_t i = 0; i < s.granules.size(); ++i) {
     const Granule &g = s.granules[i];
-    z3::expr v = ctx_.bv_const(("g" + std::to_string(i)).c_str(), g.width);
-    z3::expr_vector options(ctx_);
-    for (const Candidate &c : g.candidates) options.push_back(v == ctx_.bv_val(c.value, g.width));
+    z3::expr v = ctx.bv_const(("g" + std::to_string(i)).c_str(), g.width);
+    z3::expr_vector options(ctx);
+    for (const Candidate &c : g.candidates) options.push_back(v == ctx.bv_val(c.value, g.width));
     solver.add(z3::mk_or(options));
     z3::expr wide = g.width == 64 ? v : z3::zext(v, 64 - g.width);
-    qword[g.qword] = qword[g.qword] | z3::shl(wide, ctx_.bv_val(static_cast<uint64_t>(g.shift), 64));
+    qword[g.qword] = qword[g.qword] | z3::shl(wide, ctx.bv_val(static_cast<uint64_t>(g.shift), 64));
     granule.push_back(v);
   }
-  z3::expr_vector from(ctx_), to(ctx_);
+  z3::expr_vector from(ctx), to(ctx);
   for (int i = 0; i < kEntryQwords; ++i) {
     from.push_back(inputs_[i]);
     to.push_back(qword[i]);
   }
-  z3::expr_vector differs_start(ctx_), differs_end(ctx_);
+  z3::expr_vector differs_start(ctx), differs_end(ctx);
   for (int i = 0; i < kEntryQwords; ++i) {
     z3::expr meaning = qword[i] & z3::expr((*used)[i]).substitute(from, to);
-    differs_start.push_back(meaning != ctx_.bv_val(q.meaning_start[i], 64));
-    differs_end.push_back(meaning != ctx_.bv_val(q.meaning_end[i], 64));
+    differs_start.push_back(meaning != ctx.bv_val(q.meaning_start[i], 64));
+    differs_end.push_back(meaning != ctx.bv_val(q.meaning_end[i], 64));
   }
   solver.add(z3::mk_or(differs_start));
   solver.add(z3::mk_or(differs_end));

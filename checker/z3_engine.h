@@ -25,9 +25,11 @@ class Z3Engine : public Engine {
   // used(x) over fresh qword variables x0..x7, built once per descriptor kind.
   const std::vector<z3::expr> *symbolic_used(harness::DescKind kind, std::string &error);
 
+  z3::context &context();  // made on first use: a context costs tens of milliseconds to create
+
   const EntrySemantics &semantics_;
   unsigned timeout_ms_;
-  z3::context ctx_;
+  std::unique_ptr<z3::context> context_;  // before every expression: destroyed last
   std::unique_ptr<IrModule> module_;
   std::string module_error_;
   std::vector<z3::expr> inputs_;
