@@ -1,0 +1,112 @@
+// How a page-table verdict reads: a walk's outcome, the warnings and the
+// witness, with the events and kernel file:line behind each read.
+#include <ostream>
+
+#include "pt_memory.h"
+
+namespace smmu::checker {
+
+using namespace pt_detail;
+
+std::string describe(const WalkOutcome &o) {
+  switch (o.kind) {
+    case WalkOutcome::Kind::Fault: return "fault at level " + std::to_string(o.level);
+    case WalkOutcome::Kind::Wild:
+      if (o.freed_at >= 0)
+        return "reads " + hex(o.out) + " at level " + std::to_string(o.level) +
+               ", in a table page freed at event " + std::to_string(o.freed_at + 1);
+      return "reads " + hex(o.out) + " at level " + std::to_string(o.level) + ", outside every table";
+    case WalkOutcome::Kind::Translate:
+      return "output " + hex(o.out) + " attrs " + hex(o.attrs) + " (level " + std::to_string(o.level) + ")";
+  }
+  return "?";
+}
+
+void print_pt_warnings(std::ostream &out, const harness::Trace &t, const std::vector<PtWarning> &warnings) {
+  for (const PtWarning &w : warnings) {
+    const bool event = w.event >= 0 && static_cast<size_t>(w.event) < t.events.size();
+    const harness::SourceLoc *loc = event ? &t.events[w.event].loc : nullptr;
+    if (loc && loc->line > 0)
+      out << loc->file << ":" << loc->line << ": warning: " << w.text << "\n";
+    else
+      out << "warning: " << w.text << (event ? " (event " + std::to_string(w.event + 1) + ")" : "") << "\n";
+  }
+}
+
+void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdict &v) {
+  const PtWitness &w = v.witness;
+  out << "  walk of IOVA " << hex(w.iova) << ", "
+      << (w.publication                        ? "after the last operation"
+          : w.cached_through > w.first_op ? "started during operation " + std::to_string(w.first_op + 1) +
+                                                ", its cached result used after operation " +
+                                                std::to_string(w.cached_through)
+                                          : "during operations " + std::to_string(w.first_op + 1) + ".." +
+                                                std::to_string(w.last_op + 1))
+      << "\n";
+  auto loc = [&](int ev) {
+    if (ev < 0 || static_cast<size_t>(ev) >= t.events.size()) return std::string();
+    const Event &e = t.events[ev];
+    return e.loc.line > 0 ? "  " + e.loc.file + ":" + std::to_string(e.loc.line) : std::string();
+  };
+  if (w.atc) {
+    const PtAtc &a = *w.atc;
+    out << "  its translation was still in the device's ATC at the boundary after operation " << w.cached_through
+        << " (filled from the SMMU's TLB entry of the leaf)\n";
+    out << "    ATC entry (SID " << hex(a.sid) << ") filled ";
+    if (a.fill >= kNever) out << "at any time: no invalidation removes the leaf's TLB entry";
+    else out << "after event " << a.fill;
+    // The ordering error, when there is one: a covering ATC_INV issued before the fill.
+    const char *tlbi = a.tlb_expired_by >= 0 ? harness::command_name(t.events[a.tlb_expired_by].cmd[0] & 0xff) : nullptr;
+    if (a.tlb_expired_by >= 0 && !tlbi) tlbi = "invalidation";
+    bool refilled = false;
+    for (const auto &[pos, why] : a.not_invalidated_by)
+      if (pos < a.fill && tlbi && why.find("refilled") != std::string::npos) {
+        out << ": the ATC_INV at event " << pos + 1 << " was issued before the " << tlbi << " at event "
+            << a.tlb_expired_by + 1 << " completed";
+        refilled = true;
+        break;
+      }
+    if (!refilled && tlbi)
+      out << ", until the " << tlbi << " at event " << a.tlb_expired_by + 1 << " completed";
+    out << "\n";
+    if (a.expires >= 0 && a.expired_by >= 0)
+      out << "        in the ATC until event " << a.expires << ": " << harness::describe(t, t.events[a.expired_by])
+          << loc(a.expired_by) << " and the CMD_SYNC after it\n";
+    else if (a.not_invalidated_by.empty())
+      out << "        no ATC_INV for SID " << hex(a.sid) << " after the walk: nothing removes the entry\n";
+    for (const auto &[pos, why] : a.not_invalidated_by)
+      out << "        not removed by event " << pos + 1 << ", " << why << loc(pos) << "\n";
+  } else if (w.cached_through > w.first_op) {
+    out << "  the entries it cached were still valid at the boundary after operation " << w.cached_through
+        << ": no TLBI covering them had completed\n";
+  }
+  for (const PtRead &r : w.reads) {
+    if (r.level < 0)
+      out << "    config   read " << hex(r.address) << " (STE/CD qword " << r.index << ", the table pointer)";
+    else
+      out << "    level " << r.level << "  read " << hex(r.address) << " (table " << hex(r.table) << "["
+          << r.index << "])";
+    out << " after event " << r.instant << "  = " << hex(r.value) << (r.torn ? "  TORN" : "")
+        << (r.stale ? "  STALE" : "") << "\n";
+    if (v.tlb && r.expires >= 0 && r.expired_by >= 0)
+      out << "        cached until event " << r.expires << ": " << harness::describe(t, t.events[r.expired_by])
+          << loc(r.expired_by) << " and the CMD_SYNC after it\n";
+    else if (v.tlb && r.expires < 0)
+      out << "        cached: no completed invalidation in the run removes this entry\n";
+    for (const auto &[pos, why] : r.not_invalidated_by)
+      out << "        not removed by event " << pos + 1 << ", " << why << loc(pos) << "\n";
+    for (const PtSource &s : r.sources) {
+      if (s.trace_index < 0) {
+        out << "        from " << s.what << "\n";
+        continue;
+      }
+      out << "        from event " << s.trace_index + 1 << " (" << s.what << "): "
+          << harness::describe(t, t.events[s.trace_index]) << loc(s.trace_index) << "\n";
+    }
+  }
+  out << "    outcome: " << describe(w.outcome) << "\n";
+  for (const WalkOutcome &a : w.allowed) out << "    allowed: " << describe(a) << "\n";
+}
+
+
+}  // namespace smmu::checker
