@@ -33,6 +33,11 @@ struct ProofOptions {
   // declares safe for the pair (and both entries use) are left out of the
   // meaning, so only the rest must mean the span's start or end.
   bool relax_update_safe = false;
+  // Cacheable models: each sync op is taken to complete a clean of the whole
+  // entry to PoC first (what a driver keeping descriptors in cacheable memory
+  // would add). Without it only the initial entry is at PoC for sure, and a
+  // fetch may see any value since: stale.
+  bool clean_at_sync = false;
   std::function<void(const std::string &)> progress;  // one line per query, if set
 };
 
@@ -52,6 +57,7 @@ struct ProofResult {
   std::optional<ProofCounterexample> counterexample;
   size_t steps = 0, syncs = 0, stores = 0;  // the symbolic writer's conditional steps
   size_t spans = 0;                         // (boundary, next boundary) pairs queried
+  bool clean_at_sync = false;               // the result assumes each sync cleaned the entry (cacheable)
   size_t queries = 0;                       // solver queries checked (minimisation included)
   size_t max_query_nodes = 0;               // largest query, in distinct term nodes
   std::string relaxed_by;  // relax_update_safe: the get_update_safe applied ("": the ops have none)
@@ -61,8 +67,8 @@ struct ProofResult {
 
 // Decides the query for one writer under one model. `used_function` is the
 // ops' get_used (arm_smmu_get_ste_used / _cd_used), run from `module`.
-// Models whose observations the query does not encode (cacheable, 128-bit or
-// ascending fetches, doorbell=dsb) are `unknown`, named.
+// Models whose observations the query does not encode (128-bit or ascending
+// fetches, doorbell=dsb) are `unknown`, named.
 ProofResult prove_writer(const IrModule &module, z3::context &ctx, const SymbolicWrite &write,
                          const std::string &used_function, const models::Model &model,
                          const ProofOptions &options = {});

@@ -80,7 +80,10 @@ void WriterProver::replay(EntryProof &p, const models::Model &model) {
   const KernelStatus status = kernel_status(run);
   p.replay_trace = judgeable_trace(run);
   ExplicitEngine engine(semantics_);
-  std::vector<Verdict> each = check_each_update(p.replay_trace, model, engine, semantics_);
+  // Judged under the proof's assumptions: the same cleans at each sync.
+  CheckOptions judge;
+  judge.clean_at_sync = p.proof.clean_at_sync;
+  std::vector<Verdict> each = check_each_update(p.replay_trace, model, engine, semantics_, judge);
   if (each.size() != 1)
     return not_replayed("the driver made " + std::to_string(each.size()) + " updates, not one");
   p.replay = judged(status, each[0]);
