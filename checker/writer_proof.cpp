@@ -91,10 +91,12 @@ struct PocFetch {
   unsigned granule_bits = 64;     // writeback_atomicity; a line is no coarser than the qword read
   bool clean_at_sync = false;     // each sync completed a clean of the entry: PoC holds the span's start
   bool cmo_only = false;          // eviction=cmo-only: nothing but a clean writes back
+  const decltype(ProofOptions::narrow) *narrow = nullptr;  // ProofOptions::narrow, if set
 };
 
 PocFetch poc_fetch(const models::Model &m, const ProofOptions &o) {
   PocFetch f;
+  if (o.narrow) f.narrow = &o.narrow;
   f.cacheable = m.coherency == models::Coherency::Cacheable;
   if (!f.cacheable) return f;
   f.granule_bits = m.writeback_atomicity_bits == 0 ? 64u : static_cast<unsigned>(m.writeback_atomicity_bits);
@@ -238,6 +240,7 @@ class Prover {
     Terms m = meaning(q.observed);
     c.push_back(differ(ctx_, m, meaning(q.end)));
     if (b < n) c.push_back(differ(ctx_, m, meaning(q.start)));
+    if (poc.narrow) c.push_back((*poc.narrow)(w_.current, w_.target, q.observed));
     q.formula = z3::mk_and(c);
     return q;
   }

@@ -38,6 +38,13 @@ struct ProofOptions {
   // would add). Without it only the initial entry is at PoC for sure, and a
   // fetch may see any value since: stale.
   bool clean_at_sync = false;
+  // Narrows every observation and publication query by a condition over the
+  // pair and the fetch (current, target, fetched qwords): to ask where a model
+  // can fail, e.g. which bytes tear. The result answers that question only,
+  // never proves the writer.
+  std::function<z3::expr(const std::vector<z3::expr> &current, const std::vector<z3::expr> &target,
+                         const std::vector<z3::expr> &fetch)>
+      narrow;
   std::function<void(const std::string &)> progress;  // one line per query, if set
 };
 
