@@ -222,11 +222,13 @@ class Prover {
         z3::expr_vector all(ctx_);
         for (unsigned lo = 0; lo < 64; lo += width) {
           z3::expr_vector any(ctx_);
-          for (const auto &[cond, v] : values)
-            any.push_back(cond && (width == 64 ? o == v : o.extract(lo + width - 1, lo) == v.extract(lo + width - 1, lo)));
+          for (const auto &[cond, v] : values) {
+            z3::expr same = width == 64 ? o == v : o.extract(lo + width - 1, lo) == v.extract(lo + width - 1, lo);
+            any.push_back(cond.is_true() ? same : cond && same);
+          }
           all.push_back(z3::mk_or(any));
         }
-        return z3::mk_and(all);
+        return all.size() == 1 ? all[0] : z3::mk_and(all);
       };
       z3::expr read = granules(unit);
       // A plain store in the window splits the qword into finer parts, as
