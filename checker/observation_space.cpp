@@ -124,9 +124,12 @@ EpochSpace observation_space(const EntryUpdate &u, size_t k, const models::Model
   space.whole_values.resize(kEntryQwords);
   space.granules.reserve(kEntryQwords * 64 / std::min(cacheable ? wb_bits : 64, plain_bits));
   for (unsigned q = 0; q < kEntryQwords; ++q) {
-    unsigned width = cacheable ? static_cast<unsigned>(wb_bits) : 64u;
+    const unsigned base = cacheable ? static_cast<unsigned>(wb_bits) : 64u;
+    unsigned width = base;
     if (plain[q]) width = std::min<unsigned>(width, static_cast<unsigned>(plain_bits));
-    if (plain[q] && once[q] && plain_bits < 64) space.over_approximate = true;
+    // Only a split finer than the write-back's over-approximates: cacheable
+    // granules already tear WRITE_ONCE stores as finely.
+    if (plain[q] && once[q] && width < base) space.over_approximate = true;
     // A qword read whole can only be seen as one of its values: no list needed.
     for (size_t i = floor[q]; i < states.size() && width < 64; ++i) {
       uint64_t v = states[i].entry[q];

@@ -11,6 +11,11 @@
 //   doorbell=dmb); qwords are read independently (fetch_order=any). Under
 //   +plain-tearN, a qword a plain store (not volatile in the IR: not
 //   WRITE_ONCE) writes in the span is read as N-bit parts.
+// - Cacheable memory, non-coherent SMMU: the fetch reads PoC, where a dirty
+//   line may be written back at any instant, so each writeback_atomicity
+//   granule of a qword takes any value the qword held since the last clean:
+//   with a clean at each sync, the span's start and its stores; without, the
+//   initial entry and every store before the span's end (a stale value).
 // - Properties: an observation means the span's start or its end; after the
 //   last sync (b is the end) it means the end (publication); the entry at each
 //   sync means the initial or target configuration or is invalid; the final
@@ -80,6 +85,27 @@ struct Question {
   Terms observed, start, end;  // observation, publication: the fetch and the span's ends
 };
 
+// Where a fetch's values come from under a cacheable model (as in
+// observation_space.cpp); coherent and nc: the span's own, read by qword.
+struct PocFetch {
+  bool cacheable = false;
+  unsigned granule_bits = 64;     // writeback_atomicity; a line is no coarser than the qword read
+  bool clean_at_sync = false;     // each sync completed a clean of the entry: PoC holds the span's start
+  bool cmo_only = false;          // eviction=cmo-only: nothing but a clean writes back
+  const decltype(ProofOptions::narrow) *narrow = nullptr;  // ProofOptions::narrow, if set
+};
+
+PocFetch poc_fetch(const models::Model &m, const ProofOptions &o) {
+  PocFetch f;
+  if (o.narrow) f.narrow = &o.narrow;
+  f.cacheable = m.coherency == models::Coherency::Cacheable;
+  if (!f.cacheable) return f;
+  f.granule_bits = m.writeback_atomicity_bits == 0 ? 64u : static_cast<unsigned>(m.writeback_atomicity_bits);
+  f.clean_at_sync = o.clean_at_sync;
+  f.cmo_only = m.eviction == models::Eviction::CmoOnly;
+  return f;
+}
+
 class Prover {
  public:
   // update_safe: the ops' get_update_safe to relax the meaning by ("": none).
@@ -136,7 +162,7 @@ class Prover {
     return z3::mk_and(c);
   }
 
-  std::vector<Question> questions() const {
+  std::vector<Question> questions(const PocFetch &poc) const {
     std::vector<Question> out;
     const int n = static_cast<int>(w_.steps.size());
     std::vector<int> syncs;
@@ -162,54 +188,63 @@ class Prover {
         for (int s : syncs)
           if (s > a && s < b) happens = happens && !w_.steps[s].cond;
         if (happens.simplify().is_false()) continue;
-        out.push_back(span(a, b, happens));
+        out.push_back(span(a, b, happens, poc));
       }
     }
     return out;
   }
 
  private:
-  Question span(int a, int b, const z3::expr &happens) const {
+  Question span(int a, int b, const z3::expr &happens, const PocFetch &poc) const {
     const int n = static_cast<int>(w_.steps.size());
     Question q{b == n ? "publication" : "observation", a, b, happens, {}, states_[a < 0 ? 0 : a], states_[b]};
+    // The values the fetch may take come from the steps after `from`: the
+    // span's own, unless only the initial entry was ever cleaned to PoC.
+    const int from = poc.cacheable && !poc.clean_at_sync ? -1 : a;
+    const Terms &floor = states_[from < 0 ? 0 : from];
+    const unsigned unit = poc.cacheable ? poc.granule_bits : 64;
     z3::expr_vector c(ctx_);
     c.push_back(happens);
     for (size_t k = 0; k < q.start.size(); ++k) {
       z3::expr o = ctx_.bv_const(("fetch" + std::to_string(a + 1) + "_" + std::to_string(b) + ".q" +
                                   std::to_string(k)).c_str(), 64);
-      std::vector<const WriterStep *> stores;
-      z3::expr_vector whole(ctx_), plain(ctx_);
-      whole.push_back(o == q.start[k]);
-      for (int s = a + 1; s < b; ++s) {
+      // (condition, value): the qword at the window's start, then each store
+      // to it that happens (every store alike: a write-back tears WRITE_ONCE
+      // ones too). eviction=cmo-only: PoC changes only at a clean.
+      std::vector<std::pair<z3::expr, z3::expr>> values{{ctx_.bool_val(true), floor[k]}};
+      z3::expr_vector plain(ctx_);
+      for (int s = from + 1; s < b && !poc.cmo_only; ++s) {
         const WriterStep &st = w_.steps[s];
         if (st.kind != WriterStep::Kind::Store || st.qword != static_cast<int>(k)) continue;
-        stores.push_back(&st);
-        whole.push_back(st.cond && o == *st.value);
+        values.emplace_back(st.cond, *st.value);
         if (!st.once) plain.push_back(st.cond);
       }
-      z3::expr read = z3::mk_or(whole);
-      // A plain store in the span splits the qword into parts read on their
-      // own, each from any value of the span, as observation_space.cpp does
-      // (over-approximated when WRITE_ONCE stores share the qword: a
-      // counterexample relying on it does not replay, and is unknown).
-      if (part_bits_ < 64 && !plain.empty()) {
-        z3::expr_vector parts(ctx_);
-        for (unsigned lo = 0; lo < 64; lo += part_bits_) {
-          unsigned hi = lo + part_bits_ - 1;
-          z3::expr_vector from(ctx_);
-          from.push_back(o.extract(hi, lo) == q.start[k].extract(hi, lo));
-          for (const WriterStep *st : stores)
-            from.push_back(st->cond && o.extract(hi, lo) == st->value->extract(hi, lo));
-          parts.push_back(z3::mk_or(from));
+      // Each `width`-bit granule independently takes one of the values.
+      auto granules = [&](unsigned width) {
+        z3::expr_vector all(ctx_);
+        for (unsigned lo = 0; lo < 64; lo += width) {
+          z3::expr_vector any(ctx_);
+          for (const auto &[cond, v] : values) {
+            z3::expr same = width == 64 ? o == v : o.extract(lo + width - 1, lo) == v.extract(lo + width - 1, lo);
+            any.push_back(cond.is_true() ? same : cond && same);
+          }
+          all.push_back(z3::mk_or(any));
         }
-        read = read || (z3::mk_or(plain) && z3::mk_and(parts));
-      }
+        return all.size() == 1 ? all[0] : z3::mk_and(all);
+      };
+      z3::expr read = granules(unit);
+      // A plain store in the window splits the qword into finer parts, as
+      // observation_space.cpp does (over-approximated when WRITE_ONCE stores
+      // share the qword: a counterexample relying on it does not replay, and
+      // is unknown).
+      if (part_bits_ < unit && !plain.empty()) read = read || (z3::mk_or(plain) && granules(part_bits_));
       c.push_back(read);
       q.observed.push_back(o);
     }
     Terms m = meaning(q.observed);
     c.push_back(differ(ctx_, m, meaning(q.end)));
     if (b < n) c.push_back(differ(ctx_, m, meaning(q.start)));
+    if (poc.narrow) c.push_back((*poc.narrow)(w_.current, w_.target, q.observed));
     q.formula = z3::mk_and(c);
     return q;
   }
@@ -225,8 +260,9 @@ class Prover {
 // What no check models (model_support.h), then what only this query lacks.
 std::string unsupported(const models::Model &m) {
   std::string why = unsupported_parameters(m);
-  if (why.empty() && m.coherency == models::Coherency::Cacheable)
-    why = "cacheable models (PoC, write-back granules, cleans) are not encoded in the proof query yet";
+  const int g = m.writeback_atomicity_bits;
+  if (why.empty() && m.coherency == models::Coherency::Cacheable && g != 0 && (g < 8 || g > 64 || 64 % g != 0))
+    why = "writeback_atomicity=" + std::to_string(g) + " does not split a qword into whole granules";
   return why;
 }
 
@@ -334,6 +370,8 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
     r.reason = model.name + ": " + why;
     return done();
   }
+  // The replay judges with the same cleans (writer_proof_run.cpp).
+  r.clean_at_sync = options.clean_at_sync && model.coherency == models::Coherency::Cacheable;
   std::optional<Prover> prover;
   std::vector<Question> questions;
   z3::expr inputs = ctx.bool_val(true);
@@ -350,7 +388,7 @@ ProofResult prove_writer(const IrModule &module, z3::context &ctx, const Symboli
     r.relaxed_by = update_safe_op(write, used_function, options);
     prover.emplace(module, ctx, write, used_function, models::plain_store_part_bits(model), r.relaxed_by);
     inputs = image_cur ? prover->inputs(&*image_cur, &*image_tgt) : prover->inputs(nullptr, nullptr);
-    questions = prover->questions();
+    questions = prover->questions(poc_fetch(model, options));
   } catch (const UnsupportedIR &e) {
     r.reason = std::string("unsupported IR: ") + e.what();
     return done();
@@ -436,7 +474,7 @@ std::optional<z3::expr> any_violation(const IrModule &module, z3::context &ctx, 
     Prover prover(module, ctx, write, used_function, models::plain_store_part_bits(model),
                   update_safe_op(write, used_function, options));
     z3::expr_vector any(ctx);
-    for (const Question &q : prover.questions()) any.push_back(q.formula);
+    for (const Question &q : prover.questions(poc_fetch(model, options))) any.push_back(q.formula);
     return z3::mk_or(any);
   } catch (const UnsupportedIR &e) {
     unknown = std::string("unsupported IR: ") + e.what();

@@ -46,6 +46,18 @@ struct ProofOptions {
   ProofInputSet over = ProofInputSet::MakeImage;
   // The tree's debug information, to name the make functions' parameters (null: by offsets).
   const harness::DebugNames *names = nullptr;
+  // Cacheable models: each sync op is taken to complete a clean of the whole
+  // entry to PoC first (what a driver keeping descriptors in cacheable memory
+  // would add). Without it only the initial entry is at PoC for sure, and a
+  // fetch may see any value since: stale.
+  bool clean_at_sync = false;
+  // Narrows every observation and publication query by a condition over the
+  // pair and the fetch (current, target, fetched qwords): to ask where a model
+  // can fail, e.g. which bytes tear. The result answers that question only,
+  // never proves the writer.
+  std::function<z3::expr(const std::vector<z3::expr> &current, const std::vector<z3::expr> &target,
+                         const std::vector<z3::expr> &fetch)>
+      narrow;
   std::function<void(const std::string &)> progress;  // one line per query, if set
 };
 
@@ -67,6 +79,7 @@ struct ProofResult {
   std::optional<ProofCounterexample> counterexample;
   size_t steps = 0, syncs = 0, stores = 0;  // the symbolic writer's conditional steps
   size_t spans = 0;                         // (boundary, next boundary) pairs queried
+  bool clean_at_sync = false;               // the result assumes each sync cleaned the entry (cacheable)
   size_t queries = 0;                       // solver queries checked (minimisation included)
   size_t max_query_nodes = 0;               // largest query, in distinct term nodes
   std::string relaxed_by;  // relax_update_safe: the get_update_safe applied ("": the ops have none)
@@ -79,8 +92,8 @@ struct ProofResult {
 // ops' get_used (arm_smmu_get_ste_used / _cd_used), run from `module`;
 // `entry_struct` the entry's type in the IR (arm_smmu_ste / arm_smmu_cd), whose
 // make functions give the input set over ProofInputSet::MakeImage.
-// Models whose observations the query does not encode (cacheable, 128-bit or
-// ascending fetches, doorbell=dsb) are `unknown`, named.
+// Models whose observations the query does not encode (128-bit or ascending
+// fetches, doorbell=dsb) are `unknown`, named.
 ProofResult prove_writer(const IrModule &module, z3::context &ctx, const SymbolicWrite &write,
                          const std::string &used_function, const std::string &entry_struct,
                          const models::Model &model,

@@ -117,7 +117,7 @@ void WriterProver::replay(EntryProof &p, const models::Model &model, const Proof
 }
 
 std::optional<Verdict> WriterProver::replay_pair(harness::DescKind kind, const Qwords &current, const Qwords &target,
-                                                 const models::Model &model, const ProofOptions &,
+                                                 const models::Model &model, const ProofOptions &options,
                                                  harness::Trace &trace, std::string &why) {
   auto *cur = runner_.slice().function<unsigned long long>("kshim_replay_current");
   auto *tgt = runner_.slice().function<unsigned long long>("kshim_replay_target");
@@ -137,7 +137,10 @@ std::optional<Verdict> WriterProver::replay_pair(harness::DescKind kind, const Q
   const KernelStatus status = kernel_status(run);
   trace = judgeable_trace(run);
   ExplicitEngine engine(semantics_);
-  std::vector<Verdict> each = check_each_update(trace, model, engine, semantics_);
+  // Judged under the proof's assumptions: the same cleans at each sync.
+  CheckOptions judge;
+  judge.clean_at_sync = options.clean_at_sync;
+  std::vector<Verdict> each = check_each_update(trace, model, engine, semantics_, judge);
   if (each.size() != 1) {
     why = "the driver made " + std::to_string(each.size()) + " updates, not one";
     return std::nullopt;

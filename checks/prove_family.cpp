@@ -71,7 +71,9 @@ class ProveFamily : public Family {
     const harness::DescKind kind = c.check == "prove/cd" ? harness::DescKind::Cd : harness::DescKind::Ste;
     std::vector<ReportItem> items;
     for (const auto &m : models) {
-      checker::EntryProof p = k.prover->prove(kind, m);
+      checker::ProofOptions options;
+      options.clean_at_sync = k.options.clean_at_sync;  // --clean-at-sync, as the other rows take it
+      checker::EntryProof p = k.prover->prove(kind, m, options);
       ReportItem it = base_item(c, row, m.name);
       if (p.proof.outcome == ProofOutcome::Counterexample && p.replay) {
         // The native run is the witness; the proof's own finding leads its text.

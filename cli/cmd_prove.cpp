@@ -22,7 +22,8 @@ namespace {
 const char *kHelp =
     "usage: smmu-check prove (--debian SERIES | --src DIR) [--model M[,M...]] [--entry ste|cd|all]\n"
     "                        [--format text|json] [--timeout SECONDS] [--jobs N] [--relax-update-safe]\n"
-    "                        [--over image|used-bits] [--conditions [--pairs] [--maker F]] [--verbose]\n\n"
+    "                        [--over image|used-bits] [--conditions [--pairs] [--maker F]]\n"
+    "                        [--clean-at-sync] [--verbose]\n\n"
     "Runs the tree's own arm_smmu_write_entry (with its get_used and qword diff)\n"
     "from its LLVM IR on symbolic current and target entries, and asks Z3, per\n"
     "entry kind and model, whether some pair, some epoch of the write and some\n"
@@ -66,7 +67,8 @@ void print_text(std::ostream &out, const harness::KernelRunner &k, const std::ve
         << to_string(r.outcome) << std::setw(9) << seconds(r.seconds) << std::setw(9) << seconds(r.cpu_seconds)
         << std::setw(7) << r.steps << std::setw(7)
         << r.syncs << std::setw(7) << r.spans << std::setw(9) << r.queries << r.max_query_nodes << " nodes"
-        << (r.relaxed_by.empty() ? "" : "  (relaxed by " + r.relaxed_by + ")") << "\n";
+        << (r.relaxed_by.empty() ? "" : "  (relaxed by " + r.relaxed_by + ")")
+        << (r.clean_at_sync ? "  (each sync cleans the entry to PoC)" : "") << "\n";
   }
   for (const auto &p : proofs) {
     const auto &r = p.proof;
@@ -152,6 +154,7 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
     j.key("stores").value(static_cast<uint64_t>(r.stores)).key("spans").value(static_cast<uint64_t>(r.spans));
     j.key("queries").value(static_cast<uint64_t>(r.queries));
     j.key("max_query_nodes").value(static_cast<uint64_t>(r.max_query_nodes));
+    j.key("clean_at_sync").value(r.clean_at_sync);
     if (r.counterexample) {
       const auto &cx = *r.counterexample;
       j.key("counterexample").begin_object().key("property").value(cx.property).key("epoch").value(cx.epoch);
@@ -197,7 +200,8 @@ void print_json(std::ostream &out, const harness::KernelRunner &k, const std::ve
 }  // namespace
 
 int cmd_prove(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs", "over", "maker"}, {"verbose", "relax-update-safe", "conditions", "pairs"}),
+  Args a = parse(argv, kernel_options({"model", "entry", "format", "timeout", "jobs", "over", "maker"},
+                                      {"verbose", "relax-update-safe", "conditions", "pairs", "clean-at-sync"}),
                  "prove");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
@@ -206,6 +210,7 @@ int cmd_prove(const std::vector<std::string> &argv) {
                  "  --format F        text (default) or json\n"
                  "  --timeout S       per solver query, in seconds (default 60): past it, unknown\n"
                  "  --jobs N          solver threads (default: one per hardware thread)\n"
+                 "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
                  "  --relax-update-safe  a weaker property (7.x STEs): leave the bits the tree's\n"
                  "                    get_update_safe declares safe for the pair out of the meaning\n"
                  "  --over SET        image (default): the pairs the make functions can produce;\n"
@@ -240,6 +245,7 @@ int cmd_prove(const std::vector<std::string> &argv) {
   options.over = over == "image" ? checker::ProofInputSet::MakeImage : checker::ProofInputSet::UsedBits;
   if (a.has("jobs")) options.jobs = static_cast<unsigned>(parse_jobs(a.get("jobs")));
   std::vector<models::Model> models = resolve_model_list(a.get("model", "coherent,nc"));
+  options.clean_at_sync = a.has("clean-at-sync");
   auto runner = open_kernel(a);
   checker::EntrySemantics sem = kernel_semantics(*runner, false);
   const bool quiet = a.has("quiet");

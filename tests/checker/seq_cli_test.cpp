@@ -132,6 +132,23 @@ TEST(SeqCli, AnExpectationThatDoesNotHoldFailsTheRun) {
   EXPECT_NE(r.out.find("seq: 1 expectation holds, 1 fails\n"), std::string::npos) << r.out;
 }
 
+// Byte write-backs tear WRITE_ONCE and plain stores alike, so a qword that
+// takes both is split no finer under +plain-tear32 than without: exact, a
+// violation. Only a split finer than the write-back's over-approximates.
+TEST(SeqCli, PlainAndOnceStoresInOneQwordTearUnderByteWriteBack) {
+  std::string text = read(seq_case("ste_cdtable_pointer_cacheable_byte.seq"));
+  const std::string once = "store once u64 at 0 = 0x000000099004000b";
+  ASSERT_NE(text.find(once), std::string::npos);
+  text.insert(text.find(once), "store plain u64 at 0 = 0x000000088000000b\n");
+  std::string path = write("plain_and_once.seq", text);
+  auto r = run_cli({"seq", path, "--quiet", "--no-witness", "--model",
+                    "cacheable-byte+plain-tear32,cacheable-64+plain-tear32"});
+  EXPECT_NE(r.out.find("violation (torn): plain_and_once under cacheable-byte+plain-tear32"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("unknown: plain_and_once under cacheable-64+plain-tear32"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("over-approximated"), std::string::npos) << r.out;
+}
+
 TEST(SeqCli, WitnessesPointAtTheSeqLines) {
   std::string ste = seq_case("ste_hitless_missing_sync.seq");
   auto a = run_cli({"seq", ste, "--quiet"});
