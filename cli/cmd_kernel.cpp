@@ -14,6 +14,7 @@
 #include <map>
 #include <sstream>
 
+#include "baseline.h"
 #include "commands.h"
 #include "explore_report.h"
 #include "coverage_summary.h"
@@ -35,7 +36,8 @@ const char *kDefaultModels = "coherent,nc,cacheable-64,cacheable-byte,coherent+p
 const char *kHelp =
     "usage: smmu-check kernel (--debian SERIES | --src DIR) [--model LIST] [--only LIST]\n"
     "                         [--expect FILE] [--format text|json|junit|sarif] [--output FILE]\n"
-    "                         [--details] [--jobs N] [--shard K/N] [--prove]\n\n"
+    "                         [--details] [--jobs N] [--shard K/N] [--prove]\n"
+    "                         [--patch FILE] [--baseline REPORT.json]\n\n"
     "Builds the slice of the tree and runs every check it supports, under each\n"
     "model, into one table (rows: checks; columns: models):\n"
     "  kunit/CASE    each update of the tree's KUnit test (as 'kunit --model')\n"
@@ -61,7 +63,11 @@ const char *kHelp =
     "(--details: one line for each cell that does not pass instead).\n\n"
     "Exit status: with --expect, 0 when every cell the file requires passes (the\n"
     "others are reported, not gated); without, 0 when every cell passes; 1\n"
-    "otherwise; 2 for bad input.\n\n";
+    "otherwise; 2 for bad input. With --baseline, a cell that fails as it failed\n"
+    "in the baseline does not gate.\n\n"
+    "Review a patch: run the base tree with --format json --output base.json,\n"
+    "then the patched tree with --patch P --baseline base.json: only what the\n"
+    "patch changes is reported and gated.\n\n";
 
 const char *kOptionsHelp =
     "Check:\n"
@@ -76,9 +82,18 @@ const char *kOptionsHelp =
 const char *kOptionsHelpAfterEngine =
     "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
     "                    (as 'kunit' and 'sweep'; off by default, as there)\n"
+    "  --patch FILE      apply FILE (a git diff or unified diff, as 'patch -p1') to a\n"
+    "                    copy of the tree in the cache (reused by the next run) and\n"
+    "                    check the copy\n"
     "Gate:\n"
     "  --expect FILE     lines 'pass CHECK-GLOB MODEL-GLOB[,MODEL-GLOB...]', '#'\n"
     "                    comments: the cells that must pass (cases/expect-6.12.txt)\n"
+    "  --baseline REPORT.json\n"
+    "                    an earlier report (--format json): a cell that fails as it\n"
+    "                    failed there (same check, item, model, verdict and kind) is\n"
+    "                    known: it neither gates nor is listed (json, sarif and junit\n"
+    "                    keep it, marked); the text says what it accounts for and\n"
+    "                    which of its cells now pass (fixed)\n"
     "Output:\n"
     "  --details         text: after the table, one line per cell that does not pass\n"
     "                    rather than one per root cause\n"
@@ -198,7 +213,8 @@ bool selected(const std::string &only, const PlannedCheck &c) {
 
 int cmd_kernel(const std::vector<std::string> &argv) {
   auto t0 = Clock::now();
-  Args a = parse(argv, kernel_options({"model", "engine", "only", "expect", "format", "output", "jobs", "shard"},
+  Args a = parse(argv, kernel_options({"model", "engine", "only", "expect", "format", "output", "jobs", "shard",
+                                       "patch", "baseline"},
                                       {"clean-at-sync", "details", "prove"}),
                  "kernel");
   if (a.has("help")) {
@@ -208,7 +224,9 @@ int cmd_kernel(const std::vector<std::string> &argv) {
                  "  smmu-check kernel --src ~/linux --expect cases/expect-6.12.txt --format junit --output r.xml\n"
                  "  smmu-check kernel --debian 6.12 --model coherent --only kunit,pt\n"
                  "  smmu-check kernel --debian 6.12 --prove --only prove --model coherent,nc\n"
-                 "  smmu-check kernel --debian 6.12 --shard 2/4 --format json --output shard2.json\n";
+                 "  smmu-check kernel --debian 6.12 --shard 2/4 --format json --output shard2.json\n"
+                 "  smmu-check kernel --debian 6.12 --format json --output base.json\n"
+                 "  smmu-check kernel --debian 6.12 --patch fix.patch --baseline base.json\n";
     return 0;
   }
   if (!a.positional.empty())
@@ -216,6 +234,14 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   check_format(a.get("format", "text"));
   std::optional<Expectations> expect;
   if (a.has("expect")) expect = read_expectations(a.get("expect"));
+  std::optional<Report> baseline;  // read before the run: bad input is found at once
+  if (a.has("baseline")) {
+    std::ifstream in(a.get("baseline"));
+    if (!in) throw UserError("--baseline: cannot read '" + a.get("baseline") + "'");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    baseline = read_baseline(ss.str(), a.get("baseline"));
+  }
   int shard = 1, shards = 1;
   if (a.has("shard")) {
     const std::string s = a.get("shard");
@@ -293,6 +319,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   progress.finish();
   if (coverage) r.coverage = coverage_summary(*coverage, runner->build().profile);
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (baseline) apply_baseline(r, *baseline, a.get("baseline"));
   if (expect) {
     // A line that matches nothing gates nothing: most likely a typo.
     auto cells = report_cells(r, nullptr);

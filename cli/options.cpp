@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "coverage_summary.h"
 #include "model_registry.h"
+#include "patched_tree.h"
 
 namespace smmu::cli {
 
@@ -103,8 +104,11 @@ harness::KernelTree open_tree(const Args &a) {
   harness::BuildOptions o = build_options(a);
   std::filesystem::path cache = o.cache;
   if (!a.has("quiet") && a.has("debian")) std::cerr << "smmu-check: kernel tree debian " << a.get("debian") << "\n";
-  return a.has("debian") ? harness::debian_tree(a.get("debian"), cache, o.progress)
-                         : harness::source_tree(a.get("src"));
+  harness::KernelTree tree = a.has("debian") ? harness::debian_tree(a.get("debian"), cache, o.progress)
+                                             : harness::source_tree(a.get("src"));
+  // --patch (commands that accept it): a patched copy of the tree, in the cache.
+  if (a.has("patch")) return harness::patched_tree(tree, a.get("patch"), cache, o.progress);
+  return tree;
 }
 
 std::unique_ptr<harness::KernelRunner> open_runner(const Args &a, const harness::KernelTree &tree) {

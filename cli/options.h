@@ -78,6 +78,7 @@ void require_fault_site(const std::string &spec, harness::Fault fault, int k,
 // Builds (or reuses) and loads the slice for --debian/--src; progress on stderr.
 std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a);
 // The same in two steps, for commands that go on when the slice cannot be built.
+// With --patch FILE (where a command accepts it), the tree is a patched copy.
 harness::KernelTree open_tree(const Args &a);
 std::unique_ptr<harness::KernelRunner> open_runner(const Args &a, const harness::KernelTree &tree);
 

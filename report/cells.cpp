@@ -77,8 +77,10 @@ std::vector<Cell> report_cells(const Report &r, const Expectations *expect) {
       c.model = m;
       c.verdict = "pass";
       std::map<std::string, int> kinds;
+      bool all_known = true;
       for (const ReportItem *it : by[{row.index, m}]) {
         ++c.items;
+        if (it->fails() && it->baseline != "known") all_known = false;
         if (it->kernel_failed()) {
           ++c.kernel_failed;
           if (!c.first_kernel) c.first_kernel = it;
@@ -89,6 +91,7 @@ std::vector<Cell> report_cells(const Report &r, const Expectations *expect) {
         if (verdict_rank(it->verdict) > verdict_rank(c.verdict)) c.verdict = it->verdict;
         ++kinds[it->verdict == "violation" ? it->kind : it->verdict];
       }
+      c.known = !c.ok() && all_known;
       c.kinds.assign(kinds.begin(), kinds.end());
       std::sort(c.kinds.begin(), c.kinds.end(), [](const auto &a, const auto &b) {
         return kind_rank(a.first) != kind_rank(b.first) ? kind_rank(a.first) < kind_rank(b.first) : a.first < b.first;
@@ -103,7 +106,7 @@ std::vector<Cell> report_cells(const Report &r, const Expectations *expect) {
 
 int report_status(const Report &r, const Expectations *expect) {
   for (const auto &c : report_cells(r, expect))
-    if (c.required && !c.ok()) return 1;
+    if (c.gates()) return 1;
   return 0;
 }
 
@@ -122,9 +125,11 @@ Totals totals(const std::vector<Cell> &cells) {
       else if (c.verdict == "unsupported") ++t.unsupported;
       else ++t.unknown;
     }
+    if (c.known) ++t.known;
     if (c.required) {
       ++t.required;
-      if (!c.ok()) ++t.required_failed;
+      if (c.gates()) ++t.required_failed;
+      if (c.known) ++t.required_known;
     }
   }
   t.kernel_failed = kernel_failed.size();

@@ -20,10 +20,11 @@ struct Finding {
   std::vector<std::string> models;  // report column order; "any" for lint
   size_t cells = 0;                 // the cells that do not pass because of it
   std::string check, model, item;   // the example: the first such cell, and its item
-  bool required = false;            // one of its cells is required and does not pass
+  bool required = false;            // one of its cells gates (Cell::gates)
 };
 
-// In the order of the first cell each explains. A finding without a location
+// In the order of the first cell each explains. Items the baseline accounts
+// for (ReportItem::baseline "known") are left out. A finding without a location
 // is keyed by its reason instead, so that unrelated unknowns stay apart.
 std::vector<Finding> group_findings(const Report &r, const std::vector<Cell> &cells);
 

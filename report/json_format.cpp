@@ -86,6 +86,7 @@ void write_item(JsonWriter &j, const ReportItem &it) {
   j.key("kernel_location");
   if (it.kernel_location.file.empty()) j.null();
   else write_ref(j, it.kernel_location);
+  if (!it.baseline.empty()) j.key("baseline").value(it.baseline);  // --baseline: known or new
   j.end_object();
 }
 
@@ -125,6 +126,7 @@ ReportItem read_item(const JsonValue &v, const std::string &doc, const std::stri
   it.trace_complete = v["trace_complete"].boolean_or(true);
   it.kernel_message = v["kernel_message"].str();
   if (v["kernel_location"].type == JsonValue::Type::Object) it.kernel_location = read_ref(v["kernel_location"]);
+  it.baseline = v["baseline"].str();
   return it;
 }
 
@@ -173,6 +175,12 @@ void write_json(std::ostream &out, const Report &r, const Expectations *expect) 
   if (r.coverage) write_coverage_json(j, *r.coverage);
   else j.null();
   if (!r.coverage_note.empty()) j.key("coverage_note").value(r.coverage_note);
+  if (!r.baseline.empty()) {  // --baseline: the report compared with, and the cells fixed since
+    j.key("baseline").begin_object().key("file").value(r.baseline).key("fixed").begin_array();
+    for (const auto &f : r.fixed)
+      j.begin_object().key("check").value(f.check).key("model").value(f.model).key("was").value(f.was).end_object();
+    j.end_array().end_object();
+  }
   j.key("cells").begin_array();
   for (const auto &c : cells) {
     j.begin_object().key("check").value(c.check).key("model").value(c.model);
@@ -183,6 +191,7 @@ void write_json(std::ostream &out, const Report &r, const Expectations *expect) 
     j.end_object();
     j.key("kernel_failed").value(static_cast<uint64_t>(c.kernel_failed));
     j.key("passes").value(c.ok());
+    if (!r.baseline.empty() && !c.ok()) j.key("baseline").value(c.known ? "known" : "new");
     j.key("required").value(c.required).end_object();
   }
   j.end_array();
@@ -197,6 +206,7 @@ void write_json(std::ostream &out, const Report &r, const Expectations *expect) 
   j.key("kernel_failed").value(static_cast<uint64_t>(t.kernel_failed));  // checks, not cells
   j.key("required").value(static_cast<uint64_t>(t.required));
   j.key("required_failed").value(static_cast<uint64_t>(t.required_failed));
+  if (!r.baseline.empty()) j.key("known").value(static_cast<uint64_t>(t.known));
   j.key("status").value(t.required_failed ? 1 : 0);
   j.end_object();
   j.end_object();
@@ -240,6 +250,8 @@ Report read_report(const std::string &text, const std::string &name, Expectation
   for (const auto &x : v["results"].items) r.items.push_back(read_item(x, text, name));
   if (v["coverage"].type == JsonValue::Type::Object) r.coverage = read_coverage_json(v["coverage"]);
   r.coverage_note = v["coverage_note"].str();
+  r.baseline = v["baseline"]["file"].str();
+  for (const auto &f : v["baseline"]["fixed"].items) r.fixed.push_back({f["check"].str(), f["model"].str(), f["was"].str()});
   if (expect && v["expect"].type == JsonValue::Type::Object) {
     expect->file = v["expect"]["file"].str();
     for (const auto &l : v["expect"]["lines"].items) {

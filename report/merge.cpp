@@ -23,6 +23,7 @@ Report merge_reports(const std::vector<Report> &shards, const std::vector<std::s
   m.items.clear();
   m.skipped.clear();
   m.coverage.reset();
+  m.fixed.clear();
   m.shard = m.shards = 1;
   for (size_t k = 0; k < shards.size(); ++k) {
     const Report &b = shards[k];
@@ -53,6 +54,7 @@ Report merge_reports(const std::vector<Report> &shards, const std::vector<std::s
       m.rows.push_back(row);
     }
     m.items.insert(m.items.end(), b.items.begin(), b.items.end());
+    m.fixed.insert(m.fixed.end(), b.fixed.begin(), b.fixed.end());  // --baseline: each shard's rows
     if (b.coverage) {
       if (!m.coverage) m.coverage = b.coverage;
       else merge_coverage(*m.coverage, *b.coverage);

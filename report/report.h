@@ -55,6 +55,17 @@ struct ReportItem {
   std::string kernel_message;
   SourceRef kernel_location;         // file "" when the failure names no tree file
   bool kernel_failed() const { return !kernel_status.empty() && (kernel_status != "pass" || !trace_complete); }
+  // --baseline (baseline.h): "known" when the item fails as it failed in the
+  // baseline report (same verdict, kind and kernel run), "new" when it fails
+  // otherwise; "" when it passes or no baseline was given.
+  std::string baseline;
+  bool fails() const { return verdict != "pass" || kernel_failed(); }
+};
+
+// A cell that does not pass in the baseline and passes in this run.
+struct FixedCell {
+  std::string check, model;
+  std::string was;  // the baseline cell's text: "stale", "torn+stale 3/272"
 };
 
 struct PlanRow {
@@ -78,6 +89,9 @@ struct Report {
   // --coverage: the kernel lines the run executed (all shards' in a merged report).
   std::optional<CoverageSummary> coverage;
   std::string coverage_note;         // --coverage without a summary: why
+  // --baseline REPORT.json: its name ("" without one) and its cells this run fixed.
+  std::string baseline;
+  std::vector<FixedCell> fixed;
 };
 
 }  // namespace smmu::report

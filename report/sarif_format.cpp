@@ -46,6 +46,7 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
     const ReportItem *it;
     size_t items, not_pass;
     bool kernel = false;  // the kernel run's own failure: located at it->kernel_location
+    bool known = false;   // --baseline: it fails as in the baseline
   };
   std::vector<Result> results;
   std::set<std::string> kernel_said;  // one result per check whose kernel run failed
@@ -54,16 +55,16 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
     if (c.first_kernel && kernel_said.insert(c.check).second) {
       // Model-independent: an error if any cell of the row is required.
       bool required = std::any_of(cells.begin(), cells.end(), [&](const Cell &x) {
-        return x.check == c.check && x.required && x.kernel_failed;
+        return x.check == c.check && x.gates() && x.kernel_failed;
       });
       const ReportItem &k = *c.first_kernel;
       results.push_back({"kernel-run", required ? "error" : "note",
                          c.check + ": kernel " + kernel_text(k) + ": " + k.kernel_message, c.check, "any", "", &k,
-                         c.items, c.kernel_failed, true});
+                         c.items, c.kernel_failed, true, k.baseline == "known"});
     }
     if (!c.not_pass) continue;
     if (c.verdict == "unsupported" && !c.required) continue;  // about the tree, not a finding in it
-    std::string level = c.required ? "error" : "note";
+    std::string level = c.gates() ? "error" : "note";
     if (c.verdict != "warning") {
       const ReportItem &it = *c.first;
       std::string rule = it.verdict == "violation"     ? it.kind
@@ -71,12 +72,13 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
                                                        : "unknown";
       std::string msg = c.check + " under " + c.model + ": " + verdict_text(c) + ": " +
                         (c.items > 1 ? it.item + ": " : "") + it.reason;
-      results.push_back({rule, level, msg, c.check, c.model, it.item, &it, c.items, c.not_pass});
+      results.push_back({rule, level, msg, c.check, c.model, it.item, &it, c.items, c.not_pass, false, c.known});
     }
     // Lint: one result per finding, also in a cell that a file not checked makes unknown.
     for (const auto &it : r.items)
       if (it.check == c.check && it.verdict == "warning")
-        results.push_back({it.kind, level, it.reason, c.check, c.model, it.item, &it, 1, 1});
+        results.push_back({it.kind, it.baseline == "known" ? "note" : level, it.reason, c.check, c.model, it.item, &it, 1,
+                           1, false, it.baseline == "known"});
   }
   std::vector<std::string> rules;
   for (const auto &x : results)
@@ -108,6 +110,8 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
     j.key("ruleId").value(x.rule).key("ruleIndex").value(static_cast<int64_t>(
         std::find(rules.begin(), rules.end(), x.rule) - rules.begin()));
     j.key("level").value(x.level);
+    // --baseline: SARIF's own marker, so code scanning shows only what is new.
+    if (!r.baseline.empty()) j.key("baselineState").value(x.known ? "unchanged" : "new");
     j.key("message").begin_object().key("text").value(x.message).end_object();
     j.key("locations").begin_array();
     if (x.kernel) {
@@ -126,6 +130,7 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
     j.key("properties").begin_object().key("check").value(x.check).key("model").value(x.model);
     j.key("item").value(x.item).key("items").value(static_cast<uint64_t>(x.items));
     j.key("not_pass").value(static_cast<uint64_t>(x.not_pass)).key("required").value(x.level == "error");
+    if (!r.baseline.empty()) j.key("baseline").value(x.known ? "known" : "new");
     j.end_object();
     j.end_object();
   }

@@ -21,10 +21,13 @@ std::string seconds_text(double s) {
 std::string gate_line(const Report &r, const std::vector<Cell> &cells, const Expectations *expect) {
   Totals t = totals(cells);
   std::string who = expect ? "gate " + expect->file : "gate (no --expect: every cell must pass)";
-  if (t.required_failed == 0) return who + ": ok, " + std::to_string(t.required) + " required cells pass";
-  (void)r;
+  const std::string known = t.required_known ? std::to_string(t.required_known) + " fail as in the baseline " + r.baseline : "";
+  if (t.required_failed == 0)
+    return who + ": ok, " + std::to_string(t.required - t.required_known) + " required cells pass" +
+           (known.empty() ? "" : ", " + known);
   return who + ": FAILED, " + std::to_string(t.required_failed) + " of " + std::to_string(t.required) +
-         " required cells do not pass";
+         " required cells do not pass" +
+         (r.baseline.empty() ? "" : " (new against the baseline" + (known.empty() ? "" : "; " + known) + ")");
 }
 
 std::string one_line(const Cell &c) {
@@ -43,16 +46,16 @@ void write_cell_findings(std::ostream &out, const Report &r, const std::vector<C
   bool header = false;
   std::set<std::string> kernel_said;  // one line per check whose kernel run failed
   for (const auto &c : cells) {
-    if (c.ok()) continue;
+    if (c.ok() || c.known) continue;  // the baseline accounts for a known cell
     if (!header) {
       out << "\nfindings (one line per cell; --format json lists every item with its witness):\n";
       header = true;
     }
-    std::string mark = expect && c.required ? "! " : "  ";
+    std::string mark = expect && c.gates() ? "! " : "  ";
     if (c.first_kernel && kernel_said.insert(c.check).second) {
       // Model-independent: marked if any cell of the row is required.
       bool required = expect && std::any_of(cells.begin(), cells.end(), [&](const Cell &x) {
-                        return x.check == c.check && x.required && x.kernel_failed;
+                        return x.check == c.check && x.gates() && x.kernel_failed;
                       });
       const ReportItem &k = *c.first_kernel;
       out << (required ? "! " : "  ") << c.check << ": kernel " << kernel_text(k) << ": " << k.kernel_message;
@@ -77,6 +80,21 @@ void write_grouped_findings(std::ostream &out, const Report &r, const std::vecto
   out << "\nfindings (one line per root cause; --details lists every cell, --format json every item with its "
          "witness):\n";
   for (const auto &f : groups) out << (expect && f.required ? "! " : "  ") << finding_line(f) << "\n";
+}
+
+// --baseline: what it accounts for (not listed above, not gated) and what
+// this run fixed.
+void write_baseline(std::ostream &out, const Report &r, const std::vector<Cell> &cells) {
+  if (r.baseline.empty()) return;
+  Totals t = totals(cells);
+  size_t fresh = 0;
+  for (const auto &c : cells) fresh += !c.ok() && !c.known;
+  out << "\nbaseline " << r.baseline << ": "
+      << (fresh ? std::to_string(fresh) + (fresh == 1 ? " cell fails" : " cells fail") + " anew (listed above)"
+                : "no cell fails anew")
+      << "; " << t.known << (t.known == 1 ? " cell fails" : " cells fail") << " as in the baseline (not listed, not gated); " << r.fixed.size() << " fixed"
+      << (r.fixed.empty() ? "" : ":") << "\n";
+  for (const auto &f : r.fixed) out << "  fixed: " << f.check << " under " << f.model << " (was " << f.was << ")\n";
 }
 
 }  // namespace
@@ -112,7 +130,7 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect, 
     return !v.empty() && v[0]->items > 1 && v[0]->model != "any" ? check + " (" + std::to_string(v[0]->items) + ")"
                                                                  : check;
   };
-  auto cell_text = [&](const Cell &c) { return c.text() + (expect && c.required && !c.ok() ? "!" : ""); };
+  auto cell_text = [&](const Cell &c) { return c.text() + (expect && c.gates() ? "!" : ""); };
   size_t w0 = 6;
   for (const auto &row : r.rows) w0 = std::max(w0, label(row.check).size());
   std::vector<size_t> w;
@@ -134,14 +152,14 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect, 
     line += std::string(w0 + 2 - line.size(), ' ');
     if (!v.empty() && v[0]->model == "any") {
       line += cell_text(*v[0]) + " (any model)";
-      marked |= expect && v[0]->required && !v[0]->ok();
+      marked |= expect && v[0]->gates();
     } else {
       for (size_t i = 0; i < r.models.size(); ++i) {
         const Cell *c = nullptr;
         for (const Cell *x : v)
           if (x->model == r.models[i]) c = x;
         std::string t = c ? cell_text(*c) : "-";
-        marked |= c && expect && c->required && !c->ok();
+        marked |= c && expect && c->gates();
         line += i + 1 < r.models.size() ? t + std::string(w[i] + 2 - t.size(), ' ') : t;
       }
     }
@@ -152,6 +170,7 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect, 
 
   if (details) write_cell_findings(out, r, cells, expect);
   else write_grouped_findings(out, r, cells, expect);
+  write_baseline(out, r, cells);
   if (r.coverage) {
     out << "\n";
     write_coverage_text(out, *r.coverage);
@@ -159,10 +178,11 @@ void write_text(std::ostream &out, const Report &r, const Expectations *expect, 
     out << "\ncoverage: " << r.coverage_note << "\n";
   }
   // What fails the gate, last, where a CI log is read.
-  if (expect && std::any_of(cells.begin(), cells.end(), [](const Cell &c) { return c.required && !c.ok(); })) {
-    out << "\nrequired by " << expect->file << " and not passing:\n";
+  if (expect && std::any_of(cells.begin(), cells.end(), [](const Cell &c) { return c.gates(); })) {
+    out << "\nrequired by " << expect->file << " and not passing" << (r.baseline.empty() ? "" : " (new against the baseline)")
+        << ":\n";
     for (const auto &c : cells)
-      if (c.required && !c.ok()) out << "  " << c.check << " under " << c.model << ": " << c.text() << "\n";
+      if (c.gates()) out << "  " << c.check << " under " << c.model << ": " << c.text() << "\n";
   }
   out << "\n" << summary_line(r, expect) << "\n";
 }

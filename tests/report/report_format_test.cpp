@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "baseline.h"
 #include "findings.h"
 #include "formats.h"
 
@@ -105,6 +106,26 @@ std::string format(const std::string &f, bool details = false) {
   return out.str();
 }
 
+// The run before a change: kunit/b under nc was stale (now torn), pt/split
+// passed under coherent (now stale) and was stale under nc (now passes); the
+// lint warnings sat two lines lower; the rest failed as now.
+r::Report before() {
+  r::Report base = synthetic();
+  for (auto &it : base.items) {
+    if (it.check == "kunit/b" && it.model == "nc") it.kind = "stale";
+    if (it.check == "pt/split" && it.model == "coherent") it.verdict = "pass";
+    if (it.check == "pt/split" && it.model == "nc") it.verdict = "violation", it.kind = "stale";
+    if (it.check == "lint") it.locations[0].line += 2, it.item = kPgtable + ":" + std::to_string(it.locations[0].line);
+  }
+  return base;
+}
+
+r::Report against_baseline() {
+  r::Report rep = synthetic();
+  r::apply_baseline(rep, before(), "base.json");
+  return rep;
+}
+
 }  // namespace
 
 TEST(Findings, OneGroupPerKindAndLocationWithItsModelsAndCells) {
@@ -170,4 +191,71 @@ TEST(ReportFormats, MachineFormatsKeepEveryCell) {
     EXPECT_NE(sarif.find(fp), std::string::npos) << fp;
   r::Report back = r::read_report(json, "report.json", nullptr);
   EXPECT_EQ(back.items.size(), synthetic().items.size());
+}
+
+// --baseline: a cell failing as in the baseline is known (not listed, not
+// gated); one failing otherwise is new and gates; one passing now is fixed.
+TEST(ReportBaseline, KnownCellsNeitherGateNorListNewOnesDo) {
+  r::Report rep = against_baseline();
+  r::Expectations e = expectations();
+  std::vector<std::string> known, fresh;
+  for (const auto &c : r::report_cells(rep, &e))
+    if (!c.ok()) (c.known ? known : fresh).push_back(c.check + " " + c.model);
+  EXPECT_EQ(fresh, (std::vector<std::string>{"kunit/b nc", "pt/split coherent"}));
+  EXPECT_EQ(known.size(), 10u) << "kunit/a x2, kunit/b cacheable-64, sweep/ste x2, pt/split cacheable-64, kunit/c x3, lint";
+  EXPECT_EQ(r::report_status(rep, &e), 1) << "kunit/b under nc is required and new";
+  ASSERT_EQ(rep.fixed.size(), 1u);
+  EXPECT_EQ(rep.fixed[0].check + " " + rep.fixed[0].model + " " + rep.fixed[0].was, "pt/split nc stale");
+  std::vector<r::Finding> f = r::group_findings(rep, r::report_cells(rep, &e));
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].kind + " " + f[0].check, "torn kunit/b");
+  EXPECT_EQ(f[1].kind + " " + f[1].check, "stale pt/split");
+
+  // Against itself nothing is new: the gate passes though cells fail.
+  r::Report same = synthetic();
+  r::apply_baseline(same, synthetic(), "same.json");
+  EXPECT_EQ(r::report_status(same, &e), 0);
+  EXPECT_EQ(r::report_status(same, nullptr), 0);
+  std::ostringstream text;
+  r::write_text(text, same, &e);
+  EXPECT_EQ(text.str().find("\nfindings"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("\nbaseline same.json: no cell fails anew; 12 cells fail as in the baseline (not listed, "
+                            "not gated); 0 fixed\n"),
+            std::string::npos)
+      << text.str();
+}
+
+TEST(ReportBaseline, TextMatchesGolden) {
+  r::Report rep = against_baseline();
+  r::Expectations e = expectations();
+  std::ostringstream out;
+  r::write_text(out, rep, &e);
+  expect_golden("report-baseline.txt", out.str());
+}
+
+// The marks survive the JSON (what merge reads); SARIF uses its baselineState.
+TEST(ReportBaseline, JsonAndSarifMarkEachFailure) {
+  r::Report rep = against_baseline();
+  r::Expectations e = expectations();
+  std::ostringstream json, sarif;
+  r::write_json(json, rep, &e);
+  r::write_sarif(sarif, rep, &e);
+  r::Report back = r::read_report(json.str(), "r.json", nullptr);
+  EXPECT_EQ(back.baseline, "base.json");
+  ASSERT_EQ(back.fixed.size(), 1u);
+  EXPECT_EQ(back.fixed[0].check, "pt/split");
+  ASSERT_EQ(back.items.size(), rep.items.size());
+  for (size_t i = 0; i < rep.items.size(); ++i) EXPECT_EQ(back.items[i].baseline, rep.items[i].baseline) << i;
+  EXPECT_NE(json.str().find("\"baseline\":\"known\""), std::string::npos);
+  EXPECT_NE(sarif.str().find("\"baselineState\":\"unchanged\""), std::string::npos);
+  EXPECT_NE(sarif.str().find("\"baselineState\":\"new\""), std::string::npos);
+  // Not a kernel report: bad input saying what a baseline is.
+  try {
+    r::read_baseline("{\"tool\": \"smmu-check explore\"}", "x.json");
+    ADD_FAILURE() << "accepted an explore report";
+  } catch (const std::exception &ex) {
+    EXPECT_NE(std::string(ex.what()).find("x.json: expected a report of 'smmu-check kernel --format json'"),
+              std::string::npos)
+        << ex.what();
+  }
 }
