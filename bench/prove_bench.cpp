@@ -18,9 +18,8 @@
 #include <vector>
 
 #include "kernel_fixture.h"
-#include "kernel_semantics.h"
 #include "model_registry.h"
-#include "writer_proof_run.h"
+#include "writer_prover_fixture.h"
 
 using namespace smmu;
 
@@ -36,32 +35,16 @@ std::vector<std::string> split(const char *env, const char *fallback) {
   return out;
 }
 
-struct Tree {
-  checker::EntrySemantics semantics;
-  std::unique_ptr<checker::WriterProver> prover;
-};
-
-Tree &tree(const harness::KernelRunner &k) {
-  static std::map<const harness::KernelRunner *, std::unique_ptr<Tree>> cache;
-  auto &t = cache[&k];
-  if (!t) {
-    t = std::make_unique<Tree>();
-    t->semantics = checks::kernel_semantics(k, false);
-    t->prover = std::make_unique<checker::WriterProver>(k, t->semantics);
-  }
-  return *t;
-}
-
 void prove(benchmark::State &state, const harness::KernelRunner *k, harness::DescKind kind, models::Model model) {
-  Tree &t = tree(*k);
+  checker::WriterProver &prover = smmu::testing::writer_prover(*k);
   checker::ProofOptions options;
   options.jobs = 2;
   // Untimed: the symbolic writer and the debug names, built on the first proof.
   state.PauseTiming();
-  t.prover->prove(kind, models::resolve_model("coherent"), options);
+  prover.prove(kind, models::resolve_model("coherent"), options);
   state.ResumeTiming();
   checker::EntryProof p;
-  for (auto _ : state) p = t.prover->prove(kind, model, options);
+  for (auto _ : state) p = prover.prove(kind, model, options);
   const auto &r = p.proof;
   state.counters["cpu_s"] = r.cpu_seconds;
   state.counters["queries"] = static_cast<double>(r.queries);

@@ -7,11 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <map>
 
 #include "kernel_fixture.h"
-#include "kernel_semantics.h"
 #include "model_registry.h"
-#include "writer_proof_run.h"
+#include "writer_prover_fixture.h"
 
 using namespace smmu;
 using checker::ProofOutcome;
@@ -21,9 +21,8 @@ namespace {
 
 checker::ChangeConditions conditions(const harness::KernelRunner &k, DescKind kind, const std::string &model,
                                      bool pairs, const std::string &maker = "") {
-  checker::EntrySemantics semantics = checks::kernel_semantics(k, false);
-  checker::WriterProver prover(k, semantics);
-  checker::ChangeConditions c = prover.conditions(kind, models::resolve_model(model), {}, pairs, maker);
+  checker::ChangeConditions c =
+      smmu::testing::writer_prover(k).conditions(kind, models::resolve_model(model), {}, pairs, maker);
   std::cout << "[conditions] " << k.tree().origin << " " << checker::entry_name(kind) << " " << model << ": "
             << c.rows.size() << " rows, " << c.safe_pairs << " safe pairs, " << c.queries << " queries, " << c.seconds
             << " s" << (c.unknown.empty() ? "" : "; " + c.unknown) << "\n";
@@ -72,4 +71,35 @@ TEST(ChangeConditions, UnknownMakerIsRefused) {
   checker::ChangeConditions c =
       conditions(smmu::testing::kernel("6.12"), DescKind::Cd, "coherent", false, "arm_smmu_make_s2_domain_ste");
   EXPECT_NE(c.unknown.find("no make function named arm_smmu_make_s2_domain_ste"), std::string::npos) << c.unknown;
+}
+
+// Under cacheable-byte with a clean at each sync, 6.12's CD: which
+// parameters of arm_smmu_make_s1_cd tear when changed alone, and from how
+// many changed bytes: the conditions that predict the sweep's CD pairs
+// (docs/prove.md, "Exactly which changes tear").
+TEST(ChangeConditions, Tree612CdUnderCacheableByteTearsFromTwoBytesOfTheAsid) {
+  const auto &k = smmu::testing::kernel("6.12");
+  checker::WriterProver &prover = smmu::testing::writer_prover(k);
+  checker::ProofOptions options;
+  options.clean_at_sync = true;
+  checker::ChangeConditions c = prover.conditions(DescKind::Cd, models::resolve_model("cacheable-byte"), options);
+  ASSERT_TRUE(c.unknown.empty()) << c.unknown;
+  std::map<std::string, const checker::ChangeCondition *> by;
+  for (const auto &r : c.rows) {
+    by[r.parameter] = &r;
+    std::cout << "  " << r.parameter << ": " << to_string(r.outcome) << " from " << r.min_bytes << " " << r.seen << "\n";
+    if (r.outcome == ProofOutcome::Counterexample) EXPECT_EQ(r.seen, "torn") << r.parameter;
+  }
+  auto find = [&](const std::string &part) -> const checker::ChangeCondition * {
+    for (const auto &[name, r] : by)
+      if (name.find(part) != std::string::npos) return r;
+    return nullptr;
+  };
+  const checker::ChangeCondition *asid = find("asid"), *stall = find("stall_enabled"), *ttb = find("s1_cfg.ttbr");
+  ASSERT_TRUE(asid && stall && ttb);
+  EXPECT_EQ(stall->outcome, ProofOutcome::Proved);
+  EXPECT_EQ(asid->outcome, ProofOutcome::Counterexample);
+  EXPECT_EQ(asid->min_bytes, 2) << "one changed byte of the ASID is written whole";
+  EXPECT_EQ(ttb->outcome, ProofOutcome::Counterexample);
+  EXPECT_EQ(ttb->min_bytes, 2);
 }

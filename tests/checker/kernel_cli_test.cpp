@@ -18,6 +18,7 @@
 
 #include "registry.h"
 #include "kernel_fixture.h"
+#include "scratch_dir_test.h"
 #include "formats.h"
 #include "lint.h"
 #include "writer_proof.h"
@@ -27,28 +28,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class KernelCli : public ::testing::Test {
+class KernelCli : public smmu::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("smmu-kernel-cli-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string &name) const { return (dir_ / name).string(); }
-
-  std::string write(const std::string &name, const std::string &text) const {
-    std::ofstream(path(name)) << text;
-    return path(name);
-  }
-
-  static std::string read(const std::string &file) {
-    std::ifstream in(file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
+  KernelCli() : ScratchDirTest("smmu-kernel-cli") {}
 
   // Runs a Python check on `file` when python3 exists: 1 passed, 0 failed, -1 no python3.
   int python(const std::string &code, const std::string &file) const {
@@ -57,7 +39,6 @@ class KernelCli : public ::testing::Test {
     return std::system(("python3 '" + script + "' '" + file + "'").c_str()) == 0 ? 1 : 0;
   }
 
-  fs::path dir_;
 };
 
 // The rows a report holds: (check, item, model, verdict, kind), in order.

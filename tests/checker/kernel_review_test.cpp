@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernel_fixture.h"
+#include "scratch_dir_test.h"
 
 using smmu::testing::run_cli;
 namespace fs = std::filesystem;
@@ -21,26 +22,9 @@ namespace {
 
 const std::string kRow = "kunit/write_ste_test_bypass_to_abort";
 
-class KernelReview : public ::testing::Test {
+class KernelReview : public smmu::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("smmu-kernel-review-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string &name) const { return (dir_ / name).string(); }
-  std::string write(const std::string &name, const std::string &text) const {
-    std::ofstream(path(name)) << text;
-    return path(name);
-  }
-  static std::string read(const std::string &file) {
-    std::ifstream in(file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
+  KernelReview() : ScratchDirTest("smmu-kernel-review") {}
 
   // A unified diff (a/X, b/X) of the 6.12 driver with the first `old` after
   // `anchor` replaced, made by diff -u from the cached tree at run time.
@@ -59,7 +43,6 @@ class KernelReview : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
 };
 
 std::vector<std::string> row(const std::string &models, const std::vector<std::string> &more) {

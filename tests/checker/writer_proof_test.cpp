@@ -12,6 +12,7 @@
 #include "kernel_semantics.h"
 #include "model_registry.h"
 #include "writer_proof_run.h"
+#include "writer_prover_fixture.h"
 
 using namespace smmu;
 using checker::EntryProof;
@@ -19,22 +20,6 @@ using checker::ProofOutcome;
 using harness::DescKind;
 
 namespace {
-
-struct Tree {
-  checker::EntrySemantics semantics;
-  std::unique_ptr<checker::WriterProver> prover;
-};
-
-Tree &tree(const harness::KernelRunner &k) {
-  static std::map<const harness::KernelRunner *, std::unique_ptr<Tree>> cache;
-  auto &t = cache[&k];
-  if (!t) {
-    t = std::make_unique<Tree>();
-    t->semantics = checks::kernel_semantics(k, false);
-    t->prover = std::make_unique<checker::WriterProver>(k, t->semantics);
-  }
-  return *t;
-}
 
 std::string hex(const checker::Qwords &q) {
   std::ostringstream os;
@@ -45,7 +30,7 @@ std::string hex(const checker::Qwords &q) {
 
 EntryProof prove(const harness::KernelRunner &k, DescKind kind, const std::string &model,
                  const checker::ProofOptions &options = {}) {
-  EntryProof p = tree(k).prover->prove(kind, models::resolve_model(model), options);
+  EntryProof p = smmu::testing::writer_prover(k).prove(kind, models::resolve_model(model), options);
   const auto &r = p.proof;
   std::cout << "[proof] " << k.tree().origin << " " << checker::entry_name(kind) << " " << model << ": "
             << to_string(r.outcome) << " in " << r.seconds << " s (symbolic writer " << p.symbolic_seconds
@@ -108,7 +93,7 @@ TEST(Prove, UnencodedModelsAreUnknown) {
   const auto &k = smmu::testing::kernel("6.12");
   models::Model m = models::resolve_model("cacheable-64");
   m.fetch_sca_bits = 128;
-  EntryProof p = tree(k).prover->prove(DescKind::Ste, m);
+  EntryProof p = smmu::testing::writer_prover(k).prove(DescKind::Ste, m);
   EXPECT_EQ(p.proof.outcome, ProofOutcome::Unknown);
   EXPECT_NE(p.proof.reason.find("fetch_sca=128"), std::string::npos) << p.proof.reason;
 }
