@@ -1,5 +1,6 @@
 #include "kernel_runner.h"
 
+#include "child_run.h"
 #include "kshim_hooks.h"
 #include "recorder.h"
 
@@ -109,5 +110,13 @@ CaseRunner::CaseRunner(const std::filesystem::path &source, const BuildOptions &
 std::vector<RunnableCase> CaseRunner::cases() const { return scenarios_of(*so_, source_.string()); }
 
 RunResult CaseRunner::run(const RunnableCase &c) const { return run_entry(*so_, c); }
+
+RunResult CaseRunner::run_isolated(const RunnableCase &c, int timeout_seconds) const {
+  ChildLimits limits;
+  limits.timeout_seconds = timeout_seconds;
+  limits.source = source_.string();  // what __FILE__ is in the case's events
+  limits.what = "case " + c.name;
+  return run_in_child([&] { return run_entry(*so_, c); }, limits);
+}
 
 }  // namespace smmu::harness

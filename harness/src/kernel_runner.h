@@ -67,7 +67,11 @@ class CaseRunner {
   const std::filesystem::path &source() const { return source_; }
   const SliceBuild &build() const { return build_; }
   std::vector<RunnableCase> cases() const;  // suite is the file as given
+  // In-process: a crash in the case crashes the caller (tests, trusted cases).
   RunResult run(const RunnableCase &c) const;
+  // In a forked child with a time limit (child_run.h): a crash or a hang in
+  // the case is a UserError naming the case's file:line.
+  RunResult run_isolated(const RunnableCase &c, int timeout_seconds) const;
 
  private:
   std::filesystem::path source_;
