@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "child_run.h"
 #include "commands.h"
 #include "fault_injection.h"
 #include "json_writer.h"
@@ -321,9 +322,18 @@ int cmd_pt(const std::vector<std::string> &argv) {
 
   std::vector<std::unique_ptr<PtRun>> runs;
   for (const auto &c : scenarios) runs.push_back(std::make_unique<PtRun>(PtRun{"", runner->run(c)}));
+  // Every case in one child process (a fork a command, not a case): a crash
+  // or a hang in one is bad input naming its file:line.
+  std::vector<harness::ChildRun> isolated;
+  std::vector<std::string> isolated_files;
   for (const auto &cr : case_runners)
-    for (const auto &c : cr->cases())
-      runs.push_back(std::make_unique<PtRun>(PtRun{cr->source().string(), cr->run_isolated(c, timeout)}));
+    for (const auto &c : cr->cases()) {
+      isolated.push_back(cr->isolated(c));
+      isolated_files.push_back(cr->source().string());
+    }
+  std::vector<harness::RunResult> case_results = harness::run_in_child(isolated, timeout);
+  for (size_t i = 0; i < case_results.size(); ++i)
+    runs.push_back(std::make_unique<PtRun>(PtRun{isolated_files[i], std::move(case_results[i])}));
 
   if (injection) {
     std::vector<const harness::RunResult *> recorded;

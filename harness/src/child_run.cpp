@@ -24,6 +24,7 @@ namespace {
 // What the child publishes as it records; MAP_SHARED, so the parent can read
 // it after the child died.
 struct Progress {
+  int current = 0;         // the run (index into runs) the child is at
   int events = 0;          // recorded so far
   int source_event = 0;    // 1-based index of the last event at a line of the source; 0: none
   int source_line = 0;
@@ -98,28 +99,36 @@ void write_all(int fd, const char *p, size_t n) {
   }
 }
 
-// The child: run, then send a tag ('R' result, 'U' UserError, 'E' other) and its bytes.
-[[noreturn]] void child(int fd, const std::function<RunResult()> &run, const ChildLimits &limits,
-                        Progress *progress) {
+// The child: each run in turn, each sent as a record: a tag ('R' result,
+// 'U' UserError, 'E' other), the length of its bytes, the bytes. It stops
+// at the first exception.
+[[noreturn]] void child(int fd, const std::vector<ChildRun> &runs, Progress *progress) {
   g_progress = progress;
-  g_source = limits.source.c_str();
   install_fatal_handlers();
   set_event_observer(observe);
-  char tag = 'R';
-  std::string bytes;
-  try {
-    RunResult r = run();
-    g_trace = nullptr;  // r's trace is about to be gone
-    bytes = encode_run(r);
-  } catch (const UserError &e) {
-    tag = 'U';
-    bytes = e.what();
-  } catch (const std::exception &e) {
-    tag = 'E';
-    bytes = e.what();
+  for (size_t i = 0; i < runs.size(); ++i) {
+    g_source = runs[i].source.c_str();
+    *progress = Progress{};
+    progress->current = static_cast<int>(i);
+    char tag = 'R';
+    std::string bytes;
+    try {
+      RunResult r = runs[i].run();
+      g_trace = nullptr;  // r's trace is about to be gone
+      bytes = encode_run(r);
+    } catch (const UserError &e) {
+      tag = 'U';
+      bytes = e.what();
+    } catch (const std::exception &e) {
+      tag = 'E';
+      bytes = e.what();
+    }
+    const uint64_t n = bytes.size();
+    write_all(fd, &tag, 1);
+    write_all(fd, reinterpret_cast<const char *>(&n), sizeof n);
+    write_all(fd, bytes.data(), bytes.size());
+    if (tag != 'R') break;
   }
-  write_all(fd, &tag, 1);
-  write_all(fd, bytes.data(), bytes.size());
   _exit(0);  // no destructors, no flushing the parent's buffered output twice
 }
 
@@ -129,7 +138,7 @@ std::string signal_name(int sig) {
 }
 
 // "FILE:LINE: case X" (or less, with no located event) and "after event N (...)".
-std::string where(const Progress &p, const ChildLimits &limits) {
+std::string where(const Progress &p, const ChildRun &limits) {
   std::string at = limits.source;
   if (p.source_event)
     at += ":" + std::to_string(p.source_line);
@@ -158,7 +167,8 @@ bool wait_until(pid_t pid, int &status, std::chrono::milliseconds limit) {
 
 }  // namespace
 
-RunResult run_in_child(const std::function<RunResult()> &run, const ChildLimits &limits) {
+std::vector<RunResult> run_in_child(const std::vector<ChildRun> &runs, int timeout_seconds) {
+  if (runs.empty()) return {};
   void *shared = mmap(nullptr, sizeof(Progress), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED) throw std::runtime_error(std::string("mmap: ") + std::strerror(errno));
   Progress *progress = new (shared) Progress;
@@ -176,16 +186,23 @@ RunResult run_in_child(const std::function<RunResult()> &run, const ChildLimits 
   }
   if (pid == 0) {
     close(fds[0]);
-    child(fds[1], run, limits, progress);
+    child(fds[1], runs, progress);
   }
   close(fds[1]);
 
-  // Read until the child closes the pipe (it exited) or the time is up.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limits.timeout_seconds);
+  // Read until the child closes the pipe (it exited) or a run's time is up;
+  // each run's time starts when the child reaches it.
+  const auto limit = std::chrono::seconds(timeout_seconds);
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  int current = 0;
   std::string data;
   bool timed_out = false;
   char buf[1 << 16];
   for (;;) {
+    if (progress->current != current) {
+      current = progress->current;
+      deadline = std::chrono::steady_clock::now() + limit;
+    }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
@@ -200,6 +217,7 @@ RunResult run_in_child(const std::function<RunResult()> &run, const ChildLimits 
     data.append(buf, static_cast<size_t>(k));
   }
   close(fds[0]);
+  const ChildRun &limits = runs.at(std::min<size_t>(progress->current, runs.size() - 1));
   int status = 0;
   if (timed_out) {
     kill(pid, SIGTERM);  // its handler notes the last event first
@@ -208,21 +226,31 @@ RunResult run_in_child(const std::function<RunResult()> &run, const ChildLimits 
       while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
     }
-    throw UserError(where(*progress, limits) + " did not finish within " + std::to_string(limits.timeout_seconds) +
+    throw UserError(where(*progress, limits) + " did not finish within " + std::to_string(timeout_seconds) +
                     " s" + after(*progress) + " (--timeout SECONDS sets the limit)");
   }
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  // The records the child finished, in order; a run it did not finish died with it.
+  std::vector<RunResult> out;
+  size_t at = 0;
+  while (out.size() < runs.size() && data.size() - at >= 1 + sizeof(uint64_t)) {
+    const char tag = data[at];
+    uint64_t n;
+    std::memcpy(&n, data.data() + at + 1, sizeof n);
+    if (n > data.size() - at - 1 - sizeof n) break;  // cut short by a crash
+    const std::string bytes = data.substr(at + 1 + sizeof n, n);
+    at += 1 + sizeof n + n;
+    if (tag == 'U') throw UserError(bytes);
+    if (tag == 'E') throw std::runtime_error(bytes);
+    out.push_back(decode_run(bytes));
+  }
+  if (out.size() == runs.size()) return out;
   if (WIFSIGNALED(status))
     throw UserError(where(*progress, limits) + " crashed with " + signal_name(WTERMSIG(status)) + after(*progress));
-  if (data.empty())
-    throw UserError(where(*progress, limits) + " exited with status " +
-                    std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + after(*progress) +
-                    " instead of returning");
-  const std::string bytes = data.substr(1);
-  if (data[0] == 'U') throw UserError(bytes);
-  if (data[0] == 'E') throw std::runtime_error(bytes);
-  return decode_run(bytes);
+  throw UserError(where(*progress, limits) + " exited with status " +
+                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + after(*progress) +
+                  " instead of returning");
 }
 
 }  // namespace smmu::harness

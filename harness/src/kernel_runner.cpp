@@ -111,12 +111,13 @@ std::vector<RunnableCase> CaseRunner::cases() const { return scenarios_of(*so_, 
 
 RunResult CaseRunner::run(const RunnableCase &c) const { return run_entry(*so_, c); }
 
+ChildRun CaseRunner::isolated(const RunnableCase &c) const {
+  // source_ is what __FILE__ is in the case's events.
+  return {[this, c] { return run_entry(*so_, c); }, source_.string(), "case " + c.name};
+}
+
 RunResult CaseRunner::run_isolated(const RunnableCase &c, int timeout_seconds) const {
-  ChildLimits limits;
-  limits.timeout_seconds = timeout_seconds;
-  limits.source = source_.string();  // what __FILE__ is in the case's events
-  limits.what = "case " + c.name;
-  return run_in_child([&] { return run_entry(*so_, c); }, limits);
+  return run_in_child({isolated(c)}, timeout_seconds).at(0);
 }
 
 }  // namespace smmu::harness

@@ -63,6 +63,18 @@ TEST(CaseIsolation, NullDereferenceIsBadInputAtTheCasesLine) {
   fs::remove_all(dir);
 }
 
+// The cases of a command share one child: the one that crashes is named.
+TEST(CaseIsolation, CrashAfterAGoodCaseNamesTheCrashingOne) {
+  fs::path dir = scratch_dir();
+  fs::path bad = write_case(dir, "abort_late", "__builtin_trap();");  // SIGILL on x86, SIGTRAP on arm64
+  auto r = smmu::testing::run_cli({"pt", "--debian", "6.12", "--quiet", "--model", "coherent", "--case",
+                                   kPlainOneStore, "--case", bad.string()});
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find(bad.string() + ":13: case abort_late crashed with SIG"), std::string::npos)
+      << r.out;
+  fs::remove_all(dir);
+}
+
 TEST(CaseIsolation, EndlessLoopStopsAtTheTimeout) {
   fs::path dir = scratch_dir();
   fs::path bad = write_case(dir, "endless", "while (forever) { }");
