@@ -7,6 +7,7 @@
 #include <optional>
 #include <sstream>
 
+#include "child_run.h"
 #include "commands.h"
 #include "fault_injection.h"
 #include "json_writer.h"
@@ -25,7 +26,8 @@ namespace {
 
 const char *kHelp =
     "usage: smmu-check pt (--debian SERIES | --src DIR) [--model LIST] [--scenario NAME]\n"
-    "                     [--case FILE.c ...] [--inject F:K] [--format text|json]\n\n"
+    "                     [--case FILE.c ...] [--timeout SECONDS] [--inject F:K]\n"
+    "                     [--format text|json]\n\n"
     "A device walker (the SMMU's table walk) reads one descriptor per level while\n"
     "the CPU changes the tables. pt records the CPU's stores, barriers and cache\n"
     "cleans, and checks every walk the memory model allows: a walk overlapping an\n"
@@ -50,13 +52,16 @@ const char *kHelp =
     "    (helpers in kshim_case.h). The harness compiles it (no kernel code),\n"
     "    runs it, and checks it with the tree's own descriptor decoding, so the\n"
     "    tree is still named. Without --scenario, --case checks only the cases.\n"
-    "    How to write one: docs/walker.md, \"Proposed sequences\".\n"
+    "    How to write one: docs/walker.md, \"Proposed sequences\". Each case runs\n"
+    "    in a child process: one that crashes (a null pointer, abort) or does not\n"
+    "    finish within --timeout is bad input, reported at the case's file:line\n"
+    "    of its last recorded event.\n"
     "A run that fails its own checks is judged all the same, and the failure is\n"
     "reported beside the verdict (column kernel); one that stopped part way is\n"
     "judged on what it ran: a violation stands, anything else is unknown.\n"
     "Exit 0 only if every row passes (and its run passed its own checks), 1\n"
     "otherwise, 2 for bad input (a case that does not compile: the compiler's\n"
-    "file:line:col).\n\n";
+    "file:line:col; a case that crashes or hangs).\n\n";
 
 struct PtRun {
   std::string case_file;  // empty for the tree's scenarios
@@ -141,13 +146,15 @@ void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std
 }  // namespace
 
 int cmd_pt(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"model", "scenario", "inject", "case", "format"}, {}), "pt");
+  Args a = parse(argv, kernel_options({"model", "scenario", "inject", "case", "format", "timeout"}, {}), "pt");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "Check:\n"
                  "  --model LIST      comma-separated models (default: all); see 'smmu-check models'\n"
                  "  --scenario NAME   one scenario of the tree (default: every iopt_* and pt_*)\n"
                  "  --case FILE.c     a proposed sequence (repeatable); cases/ has examples\n"
+                 "  --timeout SECONDS the time each --case may run (default 60); a case\n"
+                 "                    over it, or one that crashes, is bad input (exit 2)\n"
                  "  --inject F:K      seed a bug first: drop-dma-wmb:K (the K-th dma_wmb),\n"
                  "                    drop-cmo:K (the K-th clean to PoC), drop-tlbi:K (the K-th\n"
                  "                    TLBI is never issued) or leaf-tlbi:K (the K-th TLBI by\n"
@@ -172,6 +179,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   if (format != "text" && format != "json")
     throw harness::UserError("--format expects text or json, got '" + format + "'");
   const bool json = format == "json";
+  const int timeout = parse_timeout(a);
   std::vector<models::Model> models = resolve_model_list(a.get("model", "all"));
   std::optional<std::pair<harness::Fault, int>> injection;
   if (a.has("inject"))
@@ -206,9 +214,18 @@ int cmd_pt(const std::vector<std::string> &argv) {
 
   std::vector<std::unique_ptr<PtRun>> runs;
   for (const auto &c : scenarios) runs.push_back(std::make_unique<PtRun>(PtRun{"", runner->run(c)}));
+  // Every case in one child process (a fork a command, not a case): a crash
+  // or a hang in one is bad input naming its file:line.
+  std::vector<harness::ChildRun> isolated;
+  std::vector<std::string> isolated_files;
   for (const auto &cr : case_runners)
-    for (const auto &c : cr->cases())
-      runs.push_back(std::make_unique<PtRun>(PtRun{cr->source().string(), cr->run(c)}));
+    for (const auto &c : cr->cases()) {
+      isolated.push_back(cr->isolated(c));
+      isolated_files.push_back(cr->source().string());
+    }
+  std::vector<harness::RunResult> case_results = harness::run_in_child(isolated, timeout);
+  for (size_t i = 0; i < case_results.size(); ++i)
+    runs.push_back(std::make_unique<PtRun>(PtRun{isolated_files[i], std::move(case_results[i])}));
 
   if (injection) {
     std::vector<const harness::RunResult *> recorded;

@@ -11,6 +11,7 @@
 
 #include <llvm/ADT/StringRef.h>
 
+#include "child_run.h"
 #include "commands.h"
 #include "coverage_summary.h"
 #include "model_registry.h"
@@ -143,6 +144,15 @@ int parse_jobs(const std::string &value) {
   unsigned long long n = 0;
   if (llvm::StringRef(value).getAsInteger(10, n) || n > static_cast<unsigned>(threads)) throw UserError(expected);
   return n == 0 ? threads : static_cast<int>(n);
+}
+
+int parse_timeout(const Args &a) {
+  if (!a.has("timeout")) return harness::kDefaultCaseTimeout;
+  const std::string value = a.get("timeout");
+  unsigned long long n = 0;
+  if (llvm::StringRef(value).getAsInteger(10, n) || n < 1 || n > 86400)
+    throw UserError("--timeout expects a number of seconds from 1 to 86400; got '" + value + "'");
+  return static_cast<int>(n);
 }
 
 std::filesystem::path cache_dir(const Args &a) {

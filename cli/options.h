@@ -52,6 +52,10 @@ std::vector<models::Model> resolve_model_list(const std::string &specs);
 // anything else is bad input, so a typo cannot fork hundreds of workers.
 int parse_jobs(const std::string &value);
 
+// --timeout SECONDS for a proposed C case, run in a child process: 1 to
+// 86400, default harness::kDefaultCaseTimeout; anything else is bad input.
+int parse_timeout(const Args &a);
+
 // The cache directory (--cache, else the default): created if missing, and
 // bad input naming the path when it is a file or cannot be written.
 std::filesystem::path cache_dir(const Args &a);

@@ -1,5 +1,6 @@
 #include "kernel_runner.h"
 
+#include "child_run.h"
 #include "kshim_hooks.h"
 #include "recorder.h"
 
@@ -109,5 +110,14 @@ CaseRunner::CaseRunner(const std::filesystem::path &source, const BuildOptions &
 std::vector<RunnableCase> CaseRunner::cases() const { return scenarios_of(*so_, source_.string()); }
 
 RunResult CaseRunner::run(const RunnableCase &c) const { return run_entry(*so_, c); }
+
+ChildRun CaseRunner::isolated(const RunnableCase &c) const {
+  // source_ is what __FILE__ is in the case's events.
+  return {[this, c] { return run_entry(*so_, c); }, source_.string(), "case " + c.name};
+}
+
+RunResult CaseRunner::run_isolated(const RunnableCase &c, int timeout_seconds) const {
+  return run_in_child({isolated(c)}, timeout_seconds).at(0);
+}
 
 }  // namespace smmu::harness

@@ -13,6 +13,8 @@
 
 namespace smmu::harness {
 
+struct ChildRun;  // child_run.h
+
 enum class RunStatus { Pass = 0, Fail = 1, Skip = 2, Bug = 3 };
 const char *to_string(RunStatus s);
 
@@ -67,7 +69,13 @@ class CaseRunner {
   const std::filesystem::path &source() const { return source_; }
   const SliceBuild &build() const { return build_; }
   std::vector<RunnableCase> cases() const;  // suite is the file as given
+  // In-process: a crash in the case crashes the caller (tests, trusted cases).
   RunResult run(const RunnableCase &c) const;
+  // In a forked child with a time limit (child_run.h): a crash or a hang in
+  // the case is a UserError naming the case's file:line.
+  RunResult run_isolated(const RunnableCase &c, int timeout_seconds) const;
+  // The same as a step of run_in_child(), to run several cases in one child.
+  ChildRun isolated(const RunnableCase &c) const;
 
  private:
   std::filesystem::path source_;

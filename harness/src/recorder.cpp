@@ -61,10 +61,13 @@ void write_unit(volatile void *p, uint64_t v, unsigned size) {
   read_unit(p, size);  // reports and aborts
 }
 
+EventObserver g_observer = nullptr;
+
 Event &push(EventKind kind, const char *file, int line) {
   Event &e = g_trace->events.emplace_back();
   e.kind = kind;
   e.loc = loc(file, line);
+  if (g_observer) g_observer(*g_trace, e);
   return e;
 }
 
@@ -124,6 +127,8 @@ RecordingScope::~RecordingScope() {
   g_update_registered.clear();
   g_fresh.clear();  // an allocation is only reported within the run that made it
 }
+
+void set_event_observer(EventObserver observer) { g_observer = observer; }
 
 void release_kernel_allocations() {
   for (auto &[addr, where] : g_allocations)

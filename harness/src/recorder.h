@@ -27,6 +27,12 @@ class RecordingScope {
   LiveFaults previous_faults_;
 };
 
+// Called with each event as it is appended (kind and loc set, the rest not
+// yet): how a child run (child_run.h) keeps its progress where the parent can
+// read it after a crash. nullptr (the default) for none.
+using EventObserver = void (*)(const Trace &trace, const Event &e);
+void set_event_observer(EventObserver observer);
+
 // Frees everything kernel code allocated through kshim_alloc and not freed.
 void release_kernel_allocations();
 

@@ -1,0 +1,36 @@
+// Runs untrusted code (a proposed C case) in a forked child with a time limit,
+// so that a crash or an endless loop in it is reported as bad input instead of
+// killing or hanging the tool. The child records as usual and sends the
+// RunResult back over a pipe (run_wire.h); while it runs, the index and the
+// file:line of its last recorded event are kept in memory shared with the
+// parent, so a child that dies still says where it got to.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "kernel_runner.h"
+
+namespace smmu::harness {
+
+// One run for a child: the code, and how a report names it.
+struct ChildRun {
+  std::function<RunResult()> run;
+  // The source file whose lines locate the report (a case's file as given):
+  // the last event recorded at a line of it, else the last event at all.
+  std::string source;
+  std::string what;  // e.g. "case pte_plain_one_store", for the message
+};
+
+// Runs each of `runs` in turn in one forked child (a fork costs ~5 ms: one
+// per command, not per case), each within `timeout_seconds`, and returns
+// their results. A signal or the time limit in the child throws UserError:
+// "FILE:LINE: case X crashed with SIGSEGV after event 4 (store ...)" or
+// "... did not finish within 60 s ...". An exception thrown by a run in the
+// child is rethrown as a UserError or runtime_error.
+std::vector<RunResult> run_in_child(const std::vector<ChildRun> &runs, int timeout_seconds);
+
+// The --timeout default, in seconds.
+constexpr int kDefaultCaseTimeout = 60;
+
+}  // namespace smmu::harness
