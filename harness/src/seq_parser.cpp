@@ -9,6 +9,7 @@
 
 #include "command_encode.h"
 #include "hex.h"
+#include "seq_lexer.h"
 
 namespace smmu::harness {
 
@@ -21,6 +22,8 @@ const char *seq_keyword(DescKind k) {
   }
   return "?";
 }
+
+using namespace seq_lexer;
 
 namespace {
 
@@ -40,84 +43,6 @@ const char *const kBarrierNames[] = {"dma_wmb", "dma_rmb", "dma_mb", "wmb", "rmb
 const BarrierKind kBarrierKinds[] = {BarrierKind::DmaWmb, BarrierKind::DmaRmb, BarrierKind::DmaMb,
                                      BarrierKind::Wmb, BarrierKind::Rmb, BarrierKind::Mb,
                                      BarrierKind::SmpWmb, BarrierKind::SmpRmb, BarrierKind::SmpMb};
-
-struct Token {
-  enum Type { Word, Equals, Bad } type = Word;
-  std::string text;  // a word as written; "=" ; for Bad, "byte 0xNN"
-  int line = 0, col = 0, end_col = 0;
-  bool is(const char *w) const { return type == Word && text == w; }
-  bool is_number() const { return type == Word && std::isdigit(static_cast<unsigned char>(text[0])); }
-};
-
-struct Line {
-  int no = 0;
-  std::vector<Token> tokens;
-};
-
-// A word is any run of printable ASCII but '#' and '=' (so model specs such as
-// cacheable-byte+plain-tear32 and paths are one word); '=' stands alone.
-bool word_char(unsigned char c) { return c > 0x20 && c < 0x7f && c != '#' && c != '='; }
-
-// Splits the text into lines of tokens, comments dropped. A byte that cannot
-// be part of a token becomes a Bad token and ends its line: the parser reports
-// it when it gets there, so the first error in file order is the one reported.
-std::vector<Line> lex(std::string_view s) {
-  std::vector<Line> lines;
-  Line cur{1, {}};
-  int col = 1;
-  bool stopped = false;
-  for (size_t i = 0;;) {
-    if (i >= s.size() || s[i] == '\n') {
-      lines.push_back(std::move(cur));
-      if (i >= s.size()) break;
-      cur = Line{static_cast<int>(lines.size()) + 1, {}};
-      col = 1;
-      stopped = false;
-      ++i;
-      continue;
-    }
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (stopped) {
-      ++i;
-    } else if (c == ' ' || c == '\t' || c == '\r') {
-      ++i;
-      ++col;
-    } else if (c == '#') {
-      while (i < s.size() && s[i] != '\n') ++i;
-    } else {
-      Token t;
-      t.line = cur.no;
-      t.col = col;
-      if (c == '=') {
-        t.type = Token::Equals;
-        t.text = "=";
-        ++i;
-        ++col;
-      } else if (word_char(c)) {
-        while (i < s.size() && word_char(static_cast<unsigned char>(s[i]))) {
-          t.text += s[i++];
-          ++col;
-        }
-      } else {
-        char b[16];
-        std::snprintf(b, sizeof b, "byte 0x%02x", c);
-        t.type = Token::Bad;
-        t.text = b;
-        stopped = true;
-        ++i;
-        ++col;
-      }
-      t.end_col = col;
-      cur.tokens.push_back(std::move(t));
-    }
-  }
-  return lines;
-}
-
-std::string describe(const Token &t) {
-  if (t.type == Token::Bad) return t.text;
-  return "'" + (t.text.size() > 40 ? t.text.substr(0, 40) + "..." : t.text) + "'";
-}
 
 class Parser {
  public:
