@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iomanip>
 
+#include "case_names.h"
 #include "kshim_hooks.h"
 #include "json_writer.h"
 #include "judged_run.h"
@@ -17,15 +18,6 @@ checker::EngineChoice parse_engine(const std::string &s) {
   if (auto c = checker::engine_choice(s)) return *c;
   throw harness::UserError("--engine expects auto, explicit, z3, decompose or both, got '" + s + "'");
 }
-
-namespace {
-
-std::string short_case(const std::string &name) {
-  const std::string prefix = "arm_smmu_v3_";
-  return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
-}
-
-}  // namespace
 
 std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
                                  const std::vector<models::Model> &models,
@@ -89,7 +81,7 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
     const checker::Verdict &v = r.verdict;
     char time[32];
     std::snprintf(time, sizeof time, "%.1fms", v.seconds * 1e3);
-    out << std::left << std::setw(40) << short_case(r.check) << std::setw(model_width) << r.model
+    out << std::left << std::setw(40) << short_case_name(r.check) << std::setw(model_width) << r.model
         << std::setw(11) << to_string(v.outcome) << std::setw(12) << to_string(v.kind)
         << std::setw(7) << v.syncs << std::setw(10) << (v.hitless ? "hitless" : "breaking")
         << std::setw(10) << v.explored << std::setw(8) << v.unique << std::setw(9) << time
@@ -100,7 +92,7 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
     const checker::Verdict &v = r.verdict;
     if (r.passed()) continue;
     out << "\n" << to_string(v.outcome) << (v.outcome == checker::Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "")
-        << ": " << short_case(r.check) << " under " << r.model << " [" << v.engine << "]\n";
+        << ": " << short_case_name(r.check) << " under " << r.model << " [" << v.engine << "]\n";
     if (!v.reason.empty()) out << "  " << v.reason << "\n";
     if (!r.kernel.passed()) out << "  kernel " << r.kernel.name() << ": " << r.kernel.message << "\n";
     for (const auto &n : v.notes) out << "  note: " << n << "\n";

@@ -1,16 +1,12 @@
 // kunit/CASE: every STE/CD update of one case of the tree's own KUnit test
 // (arm-smmu-v3-test.c), one verdict per model, as 'smmu-check kunit --model'.
+#include "case_names.h"
 #include "items.h"
 #include "registry.h"
 
 namespace smmu::checks {
 
 namespace {
-
-std::string short_case(const std::string &name) {
-  const std::string prefix = "arm_smmu_v3_";
-  return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
-}
 
 class KunitFamily : public Family {
  public:
@@ -21,7 +17,7 @@ class KunitFamily : public Family {
     if (cases.empty()) skipped.push_back("kunit: the tree has no arm-smmu-v3-test.c");
     else if (!k.entry) skipped.push_back("kunit: " + k.no_entry);
     else
-      for (const auto &c : cases) plan.push_back({"kunit/" + short_case(c.name), "kunit", {c.name}, "", this});
+      for (const auto &c : cases) plan.push_back({"kunit/" + short_case_name(c.name), "kunit", {c.name}, "", this});
   }
 
   // The first violation of the case's updates names its verdict.

@@ -29,7 +29,7 @@ const Subcommand kSubcommands[] = {
     {"trees", "the kernel trees it can use (installed, cached, in Debian's archive) and their families", smmu::cli::cmd_trees},
     {"cache", "list, verify (and repair) or clean the cache of trees and slices", smmu::cli::cmd_cache},
     {"coverage", "the kernel lines the KUnit cases and scenarios execute (a coverage build)", smmu::cli::cmd_coverage},
-    {"version", "the tool's version and the LLVM and Z3 it was built with (also --version)", smmu::cli::cmd_version},
+    {"version", "the tool's version, its LLVM and Z3, and with a tree its slice hash (also --version)", smmu::cli::cmd_version},
 };
 
 void usage(std::ostream &out) {

@@ -6,11 +6,14 @@
 #include <sstream>
 #include <system_error>
 #include <thread>
+#include <tuple>
 
 #include <unistd.h>
 
+#include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringRef.h>
 
+#include "case_names.h"
 #include "child_run.h"
 #include "commands.h"
 #include "coverage_summary.h"
@@ -183,6 +186,28 @@ std::unique_ptr<std::ofstream> open_output(const Args &a, const std::string &nam
   return f;
 }
 
+namespace {
+
+// Names differ by whole words too ("write_ste_abort" for
+// "write_ste_test_abort"): each '_' word of `wanted` within one edit of a word
+// of `name` counts; the distance is 1 + the words not matched exactly, or
+// unlimited when a word has no match.
+unsigned word_distance(llvm::StringRef wanted, llvm::StringRef name) {
+  llvm::SmallVector<llvm::StringRef, 8> want, have;
+  wanted.split(want, '_', -1, false);
+  name.split(have, '_', -1, false);
+  unsigned inexact = 0;
+  for (llvm::StringRef w : want) {
+    unsigned best = 2;
+    for (llvm::StringRef h : have) best = std::min(best, w.edit_distance(h, true, 2));
+    if (best > 1) return ~0u;
+    inexact += best;
+  }
+  return want.empty() ? ~0u : 1 + inexact;
+}
+
+}  // namespace
+
 std::vector<std::string> closest_names(const std::string &wanted, const std::vector<std::string> &names,
                                        size_t max) {
   // What the table prints ("kunit/write_ste_...") and --filter name a case by
@@ -191,19 +216,23 @@ std::vector<std::string> closest_names(const std::string &wanted, const std::vec
   if (auto slash = w.rfind('/'); slash != llvm::StringRef::npos) w = w.substr(slash + 1);
   if (w.empty()) return {};
   const unsigned limit = std::max<unsigned>(2, w.size() / 5);
-  std::vector<std::pair<unsigned, std::string>> scored;
+  std::vector<std::tuple<unsigned, unsigned, std::string>> scored;
   for (const auto &n : names) {
     llvm::StringRef name(n);
     unsigned d = name.contains(w) ? 0 : name.edit_distance(w, true, limit + 1);
     for (size_t len : {w.size() - 1, w.size(), w.size() + 1})
       for (size_t at = 0; d > 0 && len && at + len <= name.size(); ++at)
         d = std::min(d, name.substr(at, len).edit_distance(w, true, limit + 1));
-    if (d <= limit) scored.push_back({d, n});
+    d = std::min(d, word_distance(w, name));
+    // Ties go to the name closest as a whole, so word order counts.
+    if (d <= limit) scored.push_back({d, name.edit_distance(w), n});
   }
-  std::stable_sort(scored.begin(), scored.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
+  std::stable_sort(scored.begin(), scored.end(), [](const auto &x, const auto &y) {
+    return std::tie(std::get<0>(x), std::get<1>(x)) < std::tie(std::get<0>(y), std::get<1>(y));
+  });
   std::vector<std::string> out;
   for (const auto &s : scored)
-    if (out.size() < max) out.push_back(s.second);
+    if (out.size() < max) out.push_back(std::get<2>(s));
   return out;
 }
 
@@ -219,7 +248,7 @@ harness::RunnableCase find_case(const harness::KernelRunner &runner, const std::
   std::vector<std::string> names;
   for (const auto &list : {runner.kunit_cases(), runner.scenarios()})
     for (const auto &c : list) {
-      if (c.name == wanted) return c;
+      if (checks::names_case(wanted, c.name)) return c;
       names.push_back(c.name);
     }
   throw UserError("no KUnit case or scenario named '" + wanted + "' in " + runner.tree().origin + "; " +

@@ -95,8 +95,8 @@ TEST(CliErrors, UnknownCaseNameSuggestsTheClosestNames) {
   EXPECT_NE(a.out.find("did you mean 'arm_smmu_v3_write_ste_test_bypass_to_abort'"), std::string::npos) << a.out;
   EXPECT_EQ(a.out.find("pt_split_block_4k"), std::string::npos) << a.out;
   EXPECT_NE(a.out.find("'smmu-check list' with the same tree lists all"), std::string::npos) << a.out;
-  // The name the kernel table prints is a part of the full name.
-  auto b = run_cli({"explain", "--debian", "6.12", "--quiet", "kunit/write_ste_test_bypass_to_abort"});
+  // A word typed differently, or left out, still finds the name.
+  auto b = run_cli({"explain", "--debian", "6.12", "--quiet", "kunit/write_ste_bypas_to_abort"});
   EXPECT_EQ(b.status, 2);
   EXPECT_NE(b.out.find("did you mean 'arm_smmu_v3_write_ste_test_bypass_to_abort'"), std::string::npos) << b.out;
   auto c = run_cli({"pt", "--debian", "6.12", "--quiet", "--scenario", "pt_split_blok_4k"});
@@ -119,7 +119,10 @@ TEST(CliErrors, VersionNamesTheToolLlvmAndZ3) {
   }
   auto bad = run_cli({"version", "--verbose"});
   EXPECT_EQ(bad.status, 2);
-  EXPECT_NE(bad.out.find("version takes no arguments, got '--verbose'"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("unknown option --verbose"), std::string::npos) << bad.out;
+  auto extra = run_cli({"version", "6.12"});
+  EXPECT_EQ(extra.status, 2);
+  EXPECT_NE(extra.out.find("version takes no arguments, got '6.12'"), std::string::npos) << extra.out;
 }
 
 TEST(CliErrors, JobsOutsideOneToTheHardwareThreadsIsBadInput) {
@@ -226,4 +229,33 @@ TEST(CliErrors, HelpTeachesWithAnExample) {
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("\nexamples:\n  smmu-check kunit --debian 6.12\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("--debian SERIES"), std::string::npos);
+}
+
+// One name per case: what the kernel table prints names the case for every
+// command that takes one, as do the short and the full name.
+TEST(CliErrors, TheTablesCaseNameIsAcceptedEverywhere) {
+  for (const std::string name : {"kunit/write_ste_test_bypass_to_abort", "write_ste_test_bypass_to_abort",
+                                 "arm_smmu_v3_write_ste_test_bypass_to_abort"}) {
+    auto t = run_cli({"trace", "--debian", "6.12", "--quiet", name});
+    EXPECT_EQ(t.status, 0) << name << "\n" << t.out;
+    EXPECT_NE(t.out.find("# KUnit case arm_smmu_v3_write_ste_test_bypass_to_abort on debian 6.12"), std::string::npos)
+        << t.out;
+  }
+  auto e = run_cli({"explain", "--debian", "6.12", "--quiet", "kunit/write_ste_test_bypass_to_abort"});
+  EXPECT_EQ(e.status, 0) << e.out;
+  auto p = run_cli({"pt", "--debian", "6.12", "--quiet", "--scenario", "pt/pt_split_block_4k", "--model", "coherent"});
+  EXPECT_EQ(p.status, 1) << p.out;  // the known stale finding: the scenario ran
+  EXPECT_NE(p.out.find("violation (stale): pt_split_block_4k under coherent"), std::string::npos) << p.out;
+}
+
+// --version with a tree names what a verdict depends on: tool, tree, slice.
+TEST(CliErrors, VersionWithATreeNamesTheTreeAndTheSlice) {
+  auto bare = run_cli({"--version"});
+  EXPECT_EQ(bare.status, 0);
+  EXPECT_TRUE(std::regex_search(bare.out, std::regex("^smmu-check [0-9.]+\nLLVM [0-9.]+\nZ3 "))) << bare.out;
+  EXPECT_EQ(bare.out.find("slice "), std::string::npos) << bare.out;
+  auto v = run_cli({"--version", "--debian", "6.12", "--quiet"});
+  EXPECT_EQ(v.status, 0) << v.out;
+  EXPECT_TRUE(std::regex_search(v.out, std::regex("\ntree debian 6\\.12 6\\.12\\.[0-9]+\nslice [0-9a-f]{16}\n")))
+      << v.out;
 }
