@@ -30,7 +30,7 @@ namespace smmu::checker {
 using namespace pt_detail;
 
 PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model,
-                         const PtSemantics &sem) {
+                         const PtSemantics &sem, Heartbeat *beat) {
   auto t0 = std::chrono::steady_clock::now();
   PtVerdict verdict;
   verdict.reason = unsupported_parameters(model);
@@ -75,6 +75,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
       verdict.notes.push_back("event " + std::to_string(t.pos + 1) + ": " + describe(t.scope) + " is " +
                               to_string(t.scope.status) + " (" + t.scope.reason + "): it invalidates nothing");
   Walker w(mem, model, sem);
+  w.beat = beat;
   // Stable state k: the CPU's tables at instant ctx[k] + 1.
   auto op_of = [&](int P) {
     int k = 0;
@@ -106,7 +107,9 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
                                            "): expected a pointer to a table of the run, found one to " + hex(table) +
                                            ", outside every table; the walks through it are not checked"});
   };
+  size_t iova_no = 0;  // for the heartbeat
   for (uint64_t iova : mem.iovas) {
+    ++iova_no;
     std::vector<WalkOutcome> stable;
     for (int k = 0; k <= nops; ++k) stable.push_back(w.stable(iova, mem.ctx[k] + 1));
     // Walks starting during operation o (o == nops: after the last one, publication).
@@ -119,6 +122,12 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
       reads.clear();
       auto finish = [&](WalkOutcome out, int lastP) {
         ++w.walks;
+        if (beat)
+          beat->beat([&] {
+            return std::to_string(w.walks) + " walks so far; IOVA " + hex(iova) + " (" +
+                   std::to_string(iova_no) + " of " + std::to_string(mem.iovas.size()) +
+                   "), walks starting in operation " + std::to_string(o + 1) + " of " + std::to_string(nops + 1);
+          });
         int first = o, last = publication ? nops : std::min(op_of(lastP), nops);
         // ATS: the SMMU may answer the device's Translation Request from the
         // TLB entry of this walk's leaf at any instant until it is removed (a

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "heartbeat.h"
 #include "model.h"
 #include "trace.h"
 #include "verdict.h"
@@ -125,8 +126,9 @@ struct PtVerdict {
   std::vector<PtWarning> warnings;  // non-empty: the verdict is unknown unless a violation was found
 };
 
+// `beat`, when given, hears how far a long check is (heartbeat.h).
 PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model,
-                         const PtSemantics &semantics);
+                         const PtSemantics &semantics, Heartbeat *beat = nullptr);
 
 // The violation's walk: levels, values, instants, and the event (kernel
 // file:line) each value came from.

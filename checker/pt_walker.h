@@ -4,8 +4,10 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdio>
 
 #include "fresh_values.h"
+#include "heartbeat.h"
 #include "pt_memory.h"
 
 namespace smmu::checker::pt_detail {
@@ -78,6 +80,11 @@ class Walker {
 
   std::string unsupported;
   uint64_t walks = 0;
+  Heartbeat *beat = nullptr;  // a long read is heard too, not only finished walks
+
+  // Combinations of granule values one cacheable read may enumerate: beyond
+  // it the read is not explored and the verdict is unknown (say so, not hang).
+  static constexpr double kMaxReadCombinations = 1 << 16;
 
  private:
   std::vector<Candidate> read_coherent(uint64_t a, const View &v, int maxP) {
@@ -93,6 +100,7 @@ class Walker {
     // Subsets of L closed under per-byte coherence that contain what v has.
     std::function<void(size_t, uint64_t)> rec = [&](size_t k, uint64_t excluded) {
       if (k == L.size()) {
+        if (beat) beat->beat([&] { return std::to_string(walks) + " walks so far; reading descriptor " + hex(a); });
         finish_coherent(a, v, maxP, L, W, out);
         return;
       }
@@ -224,9 +232,20 @@ class Walker {
       }
       for (auto &[bits, js] : seen) per[k].push_back(js);
     }
+    double combinations = 1;
+    for (int k = 0; k < ngran; ++k) combinations *= static_cast<double>(per[k].size());
+    if (combinations > kMaxReadCombinations) {
+      char n[32];
+      std::snprintf(n, sizeof n, "%.3g", combinations);
+      unsupported = "descriptor " + hex(a) + " may be read at PoC as " + n + " combinations of its " +
+                    std::to_string(ngran) + " granules' values (bound " +
+                    std::to_string(static_cast<long>(kMaxReadCombinations)) + ")";
+      return out;
+    }
     std::vector<size_t> pick(ngran), choice(ngran);
     std::function<void(int)> rec = [&](int k) {
       if (k == ngran) {
+        if (beat) beat->beat([&] { return std::to_string(walks) + " walks so far; reading descriptor " + hex(a); });
         // The smallest instant at which every granule holds its chosen bits.
         std::vector<int> instants{v.P};
         for (int q = 0; q < ngran; ++q)

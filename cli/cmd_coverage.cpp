@@ -51,7 +51,9 @@ int cmd_coverage(const std::vector<std::string> &argv) {
     for (const auto &list : {runner->kunit_cases(), runner->scenarios()})
       cases.insert(cases.end(), list.begin(), list.end());
   std::vector<harness::RunResult> runs;
+  checker::Heartbeat beat = heartbeat(a, "coverage");
   for (const auto &c : cases) {
+    beat.step([&] { return std::to_string(runs.size()) + " of " + std::to_string(cases.size()) + " runs; now " + c.name; });
     harness::RunResult r = runner->run(c);
     r.trace = {};  // only the status is reported
     runs.push_back(std::move(r));

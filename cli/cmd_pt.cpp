@@ -248,7 +248,8 @@ int cmd_pt(const std::vector<std::string> &argv) {
     const checker::KernelStatus &kernel = judged.kernel;
     const harness::Trace &trace = judged.trace;
     for (const auto &m : models) {
-      PtRow row{pr.get(), m.name, judged.judge(checker::check_pt_trace(trace, m, sem)), kernel};
+      checker::Heartbeat beat = heartbeat(a, run.name + " under " + m.name);
+      PtRow row{pr.get(), m.name, judged.judge(checker::check_pt_trace(trace, m, sem, &beat)), kernel};
       const checker::PtVerdict &v = row.verdict;
       if (!row.passed()) ++not_pass;
       if (json) {

@@ -295,7 +295,8 @@ int cmd_seq(const std::vector<std::string> &argv) {
       }
       check_layout(s, *pt_sem);
       for (const auto &m : r->models) {
-        r->pt.push_back(checker::check_pt_trace(s.trace, m, *pt_sem));
+        checker::Heartbeat beat = heartbeat(a, check_name(s) + " under " + m.name);
+        r->pt.push_back(checker::check_pt_trace(s.trace, m, *pt_sem, &beat));
         r->checked.push_back({m.name, r->pt.back().outcome, r->pt.back().kind});
       }
     } else {

@@ -1,6 +1,8 @@
 #include "options.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -242,6 +244,15 @@ std::string did_you_mean(const std::vector<std::string> &close) {
   for (size_t i = 0; i < close.size(); ++i)
     s += (i ? (i + 1 == close.size() ? " or '" : ", '") : "'") + close[i] + "'";
   return s + "? ";
+}
+
+checker::Heartbeat heartbeat(const Args &a, const std::string &what) {
+  if (a.has("quiet")) return checker::Heartbeat();
+  // SMMU_CHECK_PROGRESS_AFTER_MS: when the first line is due (tests set 0).
+  std::chrono::milliseconds after = std::chrono::seconds(1);
+  if (const char *ms = std::getenv("SMMU_CHECK_PROGRESS_AFTER_MS")) after = std::chrono::milliseconds(std::atol(ms));
+  return checker::Heartbeat([what](const std::string &s) { std::cerr << "smmu-check: " << what << ": " << s << "\n"; },
+                            after);
 }
 
 harness::RunnableCase find_case(const harness::KernelRunner &runner, const std::string &wanted) {

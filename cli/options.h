@@ -11,6 +11,7 @@
 
 #include "coverage.h"
 #include "fault_injection.h"
+#include "heartbeat.h"
 #include "kernel_runner.h"
 #include "model.h"
 
@@ -63,6 +64,10 @@ std::filesystem::path cache_dir(const Args &a);
 // Opens --NAME FILE for writing before any work starts, so an unwritable
 // path is bad input at once, not after the run; null without --NAME.
 std::unique_ptr<std::ofstream> open_output(const Args &a, const std::string &name = "output");
+
+// A heartbeat for one long check, "smmu-check: WHAT: ..." on stderr once it
+// has run a second (none with --quiet).
+checker::Heartbeat heartbeat(const Args &a, const std::string &what);
 
 // The KUnit case or scenario `wanted` of the runner's tree; bad input with
 // the closest names ("did you mean") and how to list them all otherwise.
