@@ -9,14 +9,13 @@
 #include <sstream>
 
 #include "check_run.h"
+#include "seq_check.h"
 #include "commands.h"
 #include "json_writer.h"
 #include "pt_witness_json.h"
-#include "kernel_semantics.h"
 #include "model_registry.h"
 #include "options.h"
 #include "pt_check.h"
-#include "pt_slice.h"
 #include "seq_parser.h"
 #include "trace_print.h"
 
@@ -59,103 +58,13 @@ const char *kHelp =
 
 using checker::Outcome;
 using checker::ViolationKind;
-
-// One model an expectation names, and the expectation.
-struct Expected {
-  const harness::SeqExpectation *x = nullptr;
-  const harness::SeqExpectation::Model *spec = nullptr;
-  std::string model;  // the resolved model's name
-};
-
-struct Checked {
-  std::string model;
-  Outcome outcome = Outcome::Unknown;
-  ViolationKind kind = ViolationKind::None;
-};
-
-struct SeqRun {
-  harness::Sequence seq;
-  std::vector<models::Model> models;  // distinct, in the order first named
-  std::vector<Expected> expected;
-  harness::RunResult run;             // STE/CD: what check_runs takes
-  std::vector<CheckRow> rows;         // STE/CD
-  std::vector<checker::PtVerdict> pt; // PTE, one per model
-  std::vector<Checked> checked;       // one per model
-};
-
-std::string hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
+using checks::SeqRun;
 
 std::string plural(int n, const std::string &what) {
   return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
 
-std::string check_name(const harness::Sequence &s) {
-  return std::filesystem::path(s.file).stem().string();
-}
-
-std::string expectation_text(const harness::SeqExpectation &x, const std::string &model) {
-  return "expect " + x.outcome + (x.kind.empty() ? "" : " " + x.kind) + " under " + model;
-}
-
-bool holds(const Expected &e, const Checked &c) {
-  if (e.x->outcome != to_string(c.outcome)) return false;
-  return e.x->kind.empty() || e.x->kind == to_string(c.kind);
-}
-
-std::string answer(const Checked &c) {
-  return std::string(to_string(c.outcome)) + (c.outcome == Outcome::Violation ? std::string(" ") + to_string(c.kind) : "");
-}
-
-// The models a file is checked under: --model, or those its expectations name.
-void resolve(SeqRun &r, const Args &a) {
-  auto add = [&r](const models::Model &m) {
-    for (const auto &have : r.models)
-      if (have.name == m.name) return;
-    r.models.push_back(m);
-  };
-  if (a.has("model")) {
-    for (const auto &m : resolve_model_list(a.get("model"))) add(m);
-    return;
-  }
-  if (r.seq.expectations.empty())
-    throw harness::UserError(r.seq.file +
-                             ": expected at least one `expect ... under MODEL` line, or --model LIST to check it under");
-  for (const auto &x : r.seq.expectations)
-    for (const auto &spec : x.models) {
-      std::vector<models::Model> ms;
-      try {
-        ms = models::resolve_models(spec.spec);
-      } catch (const models::ModelError &e) {
-        throw harness::SeqError(r.seq.file + ":" + std::to_string(spec.line) + ":" + std::to_string(spec.col) +
-                                ": expected a model after `under`: " + e.what());
-      }
-      for (const auto &m : ms) {
-        add(m);
-        r.expected.push_back({&x, &spec, m.name});
-      }
-    }
-}
-
-// The walker reads the tables with the tree's own ARM_LPAE_LVL_IDX: the layout
-// the parser built must be the one it walks, or every walk would miss the PTE.
-void check_layout(const harness::Sequence &s, const checker::PtSemantics &sem) {
-  const harness::Event *ctx = nullptr;
-  for (const auto &e : s.trace.events)
-    if (e.kind == harness::EventKind::WalkContext) {
-      ctx = &e;
-      break;
-    }
-  for (int l = 0; ctx && l <= s.pte.level; ++l)
-    if (sem.index(ctx->walk, s.pte.iova, l) != s.pte.index[l])
-      throw std::runtime_error(s.file + ": the tables built for IOVA " + hex(s.pte.iova) +
-                               " put the level-" + std::to_string(l) + " descriptor at index " +
-                               std::to_string(s.pte.index[l]) + ", the tree's ARM_LPAE_LVL_IDX says " +
-                               std::to_string(sem.index(ctx->walk, s.pte.iova, l)));
-}
+std::string check_name(const harness::Sequence &s) { return checks::seq_check_name(s); }
 
 void print_pt_rows(std::ostream &out, const SeqRun &r, bool witnesses) {
   int mw = 24;  // composed model names can be long: keep the columns apart
@@ -256,12 +165,12 @@ int cmd_seq(const std::vector<std::string> &argv) {
   checker::EngineChoice engine = parse_engine(a.get("engine", "auto"));
 
   // Every file is read, and every model it names resolved, before any kernel work.
+  std::vector<models::Model> override;
+  if (a.has("model")) override = resolve_model_list(a.get("model"));
   std::vector<std::unique_ptr<SeqRun>> runs;
-  for (const auto &f : a.positional) {
-    auto r = std::make_unique<SeqRun>();
-    r->seq = harness::read_sequence_file(f);
-    runs.push_back(std::move(r));
-  }
+  // --trace checks nothing: no model is needed.
+  const bool given = a.has("model") || a.has("trace");
+  for (const auto &f : a.positional) runs.push_back(checks::read_seq(f, given ? &override : nullptr));
   if (a.has("trace")) {
     for (const auto &r : runs) {
       std::cout << "# sequence " << r->seq.file << ": " << harness::to_string(r->seq.kind) << " " << r->seq.name
@@ -270,63 +179,25 @@ int cmd_seq(const std::vector<std::string> &argv) {
     }
     return 0;
   }
-  for (auto &r : runs) resolve(*r, a);
 
   Args k = a;
   if (!k.has("debian") && !k.has("src")) k.values["debian"] = "6.12";
   auto runner = open_kernel(k);
   CoverageAtEnd coverage(k, *runner);  // --coverage
-  std::unique_ptr<checker::EntrySemantics> entry_sem;
-  std::unique_ptr<checker::PtSemantics> pt_sem;
-  checker::CheckOptions options;
+  checks::SeqChecker checker(*runner, engine, [&a](const std::string &what) { return heartbeat(a, what); });
   bool noted = false;
   for (auto &r : runs) {
-    const harness::Sequence &s = r->seq;
-    if (s.kind == harness::DescKind::PgTable) {
-      if (!pt_sem) {
-        pt_sem = std::make_unique<checker::PtSemantics>(checker::pt_semantics(runner->slice()));
-        if (!pt_sem->index || !pt_sem->decode)
-          throw harness::UserError(runner->tree().origin +
-                                   ": the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c) to walk a pte with");
-      }
-      if (a.has("engine") && !noted) {
-        std::cerr << "smmu-check seq: note: --engine applies to STE/CD sequences; a pte is judged by the walker\n";
-        noted = true;
-      }
-      check_layout(s, *pt_sem);
-      for (const auto &m : r->models) {
-        checker::Heartbeat beat = heartbeat(a, check_name(s) + " under " + m.name);
-        r->pt.push_back(checker::check_pt_trace(s.trace, m, *pt_sem, &beat));
-        r->checked.push_back({m.name, r->pt.back().outcome, r->pt.back().kind});
-      }
-    } else {
-      if (!entry_sem)
-        entry_sem = std::make_unique<checker::EntrySemantics>(kernel_semantics(*runner, checker::needs_ir(engine)));
-      r->run.suite = "seq";
-      r->run.name = check_name(s);
-      r->run.status = harness::RunStatus::Pass;
-      r->run.trace = s.trace;
-      r->rows = check_runs({r->run}, r->models, *entry_sem, engine, options);
-      for (auto &row : r->rows) {
-        row.trace = &r->run.trace;  // check_runs pointed at its argument's copy
-        row.kernel_ran = false;     // a written sequence: no kernel code ran
-        r->checked.push_back({row.model, row.verdict.outcome, row.verdict.kind});
-      }
+    if (r->seq.kind == harness::DescKind::PgTable && a.has("engine") && !noted) {
+      std::cerr << "smmu-check seq: note: --engine applies to STE/CD sequences; a pte is judged by the walker\n";
+      noted = true;
     }
+    checker.check(*r);
   }
 
   const bool judge = !a.has("model");
-  int hold = 0, fail = 0, rows = 0, rows_failed = 0;
-  auto lookup = [](const SeqRun &r, const std::string &model) -> const Checked & {
-    for (const auto &c : r.checked)
-      if (c.model == model) return c;
-    throw std::logic_error("no verdict for model " + model);
-  };
-  for (const auto &r : runs) {
-    rows += static_cast<int>(r->checked.size());
-    for (const auto &c : r->checked) rows_failed += c.outcome != Outcome::Pass;
-    for (const auto &e : r->expected) (holds(e, lookup(*r, e.model)) ? hold : fail)++;
-  }
+  const checks::SeqTally t = checks::tally(runs);
+  const int hold = t.hold, fail = t.fail, rows = t.rows, rows_failed = t.rows_failed;
+  auto lookup = [](const SeqRun &r, const std::string &model) -> const checks::SeqChecked & { return r.verdict(model); };
 
   if (format == "json") {
     std::ostream &out = std::cout;
@@ -350,16 +221,16 @@ int cmd_seq(const std::vector<std::string> &argv) {
       JsonWriter j(out);
       j.begin_array();
       for (const auto &e : r.expected) {
-        const Checked &c = lookup(r, e.model);
+        const checks::SeqChecked &c = lookup(r, e.model);
         j.begin_object();
         j.key("line").value(e.x->line);
-        j.key("text").value(expectation_text(*e.x, e.model));
+        j.key("text").value(checks::expectation_text(*e.x, e.model));
         j.key("model").value(e.model);
         j.key("expected").value(e.x->outcome);
         j.key("expected_kind").value(e.x->kind);
         j.key("verdict").value(to_string(c.outcome));
         j.key("kind").value(c.outcome == Outcome::Violation ? to_string(c.kind) : "");
-        j.key("holds").value(holds(e, c));
+        j.key("holds").value(checks::holds(e, c));
         j.end_object();
       }
       j.end_array();
@@ -381,11 +252,11 @@ int cmd_seq(const std::vector<std::string> &argv) {
     else
       print_check_report(std::cout, r.rows, witnesses);
     if (!r.expected.empty() && judge) std::cout << "\n";
-    for (const auto &e : judge ? r.expected : std::vector<Expected>{}) {
-      const Checked &c = lookup(r, e.model);
-      std::cout << s.file << ":" << e.x->line << ": " << expectation_text(*e.x, e.model) << ": "
-                << (!holds(e, c)                ? "FAILS, the checker says " + answer(c)
-                    : e.x->kind.empty() && c.outcome == Outcome::Violation ? "holds (" + answer(c) + ")"
+    for (const auto &e : judge ? r.expected : std::vector<checks::SeqExpected>{}) {
+      const checks::SeqChecked &c = lookup(r, e.model);
+      std::cout << s.file << ":" << e.x->line << ": " << checks::expectation_text(*e.x, e.model) << ": "
+                << (!checks::holds(e, c)                ? "FAILS, the checker says " + checks::answer(c)
+                    : e.x->kind.empty() && c.outcome == Outcome::Violation ? "holds (" + checks::answer(c) + ")"
                                                       : std::string("holds"))
                 << "\n";
     }
