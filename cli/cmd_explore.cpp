@@ -227,11 +227,12 @@ int cmd_explore(const std::vector<std::string> &argv) {
     }
     return replay(checker, s, a.has("trace"));
   }
-  std::unique_ptr<harness::SliceCoverage> steering_counters;
+  std::unique_ptr<harness::SliceCoverage> steering_counters;  // --steer alone; --coverage has its own
   std::unique_ptr<explore::CoverageGain> gain;
   if (a.has("steer") || a.has("coverage")) {  // --coverage alone measures when coverage stopped growing
-    steering_counters = std::make_unique<harness::SliceCoverage>(*runner);
-    gain = std::make_unique<explore::CoverageGain>(*steering_counters, key_functions());
+    harness::SliceCoverage *counters = coverage.counters();
+    if (!counters) counters = (steering_counters = std::make_unique<harness::SliceCoverage>(*runner)).get();
+    gain = std::make_unique<explore::CoverageGain>(*counters, key_functions());
     explorer.new_coverage = [&gain] { return (*gain)(); };
     explorer.steer = a.has("steer");
   }

@@ -100,6 +100,9 @@ class CoverageAtEnd {
   ~CoverageAtEnd();
   CoverageAtEnd(const CoverageAtEnd &) = delete;
   CoverageAtEnd &operator=(const CoverageAtEnd &) = delete;
+  // The counters it reads at the end (null without --coverage), for a
+  // command that also reads them while it runs.
+  harness::SliceCoverage *counters() const { return coverage_.get(); }
 
  private:
   const harness::KernelRunner &runner_;
