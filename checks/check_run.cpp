@@ -1,12 +1,13 @@
 #include "check_run.h"
 
+#include <llvm/Support/raw_os_ostream.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <iomanip>
 
 #include "case_names.h"
 #include "kshim_hooks.h"
-#include "json_writer.h"
 #include "judged_run.h"
 #include "trace_print.h"
 #include "kernel_tree.h"
@@ -108,107 +109,107 @@ namespace smmu::checks {
 
 namespace {
 
-void write_entry(JsonWriter &j, const checker::Entry &e) {
-  j.begin_array();
-  for (uint64_t q : e) j.hex(q);
-  j.end_array();
+json::Value entry_json(const checker::Entry &e) {
+  json::Array a;
+  for (uint64_t q : e) a.push_back(report::hex64(q));
+  return a;
 }
 
 }  // namespace
 
-void write_witness_fields(JsonWriter &j, const checker::Witness &w) {
-  j.key("update").value(static_cast<uint64_t>(w.update + 1));
-  j.key("epoch").value(static_cast<uint64_t>(w.epoch));
-  j.key("observed");
-  write_entry(j, w.observed);
-  j.key("meaning_observed");
-  write_entry(j, w.meaning_observed);
-  j.key("meaning_epoch_start");
-  write_entry(j, w.meaning_start);
-  j.key("meaning_epoch_end");
-  write_entry(j, w.meaning_end);
-  j.key("parts").begin_array();
-  for (const auto &p : w.parts) {
-    j.begin_object();
-    j.key("qword").value(static_cast<uint64_t>(p.qword));
-    j.key("shift").value(static_cast<uint64_t>(p.shift));
-    j.key("width").value(static_cast<uint64_t>(p.width));
-    j.key("value").hex(p.value);
-    j.key("event").value(static_cast<int64_t>(p.trace_index + 1));  // 0: the entry before the update
-    j.key("stale").value(p.stale);
-    j.end_object();
-  }
-  j.end_array();
+void write_witness_fields(json::OStream &j, const checker::Witness &w) {
+  j.attribute("update", static_cast<uint64_t>(w.update + 1));
+  j.attribute("epoch", static_cast<uint64_t>(w.epoch));
+  j.attribute("observed", entry_json(w.observed));
+  j.attribute("meaning_observed", entry_json(w.meaning_observed));
+  j.attribute("meaning_epoch_start", entry_json(w.meaning_start));
+  j.attribute("meaning_epoch_end", entry_json(w.meaning_end));
+  j.attributeArray("parts", [&] {
+    for (const auto &p : w.parts)
+      j.object([&] {
+        j.attribute("qword", static_cast<uint64_t>(p.qword));
+        j.attribute("shift", static_cast<uint64_t>(p.shift));
+        j.attribute("width", static_cast<uint64_t>(p.width));
+        j.attribute("value", report::hex64(p.value));
+        j.attribute("event", static_cast<int64_t>(p.trace_index + 1));  // 0: the entry before the update
+        j.attribute("stale", p.stale);
+      });
+  });
 }
 
 namespace {
 
-void write_witness(JsonWriter &j, const CheckRow &r) {
-  j.begin_object();
+void write_witness(json::OStream &j, const CheckRow &r) {
+  j.objectBegin();
   write_witness_fields(j, r.verdict.witness);
   // The CPU events, numbered as the trace is (1-based), with kernel file:line.
-  j.key("trace").begin_array();
-  if (r.trace)
-    for (size_t i = 0; i < r.trace->events.size(); ++i) {
-      const harness::Event &e = r.trace->events[i];
-      j.begin_object();
-      j.key("event").value(static_cast<uint64_t>(i + 1));
-      j.key("text").value(harness::describe(*r.trace, e));
-      j.key("file").value(e.loc.line > 0 ? e.loc.file : std::string());
-      j.key("line").value(e.loc.line);
-      j.end_object();
-    }
-  j.end_array();
-  j.end_object();
+  j.attributeArray("trace", [&] {
+    if (r.trace)
+      for (size_t i = 0; i < r.trace->events.size(); ++i) {
+        const harness::Event &e = r.trace->events[i];
+        j.object([&] {
+          j.attribute("event", static_cast<uint64_t>(i + 1));
+          j.attribute("text", harness::describe(*r.trace, e));
+          j.attribute("file", e.loc.line > 0 ? e.loc.file : std::string());
+          j.attribute("line", e.loc.line);
+        });
+      }
+  });
+  j.objectEnd();
+}
+
+void write_row(json::OStream &j, const CheckRow &r) {
+  const checker::Verdict &v = r.verdict;
+  j.objectBegin();
+  j.attribute("check", r.check);
+  j.attribute("model", r.model);
+  j.attribute("verdict", to_string(v.outcome));
+  j.attribute("kind", v.outcome == checker::Outcome::Violation ? to_string(v.kind) : "");
+  j.attribute("reason", v.reason);
+  j.attribute("syncs", v.syncs);
+  j.attribute("updates", v.updates);
+  j.attribute("hitless", v.hitless);
+  j.attribute("explored", v.explored);
+  j.attribute("unique", v.unique);
+  j.attribute("engine", v.engine);
+  report::number6(j, "time_s", v.seconds);
+  // The kernel code's own run, beside the verdict: pass, fail (its KUnit
+  // expectations), skip or bug, whether it ran to its end, and why not.
+  // null for a written sequence, where none ran.
+  j.attribute("kernel_status", r.kernel_ran ? json::Value(r.kernel.name()) : nullptr);
+  j.attribute("trace_complete", r.kernel_ran ? json::Value(r.kernel.complete) : nullptr);
+  j.attribute("kernel_message", r.kernel_ran ? json::Value(r.kernel.message) : nullptr);
+  j.attribute("notes", json::Array(v.notes));
+  if (v.outcome == checker::Outcome::Violation) {
+    j.attributeBegin("witness");
+    write_witness(j, r);
+    j.attributeEnd();
+  }
+  j.objectEnd();
 }
 
 }  // namespace
 
-int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows) {
+int write_check_json(json::OStream &j, const std::vector<CheckRow> &rows) {
   int not_pass = 0;
-  JsonWriter j(out);
-  j.begin_object();
-  j.key("results").begin_array();
-  for (const auto &r : rows) {
-    const checker::Verdict &v = r.verdict;
-    if (!r.passed()) ++not_pass;
-    j.begin_object();
-    j.key("check").value(r.check);
-    j.key("model").value(r.model);
-    j.key("verdict").value(to_string(v.outcome));
-    j.key("kind").value(v.outcome == checker::Outcome::Violation ? to_string(v.kind) : "");
-    j.key("reason").value(v.reason);
-    j.key("syncs").value(v.syncs);
-    j.key("updates").value(v.updates);
-    j.key("hitless").value(v.hitless);
-    j.key("explored").value(v.explored);
-    j.key("unique").value(v.unique);
-    j.key("engine").value(v.engine);
-    j.key("time_s").value(v.seconds);
-    // The kernel code's own run, beside the verdict: pass, fail (its KUnit
-    // expectations), skip or bug, whether it ran to its end, and why not.
-    // null for a written sequence, where none ran.
-    if (r.kernel_ran) {
-      j.key("kernel_status").value(r.kernel.name());
-      j.key("trace_complete").value(r.kernel.complete);
-      j.key("kernel_message").value(r.kernel.message);
-    } else {
-      j.key("kernel_status").null().key("trace_complete").null().key("kernel_message").null();
+  j.objectBegin();
+  j.attributeArray("results", [&] {
+    for (const auto &r : rows) {
+      if (!r.passed()) ++not_pass;
+      write_row(j, r);
     }
-    j.key("notes").begin_array();
-    for (const auto &n : v.notes) j.value(n);
-    j.end_array();
-    if (v.outcome == checker::Outcome::Violation) {
-      j.key("witness");
-      write_witness(j, r);
-    }
-    j.end_object();
-  }
-  j.end_array();
-  j.key("passed").value(static_cast<uint64_t>(rows.size() - not_pass));
-  j.key("failed").value(static_cast<uint64_t>(not_pass));
-  j.end_object();
-  out << "\n";
+  });
+  j.attribute("passed", static_cast<uint64_t>(rows.size() - not_pass));
+  j.attribute("failed", static_cast<uint64_t>(not_pass));
+  j.objectEnd();
+  return not_pass;
+}
+
+int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows) {
+  llvm::raw_os_ostream os(out);
+  json::OStream j(os);
+  int not_pass = write_check_json(j, rows);
+  os << "\n";
   return not_pass;
 }
 

@@ -8,7 +8,7 @@
 
 #include "check_update.h"
 #include "engine_set.h"
-#include "json_writer.h"
+#include "json_io.h"
 #include "kernel_run.h"
 #include "kernel_runner.h"
 #include "model.h"
@@ -16,7 +16,7 @@
 
 namespace smmu::checks {
 
-using report::JsonWriter;
+namespace json = llvm::json;
 
 checker::EngineChoice parse_engine(const std::string &s);  // throws UserError
 // The --engine line of every command's help.
@@ -46,7 +46,7 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
 checker::StructureGraph structure_graph(const harness::KernelRunner &runner);
 
 // A witness's fields (update, epoch, observed entry, meanings, parts) into an open JSON object.
-void write_witness_fields(JsonWriter &j, const checker::Witness &w);
+void write_witness_fields(json::OStream &j, const checker::Witness &w);
 
 // The verdict table, then each row that does not pass (a verdict other than
 // pass, or a kernel run that failed) with its reason and replayable witness.
@@ -57,5 +57,7 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
 // it falls in, and the kernel run's own status, as one JSON document. Returns
 // the number of rows that do not pass.
 int print_check_json(std::ostream &out, const std::vector<CheckRow> &rows);
+// The same document as one value of a larger one (seq's per-file "check").
+int write_check_json(json::OStream &j, const std::vector<CheckRow> &rows);
 
 }  // namespace smmu::checks

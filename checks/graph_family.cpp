@@ -3,16 +3,13 @@
 // other edge (STE -> CD table, CD -> page tables, STE -> stage-2 tables) of the
 // scenarios that install STEs and CDs through the driver's writer; both follow
 // every edge into the structures a pointer reaches.
-#include <sstream>
-
 #include "items.h"
-#include "json_writer.h"
+#include "json_io.h"
 #include "registry.h"
 
 namespace smmu::checks {
 
 using checker::Outcome;
-using report::JsonWriter;
 
 namespace {
 
@@ -96,17 +93,23 @@ class PublicationFamily : public Family {
             // The pointer store is where the missing barrier or clean belongs.
             it.locations = refs.locations({p.pointer_event, p.unordered_event});
             it.trace = refs.events({p.pointer_event, p.unordered_event});
-            std::ostringstream js;
-            JsonWriter j(js);
-            j.begin_object().key("pointer").value(p.pointer).key("table").value(p.table);
-            j.key("edge").value(p.edge).key("entry").value(static_cast<uint64_t>(p.entry));
-            j.key("pointer_event").value(p.pointer_event + 1).key("unordered_event").value(p.unordered_event + 1);
-            j.key("unordered_in").value(p.unordered_in).key("path").value(p.path);
-            j.key("seen_value").hex(p.seen_value).key("intended_value").hex(p.intended_value);
-            j.key("seen_fresh").value(p.seen_fresh);  // true: any value (fresh memory), the two above unused
-            j.key("table_stores").value(static_cast<uint64_t>(p.table_stores));
-            j.key("reached").value(static_cast<uint64_t>(p.reached)).end_object();
-            it.witness_json = js.str();
+            it.witness_json = report::json_string([&](report::json::OStream &j) {
+              j.objectBegin();
+              j.attribute("pointer", p.pointer);
+              j.attribute("table", p.table);
+              j.attribute("edge", p.edge);
+              j.attribute("entry", static_cast<uint64_t>(p.entry));
+              j.attribute("pointer_event", p.pointer_event + 1);
+              j.attribute("unordered_event", p.unordered_event + 1);
+              j.attribute("unordered_in", p.unordered_in);
+              j.attribute("path", p.path);
+              j.attribute("seen_value", report::hex64(p.seen_value));
+              j.attribute("intended_value", report::hex64(p.intended_value));
+              j.attribute("seen_fresh", p.seen_fresh);  // true: any value (fresh memory), the two above unused
+              j.attribute("table_stores", static_cast<uint64_t>(p.table_stores));
+              j.attribute("reached", static_cast<uint64_t>(p.reached));
+              j.objectEnd();
+            });
             SourceRef ptr = refs.event(p.pointer_event), un = refs.event(p.unordered_event);
             it.witness_text = "  pointer store (event " + std::to_string(ptr.event) + ") " + ptr.text + "   " +
                               ptr.file + ":" + std::to_string(ptr.line) + "\n  not yet visible (event " +

@@ -4,7 +4,6 @@
 #include <set>
 #include <sstream>
 
-#include "json_writer.h"
 #include "kernel_semantics.h"
 #include "trace_print.h"
 #include "witness_report.h"
@@ -12,7 +11,6 @@
 namespace smmu::checks {
 
 using checker::Outcome;
-using report::JsonWriter;
 
 const char *const kUnreachableCd = "CD written while no STE points at its table";
 
@@ -109,12 +107,7 @@ ReportItem entry_item(const PlannedCheck &c, size_t row, const std::string &mode
   if (w.epoch < u.epochs.size()) ranked.push_back(u.epochs[w.epoch].sync_trace_index);
   if (lo >= 0) ranked.push_back(lo);
   it.locations = refs.locations(ranked);
-  std::ostringstream js;
-  JsonWriter j(js);
-  j.begin_object();
-  write_witness_fields(j, w);
-  j.end_object();
-  it.witness_json = js.str();
+  it.witness_json = report::json_string([&](json::OStream &j) { j.object([&] { write_witness_fields(j, w); }); });
   std::ostringstream text;
   checker::print_witness(text, t, v);
   it.witness_text = text.str();

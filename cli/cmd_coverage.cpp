@@ -1,10 +1,11 @@
 // smmu-check coverage: which kernel lines the tree's KUnit cases and
 // scenarios execute, without checking anything.
+#include <llvm/Support/raw_os_ostream.h>
+
 #include <iostream>
 
 #include "commands.h"
 #include "coverage_summary.h"
-#include "json_writer.h"
 #include "options.h"
 
 namespace smmu::cli {
@@ -63,18 +64,24 @@ int cmd_coverage(const std::vector<std::string> &argv) {
   size_t failed = 0;
   for (const auto &r : runs) failed += r.status != harness::RunStatus::Pass && r.status != harness::RunStatus::Skip;
   if (format == "json") {
-    JsonWriter j(std::cout);
-    j.begin_object();
-    j.key("tool").value("smmu-check coverage").key("tree").value(runner->tree().origin);
-    j.key("version").value(runner->tree().version);
-    j.key("runs").begin_array();
-    for (const auto &r : runs)
-      j.begin_object().key("name").value(r.name).key("status").value(harness::to_string(r.status)).end_object();
-    j.end_array();
-    j.key("coverage");
+    llvm::raw_os_ostream os(std::cout);
+    report::json::OStream j(os);
+    j.objectBegin();
+    j.attribute("tool", "smmu-check coverage");
+    j.attribute("tree", runner->tree().origin);
+    j.attribute("version", runner->tree().version);
+    j.attributeArray("runs", [&] {
+      for (const auto &r : runs)
+        j.object([&] {
+          j.attribute("name", r.name);
+          j.attribute("status", harness::to_string(r.status));
+        });
+    });
+    j.attributeBegin("coverage");
     write_coverage_json(j, s);
-    j.end_object();
-    std::cout << "\n";
+    j.attributeEnd();
+    j.objectEnd();
+    os << "\n";
   } else {
     std::cout << "# " << runner->tree().origin << " (" << runner->tree().version << "): " << runs.size()
               << " KUnit cases and scenarios run" << (failed ? ", " + std::to_string(failed) + " did not pass" : "")

@@ -1,8 +1,10 @@
 // smmu-check lint: the static check for plain stores into live descriptor memory.
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_os_ostream.h>
+
 #include <iostream>
 
 #include "commands.h"
-#include "json_writer.h"
 #include "lint.h"
 #include "options.h"
 
@@ -41,47 +43,54 @@ const char *kHelp =
 
 void print_json(std::ostream &out, const harness::KernelTree &tree, const lint::CheckFilter &filter,
                 const lint::LintResult &r) {
-  JsonWriter j(out);
+  llvm::raw_os_ostream os(out);
+  llvm::json::OStream j(os);
   auto point = [&](const lint::SourcePoint &p) {
-    j.key("file").value(p.file).key("line").value(static_cast<int64_t>(p.line));
-    j.key("column").value(static_cast<int64_t>(p.column));
+    j.attribute("file", p.file);
+    j.attribute("line", static_cast<int64_t>(p.line));
+    j.attribute("column", static_cast<int64_t>(p.column));
   };
-  j.begin_object();
-  j.key("tree").value(tree.origin).key("version").value(tree.version);
-  j.key("root").value(tree.root.string()).key("checks").value(filter.spec());
-  j.key("files").begin_array();
-  for (const auto &f : r.files) j.value(f);
-  j.end_array();
-  j.key("not_checked").begin_array();
-  for (const auto &u : r.not_checked)
-    j.begin_object().key("file").value(u.file).key("first_error").value(u.first_error).end_object();
-  j.end_array();
-  j.key("findings").begin_array();
-  for (const auto &f : r.findings) {
-    j.begin_object().key("check").value(f.check);
-    point(f.where);
-    j.key("function").value(f.function).key("message").value(f.message);
-    if (f.fixit) {  // absent when no automatic fix exists
-      j.key("fixit").begin_object();
-      point(f.fixit->begin);
-      j.key("end_line").value(static_cast<int64_t>(f.fixit->end.line));
-      j.key("end_column").value(static_cast<int64_t>(f.fixit->end.column));
-      j.key("replacement").value(f.fixit->replacement).end_object();
-    }
-    j.key("notes").begin_array();
-    for (const auto &n : f.notes) {
-      j.begin_object();
-      point(n.where);
-      j.key("message").value(n.message).end_object();
-    }
-    j.end_array().end_object();
-  }
-  j.end_array();
-  j.key("warnings").value(static_cast<int64_t>(r.findings.size()));
-  j.key("parse_errors").value(static_cast<int64_t>(r.parse_errors.size()));
-  j.key("summary").value(lint::summary_line(r));
-  j.end_object();
-  out << "\n";
+  j.objectBegin();
+  j.attribute("tree", tree.origin);
+  j.attribute("version", tree.version);
+  j.attribute("root", tree.root.string());
+  j.attribute("checks", filter.spec());
+  j.attribute("files", llvm::json::Array(r.files));
+  j.attributeArray("not_checked", [&] {
+    for (const auto &u : r.not_checked)
+      j.object([&] {
+        j.attribute("file", u.file);
+        j.attribute("first_error", u.first_error);
+      });
+  });
+  j.attributeArray("findings", [&] {
+    for (const auto &f : r.findings)
+      j.object([&] {
+        j.attribute("check", f.check);
+        point(f.where);
+        j.attribute("function", f.function);
+        j.attribute("message", f.message);
+        if (f.fixit)  // absent when no automatic fix exists
+          j.attributeObject("fixit", [&] {
+            point(f.fixit->begin);
+            j.attribute("end_line", static_cast<int64_t>(f.fixit->end.line));
+            j.attribute("end_column", static_cast<int64_t>(f.fixit->end.column));
+            j.attribute("replacement", f.fixit->replacement);
+          });
+        j.attributeArray("notes", [&] {
+          for (const auto &n : f.notes)
+            j.object([&] {
+              point(n.where);
+              j.attribute("message", n.message);
+            });
+        });
+      });
+  });
+  j.attribute("warnings", static_cast<int64_t>(r.findings.size()));
+  j.attribute("parse_errors", static_cast<int64_t>(r.parse_errors.size()));
+  j.attribute("summary", lint::summary_line(r));
+  j.objectEnd();
+  os << "\n";
 }
 
 }  // namespace

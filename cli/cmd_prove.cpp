@@ -1,6 +1,8 @@
 // smmu-check prove: the tree's STE/CD writer run symbolically from its IR and,
 // per (entry, model), a proof over every pair of the stated input set, or a
 // minimised counterexample replayed natively, or unknown with the reason.
+#include <llvm/Support/raw_os_ostream.h>
+
 #include <algorithm>
 #include <chrono>
 #include <iomanip>
@@ -9,7 +11,7 @@
 
 #include "commands.h"
 #include "hex.h"
-#include "json_writer.h"
+#include "json_io.h"
 #include "kernel_semantics.h"
 #include "options.h"
 #include "witness_report.h"
@@ -18,6 +20,8 @@
 namespace smmu::cli {
 
 namespace {
+
+namespace json = llvm::json;
 
 const char *kHelp =
     "usage: smmu-check prove (--debian SERIES | --src DIR) [--model M[,M...]] [--entry ste|cd|all]\n"
@@ -135,66 +139,90 @@ void print_conditions(std::ostream &out, const std::vector<EntryConditions> &all
 
 void print_json(std::ostream &out, const harness::KernelRunner &k, const std::vector<checker::EntryProof> &proofs,
                 const std::vector<EntryConditions> &conditions) {
-  JsonWriter j(out);
-  auto entry = [&](const char *name, const checker::Qwords &q) {
-    j.key(name).begin_array();
-    for (uint64_t v : q) j.hex(v);
-    j.end_array();
+  llvm::raw_os_ostream os(out);
+  json::OStream j(os);
+  auto entry = [&](llvm::StringRef name, const checker::Qwords &q) {
+    json::Array a;
+    for (uint64_t v : q) a.push_back(report::hex64(v));
+    j.attribute(name, std::move(a));
   };
-  j.begin_object().key("tree").value(k.tree().origin);
-  j.key("proofs").begin_array();
-  for (const auto &p : proofs) {
-    const auto &r = p.proof;
-    j.begin_object().key("entry").value(checker::entry_name(p.kind)).key("model").value(p.model);
-    j.key("outcome").value(to_string(r.outcome)).key("reason").value(r.reason);
-    j.key("relaxed_by").value(r.relaxed_by).key("input_set").value(r.input_set);
-    j.key("seconds").value(r.seconds).key("cpu_seconds").value(r.cpu_seconds);
-    j.key("symbolic_writer_seconds").value(p.symbolic_seconds);
-    j.key("steps").value(static_cast<uint64_t>(r.steps)).key("syncs").value(static_cast<uint64_t>(r.syncs));
-    j.key("stores").value(static_cast<uint64_t>(r.stores)).key("spans").value(static_cast<uint64_t>(r.spans));
-    j.key("queries").value(static_cast<uint64_t>(r.queries));
-    j.key("max_query_nodes").value(static_cast<uint64_t>(r.max_query_nodes));
-    j.key("clean_at_sync").value(r.clean_at_sync);
-    if (r.counterexample) {
-      const auto &cx = *r.counterexample;
-      j.key("counterexample").begin_object().key("property").value(cx.property).key("epoch").value(cx.epoch);
-      entry("current", cx.current);
-      entry("target", cx.target);
-      entry("fetch", cx.observed);
-      j.key("current_made_by").value(cx.current_made_by).key("target_made_by").value(cx.target_made_by);
-      j.key("differing_qwords").value(cx.differing_qwords).key("differing_bits").value(cx.differing_bits);
-      j.key("steps").begin_array();
-      for (const auto &s : cx.path) j.value(checker::to_string(s));
-      j.end_array().end_object();
-    }
-    if (p.replay) {
-      j.key("replay").begin_object().key("outcome").value(to_string(p.replay->outcome));
-      j.key("kind").value(to_string(p.replay->kind)).key("reason").value(p.replay->reason).end_object();
-    }
-    j.end_object();
-  }
-  j.end_array();
-  if (!conditions.empty()) {
-    j.key("conditions").begin_array();
-    for (const auto &e : conditions) {
-      j.begin_object().key("entry").value(checker::entry_name(e.kind)).key("model").value(e.model);
-      j.key("unknown").value(e.conditions.unknown).key("parameters").begin_array();
-      for (const auto &c : e.conditions.rows) {
-        j.begin_object().key("maker").value(c.maker).key("parameter").value(c.parameter).key("bytes").value(c.bytes);
-        j.key("outcome").value(to_string(c.outcome)).key("reason").value(c.reason);
-        if (c.outcome == checker::ProofOutcome::Counterexample) {
-          j.key("min_bytes").value(c.min_bytes).key("seen").value(c.seen).key("from").hex(c.from).key("to").hex(c.to);
-          entry("current", c.current);
-          entry("target", c.target);
-        }
-        j.end_object();
+  j.objectBegin();
+  j.attribute("tree", k.tree().origin);
+  j.attributeArray("proofs", [&] {
+    for (const auto &p : proofs) {
+      const auto &r = p.proof;
+      j.objectBegin();
+      j.attribute("entry", checker::entry_name(p.kind));
+      j.attribute("model", p.model);
+      j.attribute("outcome", to_string(r.outcome));
+      j.attribute("reason", r.reason);
+      j.attribute("relaxed_by", r.relaxed_by);
+      j.attribute("input_set", r.input_set);
+      report::number6(j, "seconds", r.seconds);
+      report::number6(j, "cpu_seconds", r.cpu_seconds);
+      report::number6(j, "symbolic_writer_seconds", p.symbolic_seconds);
+      j.attribute("steps", static_cast<uint64_t>(r.steps));
+      j.attribute("syncs", static_cast<uint64_t>(r.syncs));
+      j.attribute("stores", static_cast<uint64_t>(r.stores));
+      j.attribute("spans", static_cast<uint64_t>(r.spans));
+      j.attribute("queries", static_cast<uint64_t>(r.queries));
+      j.attribute("max_query_nodes", static_cast<uint64_t>(r.max_query_nodes));
+      j.attribute("clean_at_sync", r.clean_at_sync);
+      if (r.counterexample) {
+        const auto &cx = *r.counterexample;
+        j.attributeObject("counterexample", [&] {
+          j.attribute("property", cx.property);
+          j.attribute("epoch", cx.epoch);
+          entry("current", cx.current);
+          entry("target", cx.target);
+          entry("fetch", cx.observed);
+          j.attribute("current_made_by", cx.current_made_by);
+          j.attribute("target_made_by", cx.target_made_by);
+          j.attribute("differing_qwords", cx.differing_qwords);
+          j.attribute("differing_bits", cx.differing_bits);
+          j.attributeArray("steps", [&] {
+            for (const auto &s : cx.path) j.value(checker::to_string(s));
+          });
+        });
       }
-      j.end_array().end_object();
+      if (p.replay)
+        j.attributeObject("replay", [&] {
+          j.attribute("outcome", to_string(p.replay->outcome));
+          j.attribute("kind", to_string(p.replay->kind));
+          j.attribute("reason", p.replay->reason);
+        });
+      j.objectEnd();
     }
-    j.end_array();
-  }
-  j.end_object();
-  out << "\n";
+  });
+  if (!conditions.empty())
+    j.attributeArray("conditions", [&] {
+      for (const auto &e : conditions)
+        j.object([&] {
+          j.attribute("entry", checker::entry_name(e.kind));
+          j.attribute("model", e.model);
+          j.attribute("unknown", e.conditions.unknown);
+          j.attributeArray("parameters", [&] {
+            for (const auto &c : e.conditions.rows)
+              j.object([&] {
+                j.attribute("maker", c.maker);
+                j.attribute("parameter", c.parameter);
+                j.attribute("bytes", c.bytes);
+                j.attribute("outcome", to_string(c.outcome));
+                j.attribute("reason", c.reason);
+                if (c.outcome == checker::ProofOutcome::Counterexample) {
+                  j.attribute("min_bytes", c.min_bytes);
+                  j.attribute("seen", c.seen);
+                  j.attribute("from", report::hex64(c.from));
+                  j.attribute("to", report::hex64(c.to));
+                  entry("current", c.current);
+                  entry("target", c.target);
+                }
+              });
+          });
+        });
+    });
+  j.objectEnd();
+  os << "\n";
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // smmu-check pt: the real io-pgtable-arm scenarios, and proposed sequences
 // written as C (--case), against the walker model: one verdict per
 // (scenario or case) x model; a violation prints the walk.
+#include <llvm/Support/raw_os_ostream.h>
+
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -10,7 +12,6 @@
 #include "child_run.h"
 #include "commands.h"
 #include "fault_injection.h"
-#include "json_writer.h"
 #include "pt_witness_json.h"
 #include "judged_run.h"
 #include "kernel_run.h"
@@ -79,68 +80,67 @@ struct PtRow {
 
 // Every field of every verdict, one object per row, then a summary.
 void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std::vector<PtRow> &rows) {
-  JsonWriter j(out);
+  llvm::raw_os_ostream os(out);
+  report::json::OStream j(os);
   size_t pass = 0, violation = 0, unknown = 0;
   double seconds = 0;
-  j.begin_object();
-  j.key("tree").value(tree.origin);
-  j.key("version").value(tree.version);
-  j.key("results").begin_array();
+  j.objectBegin();
+  j.attribute("tree", tree.origin);
+  j.attribute("version", tree.version);
   size_t kernel_failed = 0, not_pass = 0;
-  for (const PtRow &r : rows) {
-    const checker::PtVerdict &v = r.verdict;
-    kernel_failed += !r.kernel.passed();
-    not_pass += !r.passed();
-    pass += v.outcome == checker::Outcome::Pass;
-    violation += v.outcome == checker::Outcome::Violation;
-    unknown += v.outcome == checker::Outcome::Unknown;
-    seconds += v.seconds;
-    j.begin_object();
-    j.key("scenario").value(r.run->run.name);
-    j.key("case_file").value(r.run->case_file);  // empty: a scenario of the tree
-    j.key("model").value(r.model);
-    j.key("verdict").value(to_string(v.outcome));
-    j.key("kind").value(v.outcome == checker::Outcome::Violation ? to_string(v.kind) : "");
-    j.key("reason").value(v.reason);
-    j.key("iovas").value(static_cast<uint64_t>(v.iovas));
-    j.key("ops").value(static_cast<uint64_t>(v.ops));
-    j.key("walks").value(v.walks);
-    j.key("tlb").value(v.tlb);  // TLB and walk caches modelled (the run issued TLBIs)
-    j.key("atc").value(v.atc);  // and the walks' device has ATS: its ATC is modelled
-    j.key("seconds").value(v.seconds);
-    // The run's own status, beside the verdict (checker/kernel_run.h).
-    j.key("kernel_status").value(r.kernel.name());
-    j.key("trace_complete").value(r.kernel.complete);
-    j.key("kernel_message").value(r.kernel.message);
-    j.key("notes").begin_array();
-    for (const auto &n : v.notes) j.value(n);
-    j.end_array();
-    j.key("warnings").begin_array();  // each at the event that wrote what the walker could not judge
-    for (const auto &w : v.warnings) {
-      j.begin_object();
-      report::write_event_ref(j, r.run->run.trace, w.event);
-      j.key("what").value(w.text);
-      j.end_object();
+  j.attributeArray("results", [&] {
+    for (const PtRow &r : rows) {
+      const checker::PtVerdict &v = r.verdict;
+      kernel_failed += !r.kernel.passed();
+      not_pass += !r.passed();
+      pass += v.outcome == checker::Outcome::Pass;
+      violation += v.outcome == checker::Outcome::Violation;
+      unknown += v.outcome == checker::Outcome::Unknown;
+      seconds += v.seconds;
+      j.objectBegin();
+      j.attribute("scenario", r.run->run.name);
+      j.attribute("case_file", r.run->case_file);  // empty: a scenario of the tree
+      j.attribute("model", r.model);
+      j.attribute("verdict", to_string(v.outcome));
+      j.attribute("kind", v.outcome == checker::Outcome::Violation ? to_string(v.kind) : "");
+      j.attribute("reason", v.reason);
+      j.attribute("iovas", static_cast<uint64_t>(v.iovas));
+      j.attribute("ops", static_cast<uint64_t>(v.ops));
+      j.attribute("walks", v.walks);
+      j.attribute("tlb", v.tlb);  // TLB and walk caches modelled (the run issued TLBIs)
+      j.attribute("atc", v.atc);  // and the walks' device has ATS: its ATC is modelled
+      report::number6(j, "seconds", v.seconds);
+      // The run's own status, beside the verdict (checker/kernel_run.h).
+      j.attribute("kernel_status", r.kernel.name());
+      j.attribute("trace_complete", r.kernel.complete);
+      j.attribute("kernel_message", r.kernel.message);
+      j.attribute("notes", report::json::Array(v.notes));
+      j.attributeArray("warnings", [&] {  // each at the event that wrote what the walker could not judge
+        for (const auto &w : v.warnings)
+          j.object([&] {
+            report::write_event_ref(j, r.run->run.trace, w.event);
+            j.attribute("what", w.text);
+          });
+      });
+      if (v.outcome == checker::Outcome::Violation) {
+        j.attributeBegin("witness");
+        report::write_pt_witness(j, r.run->run.trace, v.witness);
+        j.attributeEnd();
+      }
+      j.objectEnd();
     }
-    j.end_array();
-    if (v.outcome == checker::Outcome::Violation) {
-      j.key("witness");
-      report::write_pt_witness(j, r.run->run.trace, v.witness);
-    }
-    j.end_object();
-  }
-  j.end_array();
-  j.key("summary").begin_object();
-  j.key("rows").value(static_cast<uint64_t>(rows.size()));
-  j.key("passed").value(static_cast<uint64_t>(pass));
-  j.key("violations").value(static_cast<uint64_t>(violation));
-  j.key("unknown").value(static_cast<uint64_t>(unknown));
-  j.key("kernel_failed").value(static_cast<uint64_t>(kernel_failed));  // rows whose run failed its own checks
-  j.key("failed").value(static_cast<uint64_t>(not_pass));  // exit status 1 iff > 0
-  j.key("seconds").value(seconds);
-  j.end_object();
-  j.end_object();
-  out << "\n";
+  });
+  j.attributeObject("summary", [&] {
+    j.attribute("rows", static_cast<uint64_t>(rows.size()));
+    j.attribute("passed", static_cast<uint64_t>(pass));
+    j.attribute("violations", static_cast<uint64_t>(violation));
+    j.attribute("unknown", static_cast<uint64_t>(unknown));
+    j.attribute("kernel_failed", static_cast<uint64_t>(kernel_failed));  // rows whose run failed its own checks
+    j.attribute("failed", static_cast<uint64_t>(not_pass));  // exit status 1 iff > 0
+    report::number6(j, "seconds", seconds);
+  });
+  j.objectEnd();
+  os << "\n";
 }
 
 }  // namespace

@@ -1,17 +1,17 @@
 // smmu-check seq: a proposed update sequence written as text (docs/seq.md),
 // turned into a trace by the harness's .seq parser and judged by the same
 // checker as the kernel's own code, against the expectations the file states.
+#include <llvm/Support/raw_os_ostream.h>
+
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "check_run.h"
 #include "seq_check.h"
 #include "commands.h"
-#include "json_writer.h"
 #include "pt_witness_json.h"
 #include "model_registry.h"
 #include "options.h"
@@ -92,52 +92,42 @@ void print_pt_rows(std::ostream &out, const SeqRun &r, bool witnesses) {
   }
 }
 
-std::string json_string(const std::string &s) {
-  std::ostringstream o;
-  JsonWriter(o).value(s);
-  return o.str();
-}
-
-void write_pt_json(std::ostream &out, const SeqRun &r) {
-  JsonWriter j(out);
-  j.begin_object();
-  j.key("results").begin_array();
+void write_pt_json(report::json::OStream &j, const SeqRun &r) {
+  j.objectBegin();
   int failed = 0;
-  for (size_t i = 0; i < r.models.size(); ++i) {
-    const checker::PtVerdict &v = r.pt[i];
-    failed += v.outcome != Outcome::Pass;
-    j.begin_object();
-    j.key("check").value(check_name(r.seq));
-    j.key("model").value(r.models[i].name);
-    j.key("verdict").value(to_string(v.outcome));
-    j.key("kind").value(v.outcome == Outcome::Violation ? to_string(v.kind) : "");
-    j.key("reason").value(v.reason);
-    j.key("iovas").value(static_cast<uint64_t>(v.iovas));
-    j.key("ops").value(static_cast<uint64_t>(v.ops));
-    j.key("walks").value(v.walks);
-    j.key("time_s").value(v.seconds);
-    j.key("notes").begin_array();
-    for (const auto &n : v.notes) j.value(n);
-    j.end_array();
-    j.key("warnings").begin_array();  // at the .seq line that wrote what the walker could not judge
-    for (const auto &w : v.warnings) {
-      j.begin_object();
-      report::write_event_ref(j, r.seq.trace, w.event);
-      j.key("what").value(w.text);
-      j.end_object();
+  j.attributeArray("results", [&] {
+    for (size_t i = 0; i < r.models.size(); ++i) {
+      const checker::PtVerdict &v = r.pt[i];
+      failed += v.outcome != Outcome::Pass;
+      j.objectBegin();
+      j.attribute("check", check_name(r.seq));
+      j.attribute("model", r.models[i].name);
+      j.attribute("verdict", to_string(v.outcome));
+      j.attribute("kind", v.outcome == Outcome::Violation ? to_string(v.kind) : "");
+      j.attribute("reason", v.reason);
+      j.attribute("iovas", static_cast<uint64_t>(v.iovas));
+      j.attribute("ops", static_cast<uint64_t>(v.ops));
+      j.attribute("walks", v.walks);
+      report::number6(j, "time_s", v.seconds);
+      j.attribute("notes", report::json::Array(v.notes));
+      j.attributeArray("warnings", [&] {  // at the .seq line that wrote what the walker could not judge
+        for (const auto &w : v.warnings)
+          j.object([&] {
+            report::write_event_ref(j, r.seq.trace, w.event);
+            j.attribute("what", w.text);
+          });
+      });
+      if (v.outcome == Outcome::Violation) {
+        j.attributeBegin("witness");
+        report::write_pt_witness(j, r.seq.trace, v.witness);  // the schema of 'pt --format json'
+        j.attributeEnd();
+      }
+      j.objectEnd();
     }
-    j.end_array();
-    if (v.outcome == Outcome::Violation) {
-      const checker::PtWitness &w = v.witness;
-      j.key("witness");
-      report::write_pt_witness(j, r.seq.trace, w);  // the schema of 'pt --format json'
-    }
-    j.end_object();
-  }
-  j.end_array();
-  j.key("passed").value(static_cast<uint64_t>(r.models.size() - failed));
-  j.key("failed").value(static_cast<uint64_t>(failed));
-  j.end_object();
+  });
+  j.attribute("passed", static_cast<uint64_t>(r.models.size() - failed));
+  j.attribute("failed", static_cast<uint64_t>(failed));
+  j.objectEnd();
 }
 
 }  // namespace
@@ -200,44 +190,47 @@ int cmd_seq(const std::vector<std::string> &argv) {
   auto lookup = [](const SeqRun &r, const std::string &model) -> const checks::SeqChecked & { return r.verdict(model); };
 
   if (format == "json") {
-    std::ostream &out = std::cout;
-    out << "{\"sequences\":[";
-    for (size_t i = 0; i < runs.size(); ++i) {
-      const SeqRun &r = *runs[i];
-      const harness::Sequence &s = r.seq;
-      out << (i ? "," : "") << "{\"file\":" << json_string(s.file)
-          << ",\"descriptor\":" << json_string(harness::seq_keyword(s.kind)) << ",\"name\":" << json_string(s.name)
-          << ",\"steps\":" << s.steps << ",\"syncs\":" << s.syncs << ",\"check\":";
-      if (s.kind == harness::DescKind::PgTable) {
-        write_pt_json(out, r);
-      } else {
-        std::ostringstream doc;
-        print_check_json(doc, r.rows);
-        std::string text = doc.str();
-        while (!text.empty() && text.back() == '\n') text.pop_back();
-        out << text;
+    llvm::raw_os_ostream os(std::cout);
+    report::json::OStream j(os);
+    j.objectBegin();
+    j.attributeArray("sequences", [&] {
+      for (const auto &run : runs) {
+        const SeqRun &r = *run;
+        const harness::Sequence &s = r.seq;
+        j.objectBegin();
+        j.attribute("file", s.file);
+        j.attribute("descriptor", harness::seq_keyword(s.kind));
+        j.attribute("name", s.name);
+        j.attribute("steps", s.steps);
+        j.attribute("syncs", s.syncs);
+        j.attributeBegin("check");
+        if (s.kind == harness::DescKind::PgTable) write_pt_json(j, r);
+        else write_check_json(j, r.rows);
+        j.attributeEnd();
+        j.attributeArray("expectations", [&] {
+          for (const auto &e : r.expected) {
+            const checks::SeqChecked &c = lookup(r, e.model);
+            j.object([&] {
+              j.attribute("line", e.x->line);
+              j.attribute("text", checks::expectation_text(*e.x, e.model));
+              j.attribute("model", e.model);
+              j.attribute("expected", e.x->outcome);
+              j.attribute("expected_kind", e.x->kind);
+              j.attribute("verdict", to_string(c.outcome));
+              j.attribute("kind", c.outcome == Outcome::Violation ? to_string(c.kind) : "");
+              j.attribute("holds", checks::holds(e, c));
+            });
+          }
+        });
+        j.objectEnd();
       }
-      out << ",\"expectations\":";
-      JsonWriter j(out);
-      j.begin_array();
-      for (const auto &e : r.expected) {
-        const checks::SeqChecked &c = lookup(r, e.model);
-        j.begin_object();
-        j.key("line").value(e.x->line);
-        j.key("text").value(checks::expectation_text(*e.x, e.model));
-        j.key("model").value(e.model);
-        j.key("expected").value(e.x->outcome);
-        j.key("expected_kind").value(e.x->kind);
-        j.key("verdict").value(to_string(c.outcome));
-        j.key("kind").value(c.outcome == Outcome::Violation ? to_string(c.kind) : "");
-        j.key("holds").value(checks::holds(e, c));
-        j.end_object();
-      }
-      j.end_array();
-      out << "}";
-    }
-    out << "],\"expectations_hold\":" << hold << ",\"expectations_fail\":" << fail
-        << ",\"passed\":" << rows - rows_failed << ",\"failed\":" << rows_failed << "}\n";
+    });
+    j.attribute("expectations_hold", hold);
+    j.attribute("expectations_fail", fail);
+    j.attribute("passed", rows - rows_failed);
+    j.attribute("failed", rows_failed);
+    j.objectEnd();
+    os << "\n";
     return judge ? (fail ? 1 : 0) : (rows_failed ? 1 : 0);
   }
 

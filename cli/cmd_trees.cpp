@@ -1,13 +1,15 @@
 // smmu-check trees: the kernel trees smmu-check can use (installed Debian
 // packages, trees in the cache, versions Debian's archive still has) and, per
 // tree in the cache, which check families it supports.
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_os_ostream.h>
+
 #include <iostream>
 #include <regex>
 
 #include "commands.h"
 #include "debian_archive.h"
 #include "family_support.h"
-#include "json_writer.h"
 #include "kernel_runner.h"
 #include "options.h"
 #include "subprocess.h"
@@ -123,29 +125,44 @@ int cmd_trees(const std::vector<std::string> &argv) {
   }
 
   if (format == "json") {
-    JsonWriter j(std::cout);
-    j.begin_object().key("installed").begin_array();
-    for (const auto &s : kSeries) {
-      std::string v = installed_version(s);
-      if (!v.empty()) j.begin_object().key("series").value(s).key("debian_version").value(v).end_object();
-    }
-    j.end_array().key("cached").begin_array();
-    for (const auto &t : cached) {
-      j.begin_object().key("debian").value(t.spec).key("version").value(t.version).key("source").value(t.source);
-      if (!t.error.empty()) j.key("error").value(t.error);
-      j.key("families").begin_object();
-      for (const auto &[f, lacks] : t.families)
-        j.key(f).value(lacks.empty() ? std::string("supported") : "unsupported: " + lacks);
-      j.end_object().end_object();
-    }
-    j.end_array().key("archive").begin_array();
-    for (const auto &[s, list] : available)
-      for (const auto &p : list)
-        j.begin_object().key("series").value(s).key("debian_version").value(p.debian_version).key("suite").value(p.suite).end_object();
-    j.end_array();
-    if (!archive_error.empty()) j.key("archive_error").value(archive_error);
-    j.end_object();
-    std::cout << "\n";
+    llvm::raw_os_ostream os(std::cout);
+    llvm::json::OStream j(os);
+    j.objectBegin();
+    j.attributeArray("installed", [&] {
+      for (const auto &s : kSeries) {
+        std::string v = installed_version(s);
+        if (!v.empty())
+          j.object([&] {
+            j.attribute("series", s);
+            j.attribute("debian_version", v);
+          });
+      }
+    });
+    j.attributeArray("cached", [&] {
+      for (const auto &t : cached)
+        j.object([&] {
+          j.attribute("debian", t.spec);
+          j.attribute("version", t.version);
+          j.attribute("source", t.source);
+          if (!t.error.empty()) j.attribute("error", t.error);
+          j.attributeObject("families", [&] {
+            for (const auto &[f, lacks] : t.families)
+              j.attribute(f, lacks.empty() ? std::string("supported") : "unsupported: " + lacks);
+          });
+        });
+    });
+    j.attributeArray("archive", [&] {
+      for (const auto &[s, list] : available)
+        for (const auto &p : list)
+          j.object([&] {
+            j.attribute("series", s);
+            j.attribute("debian_version", p.debian_version);
+            j.attribute("suite", p.suite);
+          });
+    });
+    if (!archive_error.empty()) j.attribute("archive_error", archive_error);
+    j.objectEnd();
+    os << "\n";
     return 0;
   }
 

@@ -4,8 +4,6 @@
 #include <cstdio>
 #include <set>
 
-#include "json_reader.h"
-#include "json_writer.h"
 
 namespace smmu::report {
 
@@ -124,80 +122,79 @@ void write_coverage_text(std::ostream &out, const CoverageSummary &s) {
   }
 }
 
-void write_coverage_json(JsonWriter &j, const CoverageSummary &s) {
+void write_coverage_json(json::OStream &j, const CoverageSummary &s) {
   auto lines = [&](const CoverageSummary::Lines &l) {
-    j.key("lines_executed").value(static_cast<uint64_t>(l.executed));
-    j.key("lines_executable").value(static_cast<uint64_t>(l.executable));
+    j.attribute("lines_executed", static_cast<uint64_t>(l.executed));
+    j.attribute("lines_executable", static_cast<uint64_t>(l.executable));
   };
-  auto ints = [&](const char *k, const auto &v) {
-    j.key(k).begin_array();
-    for (auto x : v) j.value(static_cast<int64_t>(x));
-    j.end_array();
-  };
-  j.begin_object();
-  j.key("key_functions").begin_array();
-  for (const auto &k : s.key) j.value(k);
-  j.end_array();
-  j.key("families").begin_array();
-  for (const auto &f : s.families) {
-    j.begin_object().key("family").value(f.family).key("roots").begin_array();
-    for (const auto &r : f.roots) j.value(r);
-    j.end_array();
-    CoverageSummary::Lines l = s.lines(f.roots);
-    j.key("roots_present").value(static_cast<uint64_t>(l.present));
-    lines(l);
-    j.end_object();
-  }
-  j.end_array();
-  j.key("functions").begin_array();
-  for (const auto &f : s.functions) {
-    j.begin_object().key("function").value(f.function).key("present").value(f.present);
-    j.key("in_tree").value(f.present || f.in_tree).key("variable").value(f.variable).key("file").value(f.file);
-    lines(s.lines({f.function}));
-    ints("executable", f.executable);
-    j.key("counts").begin_array();
-    for (auto n : f.counts) j.value(static_cast<uint64_t>(n));
-    j.end_array();
-    ints("unexecuted", f.unexecuted);
-    j.key("unexecuted_ranges").value(f.unexecuted.empty() ? "" : f.file + ":" + harness::line_ranges(f.unexecuted));
-    j.key("branches").begin_array();
-    for (const auto &b : f.branches) {
-      j.begin_object().key("line").value(b.line).key("column").value(b.column);
-      j.key("true").value(static_cast<uint64_t>(b.true_count)).key("false").value(static_cast<uint64_t>(b.false_count));
-      j.end_object();
-    }
-    j.end_array();
-    j.end_object();
-  }
-  j.end_array();
-  j.end_object();
+  j.objectBegin();
+  j.attribute("key_functions", json::Array(s.key));
+  j.attributeArray("families", [&] {
+    for (const auto &f : s.families)
+      j.object([&] {
+        j.attribute("family", f.family);
+        j.attribute("roots", json::Array(f.roots));
+        CoverageSummary::Lines l = s.lines(f.roots);
+        j.attribute("roots_present", static_cast<uint64_t>(l.present));
+        lines(l);
+      });
+  });
+  j.attributeArray("functions", [&] {
+    for (const auto &f : s.functions)
+      j.object([&] {
+        j.attribute("function", f.function);
+        j.attribute("present", f.present);
+        j.attribute("in_tree", f.present || f.in_tree);
+        j.attribute("variable", f.variable);
+        j.attribute("file", f.file);
+        lines(s.lines({f.function}));
+        j.attribute("executable", json::Array(f.executable));
+        j.attribute("counts", json::Array(f.counts));
+        j.attribute("unexecuted", json::Array(f.unexecuted));
+        j.attribute("unexecuted_ranges", f.unexecuted.empty() ? "" : f.file + ":" + harness::line_ranges(f.unexecuted));
+        j.attributeArray("branches", [&] {
+          for (const auto &b : f.branches)
+            j.object([&] {
+              j.attribute("line", b.line);
+              j.attribute("column", b.column);
+              j.attribute("true", b.true_count);
+              j.attribute("false", b.false_count);
+            });
+        });
+      });
+  });
+  j.objectEnd();
 }
 
-CoverageSummary read_coverage_json(const JsonValue &v) {
-  CoverageSummary s;
-  for (const auto &k : v["key_functions"].items) s.key.push_back(k.str());
-  for (const auto &f : v["families"].items) {
-    FamilyRoots r{f["family"].str(), {}};
-    for (const auto &n : f["roots"].items) r.roots.push_back(n.str());
-    s.families.push_back(std::move(r));
-  }
-  for (const auto &x : v["functions"].items) {
+bool fromJSON(const json::Value &v, FamilyRoots &f, json::Path p) {
+  Members m(v, p);
+  return m && m.may("family", f.family) && m.may("roots", f.roots);
+}
+
+bool fromJSON(const json::Value &v, CoverageSummary &s, json::Path p) {
+  Members m(v, p);
+  auto function = [&](const json::Value &x, json::Path q) {
+    Members o(x, q);
     harness::FunctionCoverage f;
-    f.function = x["function"].str();
-    f.present = x["present"].boolean_or(false);
-    f.in_tree = !f.present && x["in_tree"].boolean_or(false);
-    f.variable = x["variable"].boolean_or(false);
-    f.file = x["file"].str();
-    for (const auto &n : x["executable"].items) f.executable.push_back(static_cast<int>(n.int64()));
-    for (const auto &n : x["counts"].items) f.counts.push_back(n.uint64());
+    bool in_tree = false;
+    auto branch = [&](const json::Value &y, json::Path r) {
+      Members b(y, r);
+      f.branches.emplace_back();
+      harness::BranchCoverage &c = f.branches.back();
+      return b && b.may("line", c.line) && b.may("column", c.column) && b.may("true", c.true_count) &&
+             b.may("false", c.false_count);
+    };
+    if (!o || !o.may("function", f.function) || !o.may("present", f.present) || !o.may("in_tree", in_tree) ||
+        !o.may("variable", f.variable) || !o.may("file", f.file) || !o.may("executable", f.executable) ||
+        !o.may("counts", f.counts) || !o.each("branches", branch))
+      return false;
+    f.in_tree = !f.present && in_tree;
     f.counts.resize(f.executable.size());
     for (size_t k = 0; k < f.executable.size(); ++k) (f.counts[k] ? f.executed : f.unexecuted).push_back(f.executable[k]);
-    for (const auto &b : x["branches"].items)
-      f.branches.push_back({static_cast<int>(b["line"].int64()), static_cast<int>(b["column"].int64()),
-                            b["true"].uint64(), b["false"].uint64()});
     s.functions.push_back(std::move(f));
-  }
-  return s;
+    return true;
+  };
+  return m && m.may("key_functions", s.key) && m.may("families", s.families) && m.each("functions", function);
 }
 
 void merge_coverage(CoverageSummary &into, const CoverageSummary &more) {

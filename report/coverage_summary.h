@@ -10,12 +10,10 @@
 #include <vector>
 
 #include "coverage.h"
+#include "json_io.h"
 #include "profile.h"
 
 namespace smmu::report {
-
-class JsonWriter;
-struct JsonValue;
 
 // The root functions of each slice family of a profile, every generation's
 // (a tree defines one generation's; the others are absent from it), in the
@@ -56,8 +54,9 @@ std::string lines_text(const CoverageSummary::Lines &l);
 // kernel lines it did not execute ("absent from this tree" for one it lacks).
 void write_coverage_text(std::ostream &out, const CoverageSummary &s);
 
-void write_coverage_json(JsonWriter &j, const CoverageSummary &s);
-CoverageSummary read_coverage_json(const JsonValue &v);
+// Its JSON object, and back (read_json<CoverageSummary> throws naming a bad member).
+void write_coverage_json(json::OStream &j, const CoverageSummary &s);
+bool fromJSON(const json::Value &v, CoverageSummary &s, json::Path p);
 
 // Every function of `more` counted into `into` (shards of one run).
 void merge_coverage(CoverageSummary &into, const CoverageSummary &more);

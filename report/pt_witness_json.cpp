@@ -5,14 +5,14 @@
 namespace smmu::report {
 
 // A trace event by its 0-based index (-1: none, or memory before the run).
-void write_event_ref(JsonWriter &j, const harness::Trace &t, int index) {
+void write_event_ref(json::OStream &j, const harness::Trace &t, int index) {
   const bool event = index >= 0 && static_cast<size_t>(index) < t.events.size();
   const bool located = event && t.events[index].loc.line > 0;
-  j.key("trace_index").value(index);
-  j.key("event").value(index + 1);  // as smmu-check trace numbers events; 0: none
-  j.key("text").value(event ? harness::describe(t, t.events[index]) : std::string());
-  j.key("file").value(located ? t.events[index].loc.file : std::string());
-  j.key("line").value(located ? t.events[index].loc.line : 0);
+  j.attribute("trace_index", index);
+  j.attribute("event", index + 1);  // as smmu-check trace numbers events; 0: none
+  j.attribute("text", event ? harness::describe(t, t.events[index]) : std::string());
+  j.attribute("file", located ? t.events[index].loc.file : std::string());
+  j.attribute("line", located ? t.events[index].loc.line : 0);
 }
 
 namespace {
@@ -26,95 +26,96 @@ const char *kind_name(checker::WalkOutcome::Kind k) {
   return "?";
 }
 
-void write_outcome(JsonWriter &j, const harness::Trace &t, const checker::WalkOutcome &o) {
-  j.begin_object();
-  j.key("kind").value(kind_name(o.kind));
-  j.key("output").hex(o.out);  // translate: output address; wild: the address read outside every table
-  j.key("attrs").hex(o.attrs);
-  j.key("level").value(o.level);
-  j.key("freed_at").begin_object();  // wild: the event that freed the table page read
-  write_event_ref(j, t, o.freed_at);
-  j.end_object();
-  j.key("text").value(checker::describe(o));
-  j.end_object();
+void write_outcome(json::OStream &j, const harness::Trace &t, const checker::WalkOutcome &o) {
+  j.objectBegin();
+  j.attribute("kind", kind_name(o.kind));
+  j.attribute("output", hex64(o.out));  // translate: output address; wild: the address read outside every table
+  j.attribute("attrs", hex64(o.attrs));
+  j.attribute("level", o.level);
+  j.attributeObject("freed_at", [&] {  // wild: the event that freed the table page read
+    write_event_ref(j, t, o.freed_at);
+  });
+  j.attribute("text", checker::describe(o));
+  j.objectEnd();
 }
 
 }  // namespace
 
-void write_pt_witness(JsonWriter &j, const harness::Trace &t, const checker::PtWitness &w) {
-  j.begin_object();
-  j.key("iova").hex(w.iova);
+void write_pt_witness(json::OStream &j, const harness::Trace &t, const checker::PtWitness &w) {
+  j.objectBegin();
+  j.attribute("iova", hex64(w.iova));
   // Operations are numbered from 1, as the text witness numbers them.
-  j.key("operations").begin_object();
-  j.key("first").value(static_cast<uint64_t>(w.first_op + 1));
-  j.key("last").value(static_cast<uint64_t>(w.last_op + 1));
-  j.end_object();
-  j.key("publication").value(w.publication);
-  j.key("cached_through").value(static_cast<uint64_t>(w.cached_through));  // as the text witness prints it
+  j.attributeObject("operations", [&] {
+    j.attribute("first", static_cast<uint64_t>(w.first_op + 1));
+    j.attribute("last", static_cast<uint64_t>(w.last_op + 1));
+  });
+  j.attribute("publication", w.publication);
+  j.attribute("cached_through", static_cast<uint64_t>(w.cached_through));  // as the text witness prints it
   // Set when the device's ATC, not the SMMU's TLB, kept the translation to cached_through.
   if (w.atc) {
-    j.key("atc").begin_object();
-    j.key("sid").hex(w.atc->sid);
-    // Filled from the SMMU's TLB after trace events 1..fill; -1: at any time.
-    j.key("fill").value(w.atc->tlb_expired_by < 0 ? -1 : w.atc->fill);
-    j.key("tlb_expired_by").begin_object();
-    write_event_ref(j, t, w.atc->tlb_expired_by);
-    j.end_object();
-    j.key("expires").value(w.atc->expires);  // -1: no ATC_INV removes it
-    j.key("expired_by").begin_object();
-    write_event_ref(j, t, w.atc->expired_by);
-    j.end_object();
-    j.key("not_invalidated_by").begin_array();
-    for (const auto &[index, why] : w.atc->not_invalidated_by) {
-      j.begin_object();
-      write_event_ref(j, t, index);
-      j.key("why").value(why);
-      j.end_object();
-    }
-    j.end_array();
-    j.end_object();
+    j.attributeObject("atc", [&] {
+      j.attribute("sid", hex64(w.atc->sid));
+      // Filled from the SMMU's TLB after trace events 1..fill; -1: at any time.
+      j.attribute("fill", w.atc->tlb_expired_by < 0 ? -1 : w.atc->fill);
+      j.attributeObject("tlb_expired_by", [&] {
+        write_event_ref(j, t, w.atc->tlb_expired_by);
+      });
+      j.attribute("expires", w.atc->expires);  // -1: no ATC_INV removes it
+      j.attributeObject("expired_by", [&] {
+        write_event_ref(j, t, w.atc->expired_by);
+      });
+      j.attributeArray("not_invalidated_by", [&] {
+        for (const auto &[index, why] : w.atc->not_invalidated_by) {
+          j.objectBegin();
+          write_event_ref(j, t, index);
+          j.attribute("why", why);
+          j.objectEnd();
+        }
+      });
+    });
   }
-  j.key("reads").begin_array();
-  for (const checker::PtRead &r : w.reads) {
-    j.begin_object();
-    j.key("level").value(r.level);  // -1: the STE/CD qword holding the table pointer
-    j.key("table").hex(r.table);
-    j.key("address").hex(r.address);
-    j.key("index").value(r.index);
-    j.key("value").hex(r.value);
-    j.key("instant").value(r.instant);  // after trace events 1..instant (smmu-check trace numbering)
-    j.key("torn").value(r.torn);
-    j.key("stale").value(r.stale);
-    j.key("expires").value(r.expires);  // cached entry usable before this instant; -1: never invalidated
-    j.key("expired_by").begin_object();  // the invalidating command
-    write_event_ref(j, t, r.expired_by);
-    j.end_object();
-    // Invalidations after the read that name its address but need not remove its entry.
-    j.key("not_invalidated_by").begin_array();
-    for (const auto &[index, why] : r.not_invalidated_by) {
-      j.begin_object();
-      write_event_ref(j, t, index);
-      j.key("why").value(why);
-      j.end_object();
+  j.attributeArray("reads", [&] {
+    for (const checker::PtRead &r : w.reads) {
+      j.objectBegin();
+      j.attribute("level", r.level);  // -1: the STE/CD qword holding the table pointer
+      j.attribute("table", hex64(r.table));
+      j.attribute("address", hex64(r.address));
+      j.attribute("index", r.index);
+      j.attribute("value", hex64(r.value));
+      j.attribute("instant", r.instant);  // after trace events 1..instant (smmu-check trace numbering)
+      j.attribute("torn", r.torn);
+      j.attribute("stale", r.stale);
+      j.attribute("expires", r.expires);  // cached entry usable before this instant; -1: never invalidated
+      j.attributeObject("expired_by", [&] {  // the invalidating command
+        write_event_ref(j, t, r.expired_by);
+      });
+      // Invalidations after the read that name its address but need not remove its entry.
+      j.attributeArray("not_invalidated_by", [&] {
+        for (const auto &[index, why] : r.not_invalidated_by) {
+          j.objectBegin();
+          write_event_ref(j, t, index);
+          j.attribute("why", why);
+          j.objectEnd();
+        }
+      });
+      j.attributeArray("sources", [&] {
+        for (const checker::PtSource &s : r.sources) {
+          j.objectBegin();
+          write_event_ref(j, t, s.trace_index);  // -1: memory before the run
+          j.attribute("what", s.what);
+          j.objectEnd();
+        }
+      });
+      j.objectEnd();
     }
-    j.end_array();
-    j.key("sources").begin_array();
-    for (const checker::PtSource &s : r.sources) {
-      j.begin_object();
-      write_event_ref(j, t, s.trace_index);  // -1: memory before the run
-      j.key("what").value(s.what);
-      j.end_object();
-    }
-    j.end_array();
-    j.end_object();
-  }
-  j.end_array();
-  j.key("outcome");
+  });
+  j.attributeBegin("outcome");
   write_outcome(j, t, w.outcome);
-  j.key("allowed").begin_array();
-  for (const auto &a : w.allowed) write_outcome(j, t, a);
-  j.end_array();
-  j.end_object();
+  j.attributeEnd();
+  j.attributeArray("allowed", [&] {
+    for (const auto &a : w.allowed) write_outcome(j, t, a);
+  });
+  j.objectEnd();
 }
 
 }  // namespace smmu::report

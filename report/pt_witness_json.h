@@ -5,7 +5,7 @@
 // not remove them, and the outcome against the allowed ones.
 #pragma once
 
-#include "json_writer.h"
+#include "json_io.h"
 #include "pt_check.h"
 
 namespace smmu::report {
@@ -13,7 +13,7 @@ namespace smmu::report {
 // The fields that name a trace event by its 0-based index (-1: none, or
 // memory before the run): trace_index, event (as smmu-check trace numbers
 // it), text, file, line.
-void write_event_ref(JsonWriter &j, const harness::Trace &t, int index);
-void write_pt_witness(JsonWriter &j, const harness::Trace &t, const checker::PtWitness &w);
+void write_event_ref(json::OStream &j, const harness::Trace &t, int index);
+void write_pt_witness(json::OStream &j, const harness::Trace &t, const checker::PtWitness &w);
 
 }  // namespace smmu::report

@@ -1,12 +1,19 @@
+#include <llvm/Support/raw_os_ostream.h>
+
 #include <algorithm>
 #include <set>
 
 #include "formats.h"
-#include "json_writer.h"
+#include "json_io.h"
 
 namespace smmu::report {
 
 namespace {
+
+// SARIF's message and shortDescription objects: {"text": ...}.
+void message(json::OStream &j, const std::string &text, llvm::StringRef key = "message") {
+  j.attributeObject(key, [&] { j.attribute("text", text); });
+}
 
 const char *rule_text(const std::string &id) {
   if (id == "torn") return "An SMMU fetch can see bytes of two different stores in one descriptor.";
@@ -23,31 +30,70 @@ const char *rule_text(const std::string &id) {
   return "A store into live descriptor memory that is not single-copy atomic.";
 }
 
-void write_location(JsonWriter &j, const SourceRef &l, int id) {
-  j.begin_object();
-  if (id >= 0) j.key("id").value(id);
-  j.key("physicalLocation").begin_object();
-  j.key("artifactLocation").begin_object().key("uri").value(l.file).key("uriBaseId").value("%SRCROOT%").end_object();
-  j.key("region").begin_object().key("startLine").value(l.line);
-  if (l.column > 0) j.key("startColumn").value(l.column);
-  j.end_object();
-  j.end_object();
-  if (!l.text.empty())
-    j.key("message").begin_object().key("text").value((l.event ? "event " + std::to_string(l.event) + ": " : "") + l.text).end_object();
-  j.end_object();
+void write_location(json::OStream &j, const SourceRef &l, int id) {
+  j.objectBegin();
+  if (id >= 0) j.attribute("id", id);
+  j.attributeObject("physicalLocation", [&] {
+    j.attributeObject("artifactLocation", [&] {
+      j.attribute("uri", l.file);
+      j.attribute("uriBaseId", "%SRCROOT%");
+    });
+    j.attributeObject("region", [&] {
+      j.attribute("startLine", l.line);
+      if (l.column > 0) j.attribute("startColumn", l.column);
+    });
+  });
+  if (!l.text.empty()) message(j, (l.event ? "event " + std::to_string(l.event) + ": " : "") + l.text);
+  j.objectEnd();
+}
+
+struct Result {
+  std::string rule, level, message, check, model, item;
+  const ReportItem *it;
+  size_t items, not_pass;
+  bool kernel = false;  // the kernel run's own failure: located at it->kernel_location
+  bool known = false;   // --baseline: it fails as in the baseline
+};
+
+void write_result(json::OStream &j, const Result &x, const std::vector<std::string> &rules, bool baseline) {
+  j.objectBegin();
+  j.attribute("ruleId", x.rule);
+  j.attribute("ruleIndex", static_cast<int64_t>(std::find(rules.begin(), rules.end(), x.rule) - rules.begin()));
+  j.attribute("level", x.level);
+  // --baseline: SARIF's own marker, so code scanning shows only what is new.
+  if (baseline) j.attribute("baselineState", x.known ? "unchanged" : "new");
+  message(j, x.message);
+  j.attributeArray("locations", [&] {
+    if (x.kernel) {
+      if (!x.it->kernel_location.file.empty()) write_location(j, x.it->kernel_location, -1);
+    } else if (!x.it->locations.empty() && !x.it->locations[0].file.empty()) {
+      write_location(j, x.it->locations[0], -1);
+    }
+  });
+  j.attributeArray("relatedLocations", [&] {
+    for (size_t k = 1; !x.kernel && k < x.it->locations.size(); ++k)
+      if (!x.it->locations[k].file.empty()) write_location(j, x.it->locations[k], static_cast<int>(k));
+  });
+  j.attributeObject("partialFingerprints", [&] {
+    j.attribute("smmuCheckCell/v1", x.check + "|" + x.model + "|" + x.rule +
+                                        (x.rule == x.it->kind && x.it->verdict == "warning" ? "|" + x.item : ""));
+  });
+  j.attributeObject("properties", [&] {
+    j.attribute("check", x.check);
+    j.attribute("model", x.model);
+    j.attribute("item", x.item);
+    j.attribute("items", static_cast<uint64_t>(x.items));
+    j.attribute("not_pass", static_cast<uint64_t>(x.not_pass));
+    j.attribute("required", x.level == "error");
+    if (baseline) j.attribute("baseline", x.known ? "known" : "new");
+  });
+  j.objectEnd();
 }
 
 }  // namespace
 
 void write_sarif(std::ostream &out, const Report &r, const Expectations *expect) {
   auto cells = report_cells(r, expect);
-  struct Result {
-    std::string rule, level, message, check, model, item;
-    const ReportItem *it;
-    size_t items, not_pass;
-    bool kernel = false;  // the kernel run's own failure: located at it->kernel_location
-    bool known = false;   // --baseline: it fails as in the baseline
-  };
   std::vector<Result> results;
   std::set<std::string> kernel_said;  // one result per check whose kernel run failed
   for (const auto &c : cells) {
@@ -84,60 +130,45 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
   for (const auto &x : results)
     if (std::find(rules.begin(), rules.end(), x.rule) == rules.end()) rules.push_back(x.rule);
 
-  JsonWriter j(out);
-  j.begin_object();
-  j.key("$schema").value("https://json.schemastore.org/sarif-2.1.0.json").key("version").value("2.1.0");
-  j.key("runs").begin_array().begin_object();
-  j.key("tool").begin_object().key("driver").begin_object();
-  j.key("name").value("smmu-check").key("fullName").value("smmu-check kernel");
-  j.key("rules").begin_array();
-  for (const auto &id : rules) {
-    j.begin_object().key("id").value(id);
-    j.key("shortDescription").begin_object().key("text").value(rule_text(id)).end_object();
-    j.end_object();
-  }
-  j.end_array();
-  j.end_object().end_object();
+  llvm::raw_os_ostream os(out);
+  json::OStream j(os);
+  j.objectBegin();
+  j.attribute("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+  j.attribute("version", "2.1.0");
+  j.attributeBegin("runs");
+  j.arrayBegin();
+  j.objectBegin();
+  j.attributeObject("tool", [&] {
+    j.attributeObject("driver", [&] {
+      j.attribute("name", "smmu-check");
+      j.attribute("fullName", "smmu-check kernel");
+      j.attributeArray("rules", [&] {
+        for (const auto &id : rules)
+          j.object([&] {
+            j.attribute("id", id);
+            message(j, rule_text(id), "shortDescription");
+          });
+      });
+    });
+  });
   std::string root = r.root;
   if (!root.empty() && root.back() != '/') root += '/';
-  j.key("originalUriBaseIds").begin_object().key("%SRCROOT%").begin_object();
-  j.key("uri").value("file://" + root).end_object().end_object();
-  j.key("properties").begin_object().key("tree").value(r.tree).key("version").value(r.version);
-  j.key("expect").value(expect ? expect->file : std::string()).end_object();
-  j.key("results").begin_array();
-  for (const auto &x : results) {
-    j.begin_object();
-    j.key("ruleId").value(x.rule).key("ruleIndex").value(static_cast<int64_t>(
-        std::find(rules.begin(), rules.end(), x.rule) - rules.begin()));
-    j.key("level").value(x.level);
-    // --baseline: SARIF's own marker, so code scanning shows only what is new.
-    if (!r.baseline.empty()) j.key("baselineState").value(x.known ? "unchanged" : "new");
-    j.key("message").begin_object().key("text").value(x.message).end_object();
-    j.key("locations").begin_array();
-    if (x.kernel) {
-      if (!x.it->kernel_location.file.empty()) write_location(j, x.it->kernel_location, -1);
-    } else if (!x.it->locations.empty() && !x.it->locations[0].file.empty()) {
-      write_location(j, x.it->locations[0], -1);
-    }
-    j.end_array();
-    j.key("relatedLocations").begin_array();
-    for (size_t k = 1; !x.kernel && k < x.it->locations.size(); ++k)
-      if (!x.it->locations[k].file.empty()) write_location(j, x.it->locations[k], static_cast<int>(k));
-    j.end_array();
-    j.key("partialFingerprints").begin_object();
-    j.key("smmuCheckCell/v1").value(x.check + "|" + x.model + "|" + x.rule + (x.rule == x.it->kind && x.it->verdict == "warning" ? "|" + x.item : ""));
-    j.end_object();
-    j.key("properties").begin_object().key("check").value(x.check).key("model").value(x.model);
-    j.key("item").value(x.item).key("items").value(static_cast<uint64_t>(x.items));
-    j.key("not_pass").value(static_cast<uint64_t>(x.not_pass)).key("required").value(x.level == "error");
-    if (!r.baseline.empty()) j.key("baseline").value(x.known ? "known" : "new");
-    j.end_object();
-    j.end_object();
-  }
-  j.end_array();
-  j.end_object().end_array();
-  j.end_object();
-  out << "\n";
+  j.attributeObject("originalUriBaseIds", [&] {
+    j.attributeObject("%SRCROOT%", [&] { j.attribute("uri", "file://" + root); });
+  });
+  j.attributeObject("properties", [&] {
+    j.attribute("tree", r.tree);
+    j.attribute("version", r.version);
+    j.attribute("expect", expect ? expect->file : std::string());
+  });
+  j.attributeArray("results", [&] {
+    for (const auto &x : results) write_result(j, x, rules, !r.baseline.empty());
+  });
+  j.objectEnd();
+  j.arrayEnd();
+  j.attributeEnd();
+  j.objectEnd();
+  os << "\n";
 }
 
 }  // namespace smmu::report

@@ -13,8 +13,7 @@
 #include <vector>
 
 #include "coverage_summary.h"
-#include "json_reader.h"
-#include "json_writer.h"
+#include "json_io.h"
 #include "kernel_fixture.h"
 #include "formats.h"
 
@@ -46,10 +45,11 @@ smmu::report::CoverageSummary coverage_of(const std::vector<std::string> &runs) 
   for (const auto &r : runs) args.insert(args.end(), {"--run", r});
   auto r = run_cli(args);
   EXPECT_EQ(r.status, 0) << r.out;
-  smmu::report::JsonValue v = smmu::report::parse_json(r.out, "coverage output");
-  EXPECT_EQ(v["tool"].str(), "smmu-check coverage");
-  EXPECT_EQ(v["runs"].items.size(), runs.size());
-  return smmu::report::read_coverage_json(v["coverage"]);
+  llvm::json::Value v = smmu::report::parse_json(r.out, "coverage output");
+  const llvm::json::Object &o = *v.getAsObject();
+  EXPECT_EQ(o.getString("tool"), llvm::Optional<llvm::StringRef>("smmu-check coverage"));
+  EXPECT_EQ(o.getArray("runs")->size(), runs.size());
+  return smmu::report::read_json<smmu::report::CoverageSummary>(*o.get("coverage"), "coverage output");
 }
 
 class CoverageCli : public ::testing::Test {
@@ -161,10 +161,8 @@ TEST(CoverageSummary, JsonRoundTripAndMerge) {
   s.key = {"f", "g"};
   s.families = {{"core", {"f", "g"}}};
   s.functions = {f, g};
-  std::ostringstream out;
-  smmu::report::JsonWriter j(out);
-  smmu::report::write_coverage_json(j, s);
-  smmu::report::CoverageSummary back = smmu::report::read_coverage_json(smmu::report::parse_json(out.str(), "summary"));
+  std::string out = smmu::report::json_string([&](llvm::json::OStream &j) { smmu::report::write_coverage_json(j, s); });
+  auto back = smmu::report::read_json<smmu::report::CoverageSummary>(smmu::report::parse_json(out, "summary"), "summary");
   ASSERT_EQ(back.functions.size(), 2u);
   EXPECT_EQ(back.functions[0].executable, f.executable);
   EXPECT_EQ(back.functions[0].counts, f.counts);

@@ -110,6 +110,30 @@ TEST_F(KernelReview, BaselineThatIsNoKernelReportIsBadInput) {
   EXPECT_NE(missing.out.find("--baseline: cannot read '" + path("none.json") + "'"), std::string::npos) << missing.out;
 }
 
+// A baseline cut short, or with a member of the wrong type or missing: bad
+// input (exit 2, before any run) naming the line and column, or the member's
+// path and what it should hold.
+TEST_F(KernelReview, MalformedBaselineNamesWhere) {
+  const std::string head = "{\n  \"tool\": \"smmu-check kernel\",\n  \"results\": [\n";
+  const std::string item = "{\"check\": \"" + kRow + "\", \"model\": \"coherent\", ";
+  auto cut = run_cli(row("coherent", {"--baseline", write("cut.json", head + "    " + item)}));
+  EXPECT_EQ(cut.status, 2) << cut.out;
+  EXPECT_NE(cut.out.find("--baseline " + path("cut.json") + ": invalid JSON at line 4, column "), std::string::npos)
+      << cut.out;
+  auto typed = run_cli(row("coherent", {"--baseline", write("typed.json", head + item +
+                                                                               "\"verdict\": \"pass\", "
+                                                                               "\"trace_complete\": \"yes\"}]}")}));
+  EXPECT_EQ(typed.status, 2) << typed.out;
+  EXPECT_NE(typed.out.find("--baseline " + path("typed.json") + ": expected boolean at $.results[0].trace_complete"),
+            std::string::npos)
+      << typed.out;
+  auto missing = run_cli(row("coherent", {"--baseline", write("missing.json", head + item + "\"kind\": \"\"}]}")}));
+  EXPECT_EQ(missing.status, 2) << missing.out;
+  EXPECT_NE(missing.out.find("--baseline " + path("missing.json") + ": missing value at $.results[0].verdict"),
+            std::string::npos)
+      << missing.out;
+}
+
 // The review workflow: a patch dropping entry_set's sync (a known writer bug)
 // turns the passing KUnit row into a failure that is new against the base
 // tree's report. The patched copy is cached: the second run reuses it.

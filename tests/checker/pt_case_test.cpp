@@ -3,19 +3,18 @@
 // their documented verdicts per model, a broken case is bad input with the
 // compiler's file:line, and the JSON carries a violation's witness.
 #include <gtest/gtest.h>
+#include <llvm/Support/JSON.h>
 
-#include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <unistd.h>
 #include <vector>
 
+#include "hex.h"
 #include "kernel_fixture.h"
 #include "model_registry.h"
 #include "pt_check.h"
@@ -53,7 +52,8 @@ checker::PtVerdict check(const harness::Trace &t, const std::string &model) {
   return checker::check_pt_trace(t, models::resolve_model(model), semantics());
 }
 
-// A minimal JSON reader: enough to know the output parses and to look fields up.
+// The output as parsed by llvm::json, as a tree to look fields up in (a
+// missing field or element is null).
 struct Json {
   enum class Type { Null, Bool, Number, String, Array, Object } type = Type::Null;
   bool b = false;
@@ -72,126 +72,37 @@ struct Json {
   }
 };
 
-class JsonParser {
- public:
-  explicit JsonParser(const std::string &text) : t_(text) {}
-  // Throws std::runtime_error with the offset of the first error.
-  Json parse() {
-    Json v = value();
-    ws();
-    if (i_ != t_.size()) fail("trailing text");
-    return v;
+Json tree(const llvm::json::Value &v) {
+  Json j;
+  if (auto b = v.getAsBoolean()) {
+    j.type = Json::Type::Bool;
+    j.b = *b;
+  } else if (auto n = v.getAsNumber()) {
+    j.type = Json::Type::Number;
+    j.n = *n;
+  } else if (auto s = v.getAsString()) {
+    j.type = Json::Type::String;
+    j.s = s->str();
+  } else if (const auto *a = v.getAsArray()) {
+    j.type = Json::Type::Array;
+    for (const auto &x : *a) j.a.push_back(tree(x));
+  } else if (const auto *o = v.getAsObject()) {
+    j.type = Json::Type::Object;
+    for (const auto &[k, x] : *o) j.o[llvm::StringRef(k).str()] = tree(x);
   }
-
- private:
-  [[noreturn]] void fail(const std::string &what) {
-    throw std::runtime_error(what + " at offset " + std::to_string(i_));
-  }
-  void ws() {
-    while (i_ < t_.size() && std::isspace(static_cast<unsigned char>(t_[i_]))) ++i_;
-  }
-  bool eat(char c) {
-    ws();
-    if (i_ < t_.size() && t_[i_] == c) {
-      ++i_;
-      return true;
-    }
-    return false;
-  }
-  void expect(char c) {
-    if (!eat(c)) fail(std::string("expected '") + c + "'");
-  }
-  std::string string() {
-    expect('"');
-    std::string out;
-    while (i_ < t_.size() && t_[i_] != '"') {
-      char c = t_[i_++];
-      if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string");
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (i_ >= t_.size()) fail("unterminated escape");
-      char e = t_[i_++];
-      switch (e) {
-        case '"': case '\\': case '/': out += e; break;
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'u':
-          if (i_ + 4 > t_.size()) fail("short \\u escape");
-          out += static_cast<char>(std::stoi(t_.substr(i_, 4), nullptr, 16));
-          i_ += 4;
-          break;
-        default: fail("bad escape");
-      }
-    }
-    if (i_ >= t_.size()) fail("unterminated string");
-    ++i_;
-    return out;
-  }
-  Json value() {
-    ws();
-    Json v;
-    if (i_ >= t_.size()) fail("expected a value");
-    char c = t_[i_];
-    if (c == '{') {
-      v.type = Json::Type::Object;
-      ++i_;
-      if (eat('}')) return v;
-      do {
-        ws();
-        std::string k = string();
-        expect(':');
-        v.o[k] = value();
-      } while (eat(','));
-      expect('}');
-    } else if (c == '[') {
-      v.type = Json::Type::Array;
-      ++i_;
-      if (eat(']')) return v;
-      do v.a.push_back(value());
-      while (eat(','));
-      expect(']');
-    } else if (c == '"') {
-      v.type = Json::Type::String;
-      v.s = string();
-    } else if (t_.compare(i_, 4, "true") == 0 || t_.compare(i_, 5, "false") == 0) {
-      v.type = Json::Type::Bool;
-      v.b = t_[i_] == 't';
-      i_ += v.b ? 4 : 5;
-    } else if (t_.compare(i_, 4, "null") == 0) {
-      i_ += 4;
-    } else {
-      size_t end = i_;
-      while (end < t_.size() && std::string("+-0123456789.eE").find(t_[end]) != std::string::npos) ++end;
-      if (end == i_) fail("unexpected character");
-      v.type = Json::Type::Number;
-      v.n = std::stod(t_.substr(i_, end - i_));
-      i_ = end;
-    }
-    return v;
-  }
-  const std::string &t_;
-  size_t i_ = 0;
-};
+  return j;
+}
 
 Json parse_json(const std::string &text) {
-  try {
-    return JsonParser(text).parse();
-  } catch (const std::exception &e) {
-    ADD_FAILURE() << "not JSON (" << e.what() << "):\n" << text.substr(0, 2000);
+  llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
+  if (!v) {
+    ADD_FAILURE() << "not JSON (" << llvm::toString(v.takeError()) << "):\n" << text.substr(0, 2000);
     return {};
   }
+  return tree(*v);
 }
 
-std::string hex16(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%016llx", static_cast<unsigned long long>(v));
-  return b;
-}
+std::string hex16(uint64_t v) { return smmu::hex(v, 16); }
 
 // A fresh directory for files the test writes.
 fs::path scratch_dir() {

@@ -259,3 +259,40 @@ TEST(ReportBaseline, JsonAndSarifMarkEachFailure) {
         << ex.what();
   }
 }
+
+// Bad input names where: a report cut short its line and column, a member of
+// the wrong type its path and what it should hold; nothing is taken silently.
+TEST(ReportBaseline, MalformedJsonNamesWhere) {
+  const std::string json = format("json");
+  auto error = [](const std::string &text) -> std::string {
+    try {
+      r::read_baseline(text, "b.json");
+    } catch (const std::exception &e) {
+      return e.what();
+    }
+    return "accepted";
+  };
+  // Cut inside the third result: the fourth line (results are one per line).
+  size_t line4 = 0;
+  for (int k = 0; k < 3; ++k) line4 = json.find('\n', line4) + 1;
+  EXPECT_EQ(error(json.substr(0, line4 + 30)).find("--baseline b.json: invalid JSON at line 4, column "), 0u)
+      << error(json.substr(0, line4 + 30));
+  auto replaced = [&](const std::string &from, const std::string &to) {
+    std::string t = json;
+    size_t at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? t : t.replace(at, from.size(), to);
+  };
+  EXPECT_NE(error(replaced("\"trace_complete\":true", "\"trace_complete\":\"yes\"")).find(
+                "b.json: expected boolean at $.results[0].trace_complete"),
+            std::string::npos);
+  EXPECT_NE(error(replaced("\"row\":0,", "\"row\":-1,")).find("b.json: expected uint64_t at $.results[0].row"),
+            std::string::npos);
+  EXPECT_NE(error(replaced("\"notes\":[]", "\"notes\":[3]")).find("expected string at $.results[0].notes[0]"),
+            std::string::npos);
+  EXPECT_NE(error(replaced("\"shard\":{", "\"shard\":[],\"x\":{")).find("expected object at $.shard"),
+            std::string::npos);
+  EXPECT_NE(error(replaced("\"results\":[", "\"results\":7,\"x\":[")).find("expected array at $.results"),
+            std::string::npos);
+  EXPECT_EQ(error(json), "accepted");
+}
