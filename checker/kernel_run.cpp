@@ -32,7 +32,12 @@ KernelStatus kernel_status(const harness::RunResult &run) {
       break;
     }
   std::string more = failures.size() > 1 ? " (and " + std::to_string(failures.size() - 1) + " more)" : "";
-  if (bug) {
+  if (!run.died.empty()) {
+    // The process died in the tree's code: no trace, nothing judged, and no bad input either.
+    k.died = true;
+    k.message = "the kernel run died: " + run.died;
+    locate(run.died, k);
+  } else if (bug) {
     k.message = "kernel BUG at " + bug->loc.file + ":" + std::to_string(bug->loc.line) + ": " + bug->text;
     if (bug->loc.line > 0) {
       k.file = bug->loc.file;
@@ -71,6 +76,12 @@ harness::Trace judgeable_trace(const harness::RunResult &run) {
 
 void apply_kernel_status(const KernelStatus &k, Outcome &outcome, ViolationKind &kind, std::string &reason) {
   if (k.complete || outcome == Outcome::Violation) return;
+  if (k.died) {  // no trace came back: nothing was checked
+    outcome = Outcome::Unknown;
+    kind = ViolationKind::None;
+    reason = k.message + ": nothing of the run could be checked";
+    return;
+  }
   if (outcome == Outcome::Pass) {
     outcome = Outcome::Unknown;
     kind = ViolationKind::None;

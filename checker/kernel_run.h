@@ -19,6 +19,7 @@ namespace smmu::checker {
 struct KernelStatus {
   harness::RunStatus status = harness::RunStatus::Pass;
   bool complete = true;  // the trace holds the whole run
+  bool died = false;     // the process running it died (a crash, the time limit): no trace at all
   // Why the run did not pass, starting with the first KUnit failure or BUG
   // and its kernel file:line ("kernel expectation failed: FILE:LINE: ...");
   // "" when it passed.

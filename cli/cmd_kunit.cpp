@@ -55,6 +55,15 @@ harness::RunResult run_case(const harness::KernelRunner &runner, const harness::
   return r;
 }
 
+// Every case's run: without a seeded bug, all in one child process.
+std::vector<harness::RunResult> run_cases(const harness::KernelRunner &runner,
+                                          const std::vector<harness::RunnableCase> &cases, const Injection &fault) {
+  if (!fault) return runner.run_all(cases);
+  std::vector<harness::RunResult> runs;
+  for (const auto &c : cases) runs.push_back(run_case(runner, c, fault));
+  return runs;
+}
+
 int check_cases(const harness::KernelRunner &runner, const std::vector<harness::RunnableCase> &cases,
                 const Args &a) {
   std::vector<models::Model> models = resolve_model_list(a.get("model"));
@@ -63,8 +72,7 @@ int check_cases(const harness::KernelRunner &runner, const std::vector<harness::
   checker::CheckOptions options;
   options.clean_at_sync = a.has("clean-at-sync");
   Injection fault = injection(a);
-  std::vector<harness::RunResult> runs;
-  for (const auto &c : cases) runs.push_back(run_case(runner, c, fault));
+  std::vector<harness::RunResult> runs = run_cases(runner, cases, fault);
   auto rows = check_runs(runs, models, sem, engine, options);
   std::string format = a.get("format", "text");
   int bad;
@@ -81,7 +89,7 @@ int check_cases(const harness::KernelRunner &runner, const std::vector<harness::
 }
 
 int cmd_kunit(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"filter", "model", "engine", "inject", "format"}, {"verbose", "clean-at-sync", "no-witness"}), "kunit");
+  Args a = parse(argv, kernel_options({"filter", "model", "engine", "inject", "format", "timeout"}, {"verbose", "clean-at-sync", "no-witness"}), "kunit");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --filter SUBSTR   run only cases whose name contains SUBSTR\n"
@@ -102,11 +110,16 @@ int cmd_kunit(const std::vector<std::string> &argv) {
                  "                    edits of the recorded run. A case whose own expectations\n"
                  "                    fail is still checked: both facts are reported\n"
                  "  --verbose         print the kernel's pr_debug output and the trace of failing cases\n"
+                 "  --timeout SECONDS the time each case may run (default 60); the cases run in a\n"
+                 "                    child process, and one that crashes or runs out of time is\n"
+                 "                    reported failed (with --model: unknown) at its last file:line\n"
                  "\nexamples:\n  smmu-check kunit --debian 6.12\n"
                  "  smmu-check kunit --debian 6.12 --model all --engine both\n";
     return 0;
   }
+  const int timeout = parse_timeout(a);
   auto runner = open_kernel(a);
+  runner->set_timeout(timeout);
   CoverageAtEnd coverage(a, *runner);  // --coverage
   auto cases = runner->kunit_cases();
   if (cases.empty()) {
@@ -132,8 +145,7 @@ int cmd_kunit(const std::vector<std::string> &argv) {
                              " edits the recorded run for the checker, which the KUnit cases never see: "
                              "add --model, or seed drop-sync:K or merge-steps:K");
   if (fault) {  // a K no selected case has is bad input, not a run checked as recorded
-    std::vector<harness::RunResult> recorded;
-    for (const auto &c : selected) recorded.push_back(runner->run(c));
+    std::vector<harness::RunResult> recorded = runner->run_all(selected);
     std::vector<const harness::RunResult *> runs;
     for (const auto &r : recorded) runs.push_back(&r);
     require_fault_site(a.get("inject"), fault->first, fault->second, runs);
@@ -145,6 +157,9 @@ int cmd_kunit(const std::vector<std::string> &argv) {
     if (!by_suite.count(c.suite)) suites.push_back(c.suite);
     by_suite[c.suite].push_back(c);
   }
+  std::vector<harness::RunResult> runs = run_cases(*runner, selected, fault);
+  std::map<std::string, const harness::RunResult *> run_of;
+  for (const auto &r : runs) run_of[r.suite + "/" + r.name] = &r;
   int pass = 0, fail = 0, skip = 0;
   std::cout << "KTAP version 1\n1.." << suites.size() << "\n";
   int suite_no = 0;
@@ -152,8 +167,9 @@ int cmd_kunit(const std::vector<std::string> &argv) {
     int sp = 0, sf = 0, ss = 0, n = 0;
     std::cout << "    KTAP version 1\n    # Subtest: " << s << "\n    1.." << by_suite[s].size() << "\n";
     for (const auto &c : by_suite[s]) {
-      harness::RunResult r = run_case(*runner, c, fault);
+      const harness::RunResult &r = *run_of.at(c.suite + "/" + c.name);
       ++n;
+      if (!r.died.empty()) std::cout << "    # " << c.name << ": " << r.died << "\n";
       for (const auto &f : r.trace.kunit_failures) std::cout << "    # " << c.name << ": EXPECTATION FAILED at " << f << "\n";
       for (const auto &e : r.trace.events)
         if (e.kind == harness::EventKind::Bug)

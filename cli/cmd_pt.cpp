@@ -213,7 +213,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   for (const auto &f : case_files) case_runners.push_back(std::make_unique<harness::CaseRunner>(f, case_options));
 
   std::vector<std::unique_ptr<PtRun>> runs;
-  for (const auto &c : scenarios) runs.push_back(std::make_unique<PtRun>(PtRun{"", runner->run(c)}));
+  for (auto &r : runner->run_all(scenarios)) runs.push_back(std::make_unique<PtRun>(PtRun{"", std::move(r)}));
   // Every case in one child process (a fork a command, not a case): a crash
   // or a hang in one is bad input naming its file:line.
   std::vector<harness::ChildRun> isolated;

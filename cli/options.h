@@ -53,7 +53,8 @@ std::vector<models::Model> resolve_model_list(const std::string &specs);
 // anything else is bad input, so a typo cannot fork hundreds of workers.
 int parse_jobs(const std::string &value);
 
-// --timeout SECONDS for a proposed C case, run in a child process: 1 to
+// --timeout SECONDS for code run in a child process (a proposed C case, a
+// KUnit case): 1 to
 // 86400, default harness::kDefaultCaseTimeout; anything else is bad input.
 int parse_timeout(const Args &a);
 

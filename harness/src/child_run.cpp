@@ -167,7 +167,7 @@ bool wait_until(pid_t pid, int &status, std::chrono::milliseconds limit) {
 
 }  // namespace
 
-std::vector<RunResult> run_in_child(const std::vector<ChildRun> &runs, int timeout_seconds) {
+ChildOutcome run_children(const std::vector<ChildRun> &runs, int timeout_seconds) {
   if (runs.empty()) return {};
   void *shared = mmap(nullptr, sizeof(Progress), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED) throw std::runtime_error(std::string("mmap: ") + std::strerror(errno));
@@ -226,13 +226,13 @@ std::vector<RunResult> run_in_child(const std::vector<ChildRun> &runs, int timeo
       while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
       }
     }
-    throw UserError(where(*progress, limits) + " did not finish within " + std::to_string(timeout_seconds) +
-                    " s" + after(*progress) + " (--timeout SECONDS sets the limit)");
-  }
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  } else {
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   // The records the child finished, in order; a run it did not finish died with it.
-  std::vector<RunResult> out;
+  ChildOutcome outcome;
+  std::vector<RunResult> &out = outcome.results;
   size_t at = 0;
   while (out.size() < runs.size() && data.size() - at >= 1 + sizeof(uint64_t)) {
     const char tag = data[at];
@@ -245,12 +245,23 @@ std::vector<RunResult> run_in_child(const std::vector<ChildRun> &runs, int timeo
     if (tag == 'E') throw std::runtime_error(bytes);
     out.push_back(decode_run(bytes));
   }
-  if (out.size() == runs.size()) return out;
-  if (WIFSIGNALED(status))
-    throw UserError(where(*progress, limits) + " crashed with " + signal_name(WTERMSIG(status)) + after(*progress));
-  throw UserError(where(*progress, limits) + " exited with status " +
-                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + after(*progress) +
-                  " instead of returning");
+  if (out.size() == runs.size()) return outcome;
+  if (timed_out)
+    outcome.died = where(*progress, limits) + " did not finish within " + std::to_string(timeout_seconds) + " s" +
+                   after(*progress) + " (--timeout SECONDS sets the limit)";
+  else if (WIFSIGNALED(status))
+    outcome.died = where(*progress, limits) + " crashed with " + signal_name(WTERMSIG(status)) + after(*progress);
+  else
+    outcome.died = where(*progress, limits) + " exited with status " +
+                   std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + after(*progress) +
+                   " instead of returning";
+  return outcome;
+}
+
+std::vector<RunResult> run_in_child(const std::vector<ChildRun> &runs, int timeout_seconds) {
+  ChildOutcome outcome = run_children(runs, timeout_seconds);
+  if (!outcome.died.empty()) throw UserError(outcome.died);
+  return outcome.results;
 }
 
 }  // namespace smmu::harness

@@ -46,6 +46,20 @@ RunResult run_entry(const LoadedSlice &so, const RunnableCase &c, const LiveFaul
   return r;
 }
 
+// How a message about a run names it: "KUnit case X" or "scenario X".
+std::string what(const RunnableCase &c) { return (c.kunit ? "KUnit case " : "scenario ") + c.name; }
+
+// A run whose process died: no trace came back, only why.
+RunResult died_run(const RunnableCase &c, const std::string &why) {
+  RunResult r;
+  r.suite = c.suite;
+  r.name = c.name;
+  r.status = RunStatus::Bug;
+  r.trace.complete = false;
+  r.died = why;
+  return r;
+}
+
 }  // namespace
 
 void set_run_status(RunResult &r, int kshim_status) {
@@ -60,7 +74,7 @@ void set_run_status(RunResult &r, int kshim_status) {
 }
 
 KernelRunner::KernelRunner(const KernelTree &tree, const BuildOptions &options)
-    : tree_(tree), build_(build_slice(tree, options)) {
+    : tree_(tree), build_(build_slice(tree, options)), timeout_(kDefaultCaseTimeout) {
   try {
     slice_ = std::make_unique<LoadedSlice>(build_.shared_object);
   } catch (const UserError &e) {
@@ -97,7 +111,31 @@ RunnableCase KernelRunner::find(const std::string &wanted) const {
                   "; available:" + names);
 }
 
-RunResult KernelRunner::run(const RunnableCase &c, const LiveFaults &faults) const { return run_entry(*slice_, c, faults); }
+RunResult KernelRunner::run(const RunnableCase &c, const LiveFaults &faults) const {
+  // A coverage slice counts executed lines in its own memory, which a child
+  // would take with it: it runs here, and a crash in it ends the tool.
+  if (build_.coverage) return run_entry(*slice_, c, faults);
+  ChildRun one{[this, c, faults] { return run_entry(*slice_, c, faults); }, "", what(c)};
+  ChildOutcome out = run_children({one}, timeout_);
+  return out.died.empty() ? std::move(out.results.at(0)) : died_run(c, out.died);
+}
+
+std::vector<RunResult> KernelRunner::run_all(const std::vector<RunnableCase> &cases) const {
+  std::vector<RunResult> out;
+  if (build_.coverage) {  // as in run()
+    for (const auto &c : cases) out.push_back(run_entry(*slice_, c));
+    return out;
+  }
+  while (out.size() < cases.size()) {
+    std::vector<ChildRun> runs;
+    for (size_t i = out.size(); i < cases.size(); ++i)
+      runs.push_back({[this, c = cases[i]] { return run_entry(*slice_, c); }, "", what(cases[i])});
+    ChildOutcome child = run_children(runs, timeout_);
+    for (auto &r : child.results) out.push_back(std::move(r));
+    if (!child.died.empty()) out.push_back(died_run(cases[out.size()], child.died));
+  }
+  return out;
+}
 
 CaseRunner::CaseRunner(const std::filesystem::path &source, const BuildOptions &options)
     : source_(source), build_(build_case(source, options)) {

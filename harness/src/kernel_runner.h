@@ -26,6 +26,10 @@ struct RunResult {
   RunStatus status = RunStatus::Pass;
   Trace trace;
   bool seeded = true;  // every LiveFaults asked for was seeded (false: the run never reached it)
+  // Why the process running the code died (a signal, the time limit), with
+  // the file:line of its last recorded event; "" if the code returned. The
+  // trace of such a run is lost: status is Bug, trace.complete false.
+  std::string died;
 };
 
 struct RunnableCase {
@@ -52,12 +56,23 @@ class KernelRunner {
   // Finds a KUnit case or scenario by exact name; throws UserError listing the names.
   RunnableCase find(const std::string &name) const;
   // With `faults`, a bug is seeded into the running code (see LiveFaults).
+  // The code runs in a forked child within timeout() (child_run.h): a crash
+  // or a hang in the tree's code is a run that died (RunResult::died), not
+  // the death of the caller. Memory the caller set in the slice before the
+  // call (a scenario's parameters) is the child's; nothing the run leaves
+  // in the slice comes back, only the RunResult.
   RunResult run(const RunnableCase &c, const LiveFaults &faults = {}) const;
+  // The runs of `cases`, in order, in one child (a fork each costs ~5 ms);
+  // after a run that died, the rest go on in a new child.
+  std::vector<RunResult> run_all(const std::vector<RunnableCase> &cases) const;
+  int timeout() const { return timeout_; }
+  void set_timeout(int seconds) { timeout_ = seconds; }
 
  private:
   KernelTree tree_;
   SliceBuild build_;
   std::unique_ptr<LoadedSlice> slice_;
+  int timeout_;
 };
 
 // A proposed sequence (smmu-check pt --case FILE.c): the file's KSHIM_CASE entry

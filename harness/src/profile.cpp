@@ -65,7 +65,7 @@ Profile writer_entry_profile() {
       "arm_smmu_make_s2_domain_ste", "arm_smmu_make_s1_cd", "arm_smmu_cmdq_build_sync_cmd",
   };
   drv.families = {
-      // Production write path with real commands (sweep_612.c, scenarios_612_smmu.c).
+      // Production write path with real commands (sweep_612.c, scenarios_612_smmu_tables.c).
       {"sweep", {"arm_smmu_write_ste", "arm_smmu_write_cd_entry", "arm_smmu_install_ste_for_dev",
                  "arm_smmu_get_step_for_sid", "arm_smmu_init_strtab_linear", "arm_smmu_init_sid_strtab",
                  "arm_smmu_alloc_cd_ptr", "arm_smmu_clear_cd", "arm_smmu_free_cd_tables"}},
@@ -102,8 +102,9 @@ Profile writer_entry_profile() {
   drv.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
   drv.prelude_headers = {"arm_smmu_v3_glue.h", "scenarios_612_smmu.h"};
   // The scenarios are glue: they call the driver's static functions.
-  drv.glue = {"arm_smmu_v3_glue.c", "scenarios_612_smmu.c", "scenarios_612_walk.c", "explore_sva.c",
-              "explore_attach.c", "explore_pt.c", "sweep_612.c", "sweep_random.c"};
+  drv.glue = {"arm_smmu_v3_glue.c", "scenarios_612_smmu.c", "scenarios_612_smmu_tables.c",
+              "scenarios_612_smmu_domain.c", "scenarios_612_walk.c", "explore_sva.c", "explore_attach.c",
+              "explore_pt.c", "sweep_612.c", "sweep_random.c"};
   p.units.push_back(drv);
 
   UnitSpec sva;
