@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iomanip>
+#include <set>
 
 #include "kshim_hooks.h"
 #include "json_writer.h"
@@ -39,6 +40,7 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
     const harness::Trace &trace = judged.trace;
     for (const auto &m : models) {
       CheckRow row{run.name, m.name, {}, kernel, &run.trace};
+      row.fields = sem.fields;
       row.verdict = judged.judge(engines.check_trace(trace, m, options));
       rows.push_back(std::move(row));
     }
@@ -78,6 +80,7 @@ checker::StructureGraph structure_graph(const harness::KernelRunner &runner) {
 
 int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, bool witnesses) {
   int not_pass = 0;
+  std::set<std::string> noted;  // a note shared by several rows is printed at the first
   // Wide enough for the longest model name (cacheable-byte+plain-tear32) plus a gap.
   int model_width = 24;
   for (const auto &r : rows) model_width = std::max(model_width, static_cast<int>(r.model.size()) + 2);
@@ -103,9 +106,10 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
         << ": " << short_case(r.check) << " under " << r.model << " [" << v.engine << "]\n";
     if (!v.reason.empty()) out << "  " << v.reason << "\n";
     if (!r.kernel.passed()) out << "  kernel " << r.kernel.name() << ": " << r.kernel.message << "\n";
-    for (const auto &n : v.notes) out << "  note: " << n << "\n";
+    for (const auto &n : v.notes)
+      if (noted.insert(n).second) out << "  note: " << n << "\n";
     if (witnesses && v.outcome == checker::Outcome::Violation && r.trace)
-      checker::print_witness(out, *r.trace, v);
+      checker::print_witness(out, *r.trace, v, r.fields.get());
   }
   return not_pass;
 }
@@ -124,7 +128,8 @@ void write_entry(JsonWriter &j, const checker::Entry &e) {
 
 }  // namespace
 
-void write_witness_fields(JsonWriter &j, const checker::Witness &w) {
+void write_witness_fields(JsonWriter &j, const checker::Witness &w, const checker::FieldMap *fields,
+                          harness::DescKind kind) {
   j.key("update").value(static_cast<uint64_t>(w.update + 1));
   j.key("epoch").value(static_cast<uint64_t>(w.epoch));
   j.key("observed");
@@ -144,6 +149,18 @@ void write_witness_fields(JsonWriter &j, const checker::Witness &w) {
     j.key("value").hex(p.value);
     j.key("event").value(static_cast<int64_t>(p.trace_index + 1));  // 0: the entry before the update
     j.key("stale").value(p.stale);
+    // The tree's fields the part touches, each with its own bit range.
+    j.key("fields").begin_array();
+    if (fields)
+      for (const checker::FieldSpec *f : fields->touching(kind, p.qword, checker::part_mask(p))) {
+        j.begin_object();
+        j.key("name").value(f->name);
+        j.key("macro").value(f->macro);
+        j.key("bits").value(checker::bit_range(f->mask));
+        j.key("mask").hex(f->mask);
+        j.end_object();
+      }
+    j.end_array();
     j.end_object();
   }
   j.end_array();
@@ -153,7 +170,10 @@ namespace {
 
 void write_witness(JsonWriter &j, const CheckRow &r) {
   j.begin_object();
-  write_witness_fields(j, r.verdict.witness);
+  const checker::Witness &w = r.verdict.witness;
+  std::vector<checker::EntryUpdate> updates = r.trace ? checker::extract_entry_updates(*r.trace) : std::vector<checker::EntryUpdate>{};
+  write_witness_fields(j, w, r.fields.get(),
+                       w.update < updates.size() ? updates[w.update].kind : harness::DescKind::Ste);
   // The CPU events, numbered as the trace is (1-based), with kernel file:line.
   j.key("trace").begin_array();
   if (r.trace)

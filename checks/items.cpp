@@ -62,7 +62,8 @@ void set_outcome(ReportItem &it, checker::Outcome o, checker::ViolationKind kind
 }
 
 ReportItem entry_item(const PlannedCheck &c, size_t row, const std::string &model, const checker::Verdict &v,
-                      const harness::Trace &t, const std::vector<checker::EntryUpdate> &updates, const Refs &refs) {
+                      const harness::Trace &t, const std::vector<checker::EntryUpdate> &updates, const Refs &refs,
+                      const checker::FieldMap *fields) {
   ReportItem it = base_item(c, row, model);
   set_outcome(it, v.outcome, v.kind, v.reason);
   it.engine = v.engine;
@@ -112,17 +113,17 @@ ReportItem entry_item(const PlannedCheck &c, size_t row, const std::string &mode
   std::ostringstream js;
   JsonWriter j(js);
   j.begin_object();
-  write_witness_fields(j, w);
+  write_witness_fields(j, w, fields, u.kind);
   j.end_object();
   it.witness_json = js.str();
   std::ostringstream text;
-  checker::print_witness(text, t, v);
+  checker::print_witness(text, t, v, fields);
   it.witness_text = text.str();
   return it;
 }
 
 ReportItem pt_item(const PlannedCheck &c, size_t row, const std::string &model, const checker::PtVerdict &v,
-                   const harness::Trace &t, const Refs &refs) {
+                   const harness::Trace &t, const Refs &refs, const checker::FieldMap *fields) {
   ReportItem it = base_item(c, row, model);
   set_outcome(it, v.outcome, v.kind, v.reason);
   it.engine = "walker";
@@ -168,7 +169,7 @@ ReportItem pt_item(const PlannedCheck &c, size_t row, const std::string &model, 
   it.locations = refs.locations(ranked);
   it.trace = refs.events(all);
   std::ostringstream text;
-  checker::print_pt_witness(text, t, v);
+  checker::print_pt_witness(text, t, v, fields);
   it.witness_text = text.str();
   return it;
 }
@@ -206,7 +207,7 @@ std::vector<ReportItem> update_items(const KernelChecks &k, const PlannedCheck &
     std::vector<checker::Verdict> each = k.engines().check_each(trace, m, k.options);
     for (size_t i = 0; i < each.size(); ++i) {
       if (i < why.size() && !why[i].empty()) continue;
-      ReportItem it = entry_item(c, row, m.name, judged.judge(each[i]), trace, updates, refs);
+      ReportItem it = entry_item(c, row, m.name, judged.judge(each[i]), trace, updates, refs, k.entry->fields.get());
       it.item = update_name(trace, updates, i);
       set_kernel(it, kernel, runner.tree().root);
       items.push_back(std::move(it));

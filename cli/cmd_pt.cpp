@@ -5,12 +5,14 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "child_run.h"
 #include "commands.h"
 #include "fault_injection.h"
 #include "json_writer.h"
+#include "kernel_fields.h"
 #include "pt_witness_json.h"
 #include "judged_run.h"
 #include "kernel_run.h"
@@ -78,7 +80,8 @@ struct PtRow {
 };
 
 // Every field of every verdict, one object per row, then a summary.
-void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std::vector<PtRow> &rows) {
+void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std::vector<PtRow> &rows,
+                   const checker::FieldMap &fields) {
   JsonWriter j(out);
   size_t pass = 0, violation = 0, unknown = 0;
   double seconds = 0;
@@ -125,7 +128,7 @@ void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std
     j.end_array();
     if (v.outcome == checker::Outcome::Violation) {
       j.key("witness");
-      report::write_pt_witness(j, r.run->run.trace, v.witness);
+      report::write_pt_witness(j, r.run->run.trace, v.witness, &fields);
     }
     j.end_object();
   }
@@ -191,6 +194,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   checker::PtSemantics sem = checker::pt_semantics(runner->slice());
   if (!sem.index || !sem.decode)
     throw harness::UserError(runner->tree().origin + ": the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c)");
+  const checker::FieldMapPtr fields = checks::kernel_fields(*runner);
 
   // What to run: the named scenario, the cases, or by default every iopt_*/pt_* scenario.
   std::vector<harness::RunnableCase> scenarios;
@@ -235,6 +239,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   int not_pass = 0;
   std::vector<PtRow> rows;
   std::vector<std::string> details;
+  std::set<std::string> noted;  // a note shared by several rows is printed at the first
   if (!json)
     std::cout << std::left << std::setw(30) << "scenario" << std::setw(28) << "model" << std::setw(11)
               << "verdict" << std::setw(12) << "kind" << std::setw(7) << "iovas" << std::setw(5) << "ops"
@@ -269,13 +274,14 @@ int cmd_pt(const std::vector<std::string> &argv) {
       if (!v.reason.empty()) d << "  " << v.reason << "\n";
       if (!kernel.passed())
         d << "  " << (pr->case_file.empty() ? "kernel " : "case ") << kernel.name() << ": " << kernel.message << "\n";
-      for (const auto &n : v.notes) d << "  note: " << n << "\n";
+      for (const auto &n : v.notes)
+        if (noted.insert(n).second) d << "  note: " << n << "\n";
       checker::print_pt_warnings(d, run.trace, v.warnings);
-      if (v.outcome == checker::Outcome::Violation) checker::print_pt_witness(d, run.trace, v);
+      if (v.outcome == checker::Outcome::Violation) checker::print_pt_witness(d, run.trace, v, fields.get());
       details.push_back(d.str());
     }
   }
-  if (json) print_pt_json(std::cout, runner->tree(), rows);
+  if (json) print_pt_json(std::cout, runner->tree(), rows, *fields);
   for (const auto &d : details) std::cout << "\n" << d;
   return not_pass ? 1 : 0;
 }

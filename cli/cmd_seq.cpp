@@ -6,12 +6,14 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "check_run.h"
 #include "commands.h"
 #include "json_writer.h"
 #include "pt_witness_json.h"
+#include "kernel_fields.h"
 #include "kernel_semantics.h"
 #include "model_registry.h"
 #include "options.h"
@@ -80,6 +82,7 @@ struct SeqRun {
   harness::RunResult run;             // STE/CD: what check_runs takes
   std::vector<CheckRow> rows;         // STE/CD
   std::vector<checker::PtVerdict> pt; // PTE, one per model
+  checker::FieldMapPtr fields;        // PTE: the tree's names for its bits
   std::vector<Checked> checked;       // one per model
 };
 
@@ -171,15 +174,17 @@ void print_pt_rows(std::ostream &out, const SeqRun &r, bool witnesses) {
         << to_string(v.outcome) << std::setw(12) << to_string(v.kind) << std::setw(7) << v.iovas << std::setw(5)
         << v.ops << std::setw(9) << v.walks << time << "\n";
   }
+  std::set<std::string> noted;  // a note shared by several rows is printed at the first
   for (size_t i = 0; i < r.models.size(); ++i) {
     const checker::PtVerdict &v = r.pt[i];
     if (v.outcome == Outcome::Pass) continue;
     out << "\n" << to_string(v.outcome)
         << (v.outcome == Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "") << ": "
         << check_name(r.seq) << " under " << r.models[i].name << "\n  " << v.reason << "\n";
-    for (const auto &n : v.notes) out << "  note: " << n << "\n";
+    for (const auto &n : v.notes)
+      if (noted.insert(n).second) out << "  note: " << n << "\n";
     checker::print_pt_warnings(out, r.seq.trace, v.warnings);
-    if (witnesses && v.outcome == Outcome::Violation) checker::print_pt_witness(out, r.seq.trace, v);
+    if (witnesses && v.outcome == Outcome::Violation) checker::print_pt_witness(out, r.seq.trace, v, r.fields.get());
   }
 }
 
@@ -221,7 +226,7 @@ void write_pt_json(std::ostream &out, const SeqRun &r) {
     if (v.outcome == Outcome::Violation) {
       const checker::PtWitness &w = v.witness;
       j.key("witness");
-      report::write_pt_witness(j, r.seq.trace, w);  // the schema of 'pt --format json'
+      report::write_pt_witness(j, r.seq.trace, w, r.fields.get());  // the schema of 'pt --format json'
     }
     j.end_object();
   }
@@ -294,6 +299,7 @@ int cmd_seq(const std::vector<std::string> &argv) {
         noted = true;
       }
       check_layout(s, *pt_sem);
+      r->fields = kernel_fields(*runner);
       for (const auto &m : r->models) {
         r->pt.push_back(checker::check_pt_trace(s.trace, m, *pt_sem));
         r->checked.push_back({m.name, r->pt.back().outcome, r->pt.back().kind});

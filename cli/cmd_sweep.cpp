@@ -99,7 +99,7 @@ int cmd_sweep(const std::vector<std::string> &argv) {
           << (v.outcome == checker::Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "")
           << ": " << updates[i].label << " under " << m.name << " [" << v.engine << "]: " << v.reason << "\n";
         if (a.has("witness") && v.outcome == checker::Outcome::Violation)
-          checker::print_witness(d, trace, v);
+          checker::print_witness(d, trace, v, sem.fields.get());
         details.push_back(d.str());
       }
       std::string viol;

@@ -41,7 +41,8 @@ void write_outcome(JsonWriter &j, const harness::Trace &t, const checker::WalkOu
 
 }  // namespace
 
-void write_pt_witness(JsonWriter &j, const harness::Trace &t, const checker::PtWitness &w) {
+void write_pt_witness(JsonWriter &j, const harness::Trace &t, const checker::PtWitness &w,
+                      const checker::FieldMap *fields) {
   j.begin_object();
   j.key("iova").hex(w.iova);
   // Operations are numbered from 1, as the text witness numbers them.
@@ -81,7 +82,21 @@ void write_pt_witness(JsonWriter &j, const harness::Trace &t, const checker::PtW
     j.key("table").hex(r.table);
     j.key("address").hex(r.address);
     j.key("index").value(r.index);
+    j.key("place").value(checker::table_place(t, r.address, r.instant));  // "table3[3]": the run's own names
     j.key("value").hex(r.value);
+    // The tree's PTE fields in the value (each with its bits and value there).
+    j.key("fields").begin_array();
+    if (fields && r.level >= 0)
+      for (const checker::FieldSpec &f : fields->pte)
+        if (r.value & f.mask) {
+          j.begin_object();
+          j.key("name").value(f.name);
+          j.key("macro").value(f.macro);
+          j.key("bits").value(checker::bit_range(f.mask));
+          j.key("value").hex(checker::field_value(f, r.value));
+          j.end_object();
+        }
+    j.end_array();
     j.key("instant").value(r.instant);  // after trace events 1..instant (smmu-check trace numbering)
     j.key("torn").value(r.torn);
     j.key("stale").value(r.stale);
