@@ -2,8 +2,9 @@
 
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdlib>
 #include <fstream>
-#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -131,8 +132,9 @@ std::vector<FieldMacro> read_cache(const fs::path &file) {
     std::string value;
     if (std::getline(f, m.unit, '\t') && std::getline(f, m.name, '\t') && std::getline(f, value, '\t') &&
         std::getline(f, m.definition)) {
-      m.value = std::stoull(value, nullptr, 16);
-      out.push_back(std::move(m));
+      char *end = nullptr;
+      m.value = std::strtoull(value.c_str(), &end, 16);
+      if (end && *end == '\0' && !value.empty()) out.push_back(std::move(m));  // a damaged line names nothing
     }
   }
   return out;
