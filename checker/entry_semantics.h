@@ -7,6 +7,7 @@
 #include <string>
 
 #include "entry_update.h"
+#include "field_map.h"
 
 namespace smmu::checker {
 
@@ -21,6 +22,7 @@ struct EntrySemantics {
   std::string derived_cache;
   std::string ste_used_symbol = "arm_smmu_get_ste_used";
   std::string cd_used_symbol = "arm_smmu_get_cd_used";
+  FieldMapPtr fields;              // the tree's names for entry bits, for witnesses; may be null
 
   // e & used(e), per qword: what the SMMU acts on (docs/model.md §4.1).
   Entry meaning(harness::DescKind kind, const Entry &e) const;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "heartbeat.h"
+#include "field_map.h"
 #include "model.h"
 #include "trace.h"
 #include "verdict.h"
@@ -131,8 +132,20 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
                          const PtSemantics &semantics, Heartbeat *beat = nullptr);
 
 // The violation's walk: levels, values, instants, and the event (kernel
-// file:line) each value came from.
-void print_pt_witness(std::ostream &out, const harness::Trace &trace, const PtVerdict &v);
+// file:line) each value came from. With `fields`, each read decodes the PTE
+// bits its last store changed by the tree's names.
+void print_pt_witness(std::ostream &out, const harness::Trace &trace, const PtVerdict &v,
+                      const FieldMap *fields = nullptr);
+
+// Where a descriptor at `address` was at trace instant `instant`, by the run's
+// own names: "table3[3]" (a table's entry), "ste0.q1", "table3+0x1c" (not on
+// an entry boundary); the address in hex when no table holds it.
+std::string table_place(const harness::Trace &trace, uint64_t address, int instant);
+
+// A read's PTE fields by name: those the last full-qword store it took its
+// value from changed ("changed: TYPE 0x1 -> 0x3, ..."), else the non-zero
+// ones ("fields: VALID=0x1 ..."); "" when no field is named.
+std::string pte_fields_text(const harness::Trace &trace, const PtRead &r, const FieldMap &fields);
 
 // "FILE:LINE: warning: TEXT", one line per warning (without a location: "warning: TEXT (event N)").
 void print_pt_warnings(std::ostream &out, const harness::Trace &trace, const std::vector<PtWarning> &warnings);

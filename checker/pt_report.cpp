@@ -33,7 +33,45 @@ void print_pt_warnings(std::ostream &out, const harness::Trace &t, const std::ve
   }
 }
 
-void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdict &v) {
+std::string table_place(const harness::Trace &t, uint64_t address, int instant) {
+  auto holds = [&](int d) {
+    if (d < 0 || static_cast<size_t>(d) >= t.descs.size()) return false;
+    const harness::DescRange &r = t.descs[d];
+    return r.base <= address && address < r.base + r.size;
+  };
+  // The range allocated or registered last before the instant: a freed page may come back as another table.
+  int desc = -1;
+  for (size_t i = 0; i < t.events.size() && (static_cast<int>(i) < instant || desc < 0); ++i) {
+    const Event &e = t.events[i];
+    if ((e.kind == EventKind::Alloc || e.kind == EventKind::DescRegister) && e.desc >= 0 && holds(e.desc) &&
+        (static_cast<int>(i) < instant || desc < 0))
+      desc = e.desc;
+  }
+  if (desc < 0) return hex(address);
+  const harness::DescRange &r = t.descs[desc];
+  const uint64_t offset = address - r.base;
+  if (offset % 8) return r.name + "+" + hex(offset);
+  return r.kind == harness::DescKind::PgTable ? r.name + "[" + std::to_string(offset / 8) + "]"
+                                              : r.name + ".q" + std::to_string(offset / 8);
+}
+
+std::string pte_fields_text(const harness::Trace &t, const PtRead &r, const FieldMap &fields) {
+  if (r.level < 0) return "";
+  const Event *last = nullptr;
+  for (const PtSource &s : r.sources)
+    if (s.trace_index >= 0 && static_cast<size_t>(s.trace_index) < t.events.size()) {
+      const Event &e = t.events[s.trace_index];
+      if (e.kind == EventKind::Store && e.size == 8 && e.offset % 8 == 0 && (!last || &e > last)) last = &e;
+    }
+  if (last) {
+    std::string c = changed_fields(fields.pte, last->old_value, r.value);
+    return c.empty() ? "" : "changed: " + c;
+  }
+  std::string v = field_values(fields.pte, r.value);
+  return v.empty() ? "" : "fields: " + v;
+}
+
+void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdict &v, const FieldMap *fields) {
   const PtWitness &w = v.witness;
   out << "  walk of IOVA " << hex(w.iova) << ", "
       << (w.publication                        ? "after the last operation"
@@ -82,12 +120,14 @@ void print_pt_witness(std::ostream &out, const harness::Trace &t, const PtVerdic
   }
   for (const PtRead &r : w.reads) {
     if (r.level < 0)
-      out << "    config   read " << hex(r.address) << " (STE/CD qword " << r.index << ", the table pointer)";
+      out << "    config   read " << table_place(t, r.address, r.instant) << " (STE/CD qword " << r.index
+          << ", the table pointer)";
     else
-      out << "    level " << r.level << "  read " << hex(r.address) << " (table " << hex(r.table) << "["
-          << r.index << "])";
+      out << "    level " << r.level << "  read " << table_place(t, r.address, r.instant);
     out << " after event " << r.instant << "  = " << hex(r.value) << (r.torn ? "  TORN" : "")
         << (r.stale ? "  STALE" : "") << "\n";
+    if (const std::string named = fields ? pte_fields_text(t, r, *fields) : ""; !named.empty())
+      out << "        " << named << "\n";
     if (v.tlb && r.expires >= 0 && r.expired_by >= 0)
       out << "        cached until event " << r.expires << ": " << harness::describe(t, t.events[r.expired_by])
           << loc(r.expired_by) << " and the CMD_SYNC after it\n";

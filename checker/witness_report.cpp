@@ -22,7 +22,27 @@ std::string where(const harness::Event &e) {
 
 }  // namespace
 
-void print_witness(std::ostream &out, const harness::Trace &t, const Verdict &v) {
+std::vector<ObservedPart> merged_parts(const Witness &w) {
+  std::vector<ObservedPart> out;
+  for (const auto &p : w.parts) {
+    auto part_of = [&](uint64_t q) { return p.width == 64 ? q : (q >> p.shift) & ((1ull << p.width) - 1); };
+    if (p.trace_index < 0 && part_of(w.start[p.qword]) == p.value && part_of(w.end[p.qword]) == p.value)
+      continue;  // a part the epoch never changes is noise
+    if (!out.empty()) {
+      ObservedPart &b = out.back();
+      if (b.qword == p.qword && b.shift + b.width == p.shift && b.trace_index == p.trace_index &&
+          b.stale == p.stale && b.width + p.width <= 64) {
+        b.value |= p.value << b.width;
+        b.width += p.width;
+        continue;
+      }
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+void print_witness(std::ostream &out, const harness::Trace &t, const Verdict &v, const FieldMap *fields) {
   const Witness &w = v.witness;
   std::vector<EntryUpdate> updates = extract_entry_updates(t);
   if (w.update >= updates.size()) return;
@@ -54,13 +74,17 @@ void print_witness(std::ostream &out, const harness::Trace &t, const Verdict &v)
     }
   }
   out << "  The SMMU reads, each part at its own instant:\n";
-  for (const auto &p : w.parts) {
-    auto part_of = [&](uint64_t q) { return p.width == 64 ? q : (q >> p.shift) & ((1ull << p.width) - 1); };
-    if (p.trace_index < 0 && part_of(w.start[p.qword]) == p.value && part_of(w.end[p.qword]) == p.value)
-      continue;  // a part the epoch never changes is noise
+  for (const auto &p : merged_parts(w)) {
+    const uint64_t mask = part_mask(p);
     out << "    q" << p.qword;
     if (p.width < 64) out << " bits " << p.shift + p.width - 1 << ":" << p.shift;
-    out << " = " << hex(p.value, 16) << "  ";
+    out << " = " << hex(p.value, (p.width + 3) / 4) << "  ";
+    // The fields worth naming: where the read or the epoch's two ends disagree.
+    const uint64_t read = p.width >= 64 ? p.value : p.value << p.shift;
+    const uint64_t start = w.start[p.qword], end = w.end[p.qword];
+    const std::string named =
+        fields ? fields_phrase(*fields, u.kind, p.qword, mask, (start ^ end) | (read ^ start) | (read ^ end)) : "";
+    if (!named.empty()) out << named << "  ";
     if (p.trace_index < 0)
       out << "(the entry before the update)";
     else

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iomanip>
+#include <set>
 
 #include "case_names.h"
 #include "kshim_hooks.h"
@@ -32,6 +33,7 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
     const harness::Trace &trace = judged.trace;
     for (const auto &m : models) {
       CheckRow row{run.name, m.name, {}, kernel, &run.trace};
+      row.fields = sem.fields;
       row.verdict = judged.judge(engines.check_trace(trace, m, options));
       rows.push_back(std::move(row));
     }
@@ -71,6 +73,7 @@ checker::StructureGraph structure_graph(const harness::KernelRunner &runner) {
 
 int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, bool witnesses) {
   int not_pass = 0;
+  std::set<std::string> noted;  // a note shared by several rows is printed at the first
   // Wide enough for the longest model name (cacheable-byte+plain-tear32) plus a gap.
   int model_width = 24;
   for (const auto &r : rows) model_width = std::max(model_width, static_cast<int>(r.model.size()) + 2);
@@ -96,9 +99,10 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
         << ": " << short_case_name(r.check) << " under " << r.model << " [" << v.engine << "]\n";
     if (!v.reason.empty()) out << "  " << v.reason << "\n";
     if (!r.kernel.passed()) out << "  kernel " << r.kernel.name() << ": " << r.kernel.message << "\n";
-    for (const auto &n : v.notes) out << "  note: " << n << "\n";
+    for (const auto &n : v.notes)
+      if (noted.insert(n).second) out << "  note: " << n << "\n";
     if (witnesses && v.outcome == checker::Outcome::Violation && r.trace)
-      checker::print_witness(out, *r.trace, v);
+      checker::print_witness(out, *r.trace, v, r.fields.get());
   }
   return not_pass;
 }
@@ -117,7 +121,8 @@ json::Value entry_json(const checker::Entry &e) {
 
 }  // namespace
 
-void write_witness_fields(json::OStream &j, const checker::Witness &w) {
+void write_witness_fields(json::OStream &j, const checker::Witness &w, const checker::FieldMap *fields,
+                          harness::DescKind kind) {
   j.attribute("update", static_cast<uint64_t>(w.update + 1));
   j.attribute("epoch", static_cast<uint64_t>(w.epoch));
   j.attribute("observed", entry_json(w.observed));
@@ -133,6 +138,17 @@ void write_witness_fields(json::OStream &j, const checker::Witness &w) {
         j.attribute("value", report::hex64(p.value));
         j.attribute("event", static_cast<int64_t>(p.trace_index + 1));  // 0: the entry before the update
         j.attribute("stale", p.stale);
+        // The tree's fields the part touches, each with its own bit range.
+        j.attributeArray("fields", [&] {
+          if (fields)
+            for (const checker::FieldSpec *f : fields->touching(kind, p.qword, checker::part_mask(p)))
+              j.object([&] {
+                j.attribute("name", f->name);
+                j.attribute("macro", f->macro);
+                j.attribute("bits", checker::bit_range(f->mask));
+                j.attribute("mask", report::hex64(f->mask));
+              });
+        });
       });
   });
 }
@@ -141,7 +157,10 @@ namespace {
 
 void write_witness(json::OStream &j, const CheckRow &r) {
   j.objectBegin();
-  write_witness_fields(j, r.verdict.witness);
+  const checker::Witness &w = r.verdict.witness;
+  std::vector<checker::EntryUpdate> updates = r.trace ? checker::extract_entry_updates(*r.trace) : std::vector<checker::EntryUpdate>{};
+  write_witness_fields(j, w, r.fields.get(),
+                       w.update < updates.size() ? updates[w.update].kind : harness::DescKind::Ste);
   // The CPU events, numbered as the trace is (1-based), with kernel file:line.
   j.attributeArray("trace", [&] {
     if (r.trace)

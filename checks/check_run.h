@@ -32,6 +32,7 @@ struct CheckRow {
   checker::KernelStatus kernel;  // what the kernel code's own run said, beside the verdict
   const harness::Trace *trace = nullptr;
   bool kernel_ran = true;        // false: a written sequence (seq), no kernel code ran
+  checker::FieldMapPtr fields;   // the tree's names for entry bits (null: raw bits)
 
   bool passed() const { return verdict.outcome == checker::Outcome::Pass && kernel.passed(); }
 };
@@ -45,8 +46,10 @@ std::vector<CheckRow> check_runs(const std::vector<harness::RunResult> &runs,
 // own masks (kshim_slice_graph_edges); no edges when the slice exports none.
 checker::StructureGraph structure_graph(const harness::KernelRunner &runner);
 
-// A witness's fields (update, epoch, observed entry, meanings, parts) into an open JSON object.
-void write_witness_fields(json::OStream &j, const checker::Witness &w);
+// A witness's fields (update, epoch, observed entry, meanings, parts) into an
+// open JSON object; with `fields`, each part lists the `kind` entry's fields it touches.
+void write_witness_fields(json::OStream &j, const checker::Witness &w, const checker::FieldMap *fields = nullptr,
+                          harness::DescKind kind = harness::DescKind::Ste);
 
 // The verdict table, then each row that does not pass (a verdict other than
 // pass, or a kernel run that failed) with its reason and replayable witness.

@@ -60,7 +60,8 @@ void set_outcome(ReportItem &it, checker::Outcome o, checker::ViolationKind kind
 }
 
 ReportItem entry_item(const PlannedCheck &c, size_t row, const std::string &model, const checker::Verdict &v,
-                      const harness::Trace &t, const std::vector<checker::EntryUpdate> &updates, const Refs &refs) {
+                      const harness::Trace &t, const std::vector<checker::EntryUpdate> &updates, const Refs &refs,
+                      const checker::FieldMap *fields) {
   ReportItem it = base_item(c, row, model);
   set_outcome(it, v.outcome, v.kind, v.reason);
   it.engine = v.engine;
@@ -107,15 +108,16 @@ ReportItem entry_item(const PlannedCheck &c, size_t row, const std::string &mode
   if (w.epoch < u.epochs.size()) ranked.push_back(u.epochs[w.epoch].sync_trace_index);
   if (lo >= 0) ranked.push_back(lo);
   it.locations = refs.locations(ranked);
-  it.witness_json = report::json_string([&](json::OStream &j) { j.object([&] { write_witness_fields(j, w); }); });
+  it.witness_json =
+      report::json_string([&](json::OStream &j) { j.object([&] { write_witness_fields(j, w, fields, u.kind); }); });
   std::ostringstream text;
-  checker::print_witness(text, t, v);
+  checker::print_witness(text, t, v, fields);
   it.witness_text = text.str();
   return it;
 }
 
 ReportItem pt_item(const PlannedCheck &c, size_t row, const std::string &model, const checker::PtVerdict &v,
-                   const harness::Trace &t, const Refs &refs) {
+                   const harness::Trace &t, const Refs &refs, const checker::FieldMap *fields) {
   ReportItem it = base_item(c, row, model);
   set_outcome(it, v.outcome, v.kind, v.reason);
   it.engine = "walker";
@@ -161,7 +163,7 @@ ReportItem pt_item(const PlannedCheck &c, size_t row, const std::string &model, 
   it.locations = refs.locations(ranked);
   it.trace = refs.events(all);
   std::ostringstream text;
-  checker::print_pt_witness(text, t, v);
+  checker::print_pt_witness(text, t, v, fields);
   it.witness_text = text.str();
   return it;
 }
@@ -199,7 +201,7 @@ std::vector<ReportItem> update_items(const KernelChecks &k, const PlannedCheck &
     std::vector<checker::Verdict> each = k.engines().check_each(trace, m, k.options);
     for (size_t i = 0; i < each.size(); ++i) {
       if (i < why.size() && !why[i].empty()) continue;
-      ReportItem it = entry_item(c, row, m.name, judged.judge(each[i]), trace, updates, refs);
+      ReportItem it = entry_item(c, row, m.name, judged.judge(each[i]), trace, updates, refs, k.entry->fields.get());
       it.item = update_name(trace, updates, i);
       set_kernel(it, kernel, runner.tree().root);
       items.push_back(std::move(it));

@@ -88,13 +88,14 @@ void set_outcome(ReportItem &it, checker::Outcome o, checker::ViolationKind kind
 // An STE/CD update verdict: the figures, and for a violation the update's
 // events, the stores the observed entry came from, and the witness.
 ReportItem entry_item(const PlannedCheck &c, size_t row, const std::string &model, const checker::Verdict &v,
-                      const harness::Trace &t, const std::vector<checker::EntryUpdate> &updates, const Refs &refs);
+                      const harness::Trace &t, const std::vector<checker::EntryUpdate> &updates, const Refs &refs,
+                      const checker::FieldMap *fields = nullptr);
 
 // A walk verdict; a violation points first at what made the walk go wrong:
 // a torn read's stores, a stale read's, an invalidation that did not remove a
 // cached entry, the free of a table still walked, else the stores the walk read.
 ReportItem pt_item(const PlannedCheck &c, size_t row, const std::string &model, const checker::PtVerdict &v,
-                   const harness::Trace &t, const Refs &refs);
+                   const harness::Trace &t, const Refs &refs, const checker::FieldMap *fields = nullptr);
 
 // What every STE/CD verdict must say about the semantics it was judged with.
 void add_semantics_notes(const KernelChecks &k, std::vector<ReportItem> &items);

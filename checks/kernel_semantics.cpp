@@ -1,6 +1,7 @@
 #include "kernel_semantics.h"
 
 #include "function_ir.h"
+#include "kernel_fields.h"
 
 namespace smmu::checks {
 
@@ -31,6 +32,7 @@ checker::EntrySemantics kernel_semantics(const harness::KernelRunner &kernel, bo
                              " / " + s.cd_used_symbol + "; this tree's writer has no used-bits analysis");
   s.ste_used = ste;
   s.cd_used = cd;
+  s.fields = kernel_fields(kernel);
   if (with_ir) {
     // IR that does not compile leaves the engines that read it `unknown` with
     // the reason (the default chain then enumerates); it stops no run.

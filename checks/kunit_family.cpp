@@ -30,7 +30,7 @@ class KunitFamily : public Family {
     Refs refs(runs[0].trace, runner.tree().root);
     std::vector<ReportItem> items;
     for (const auto &r : rows) {
-      items.push_back(entry_item(c, row, r.model, r.verdict, runs[0].trace, updates, refs));
+      items.push_back(entry_item(c, row, r.model, r.verdict, runs[0].trace, updates, refs, k.entry->fields.get()));
       set_kernel(items.back(), r.kernel, runner.tree().root);
     }
     add_semantics_notes(k, items);

@@ -78,7 +78,8 @@ class ProveFamily : public Family {
       if (p.proof.outcome == ProofOutcome::Counterexample && p.replay) {
         // The native run is the witness; the proof's own finding leads its text.
         std::vector<checker::EntryUpdate> updates = checker::extract_entry_updates(p.replay_trace);
-        it = entry_item(c, row, m.name, *p.replay, p.replay_trace, updates, Refs(p.replay_trace, k.runner->tree().root));
+        it = entry_item(c, row, m.name, *p.replay, p.replay_trace, updates, Refs(p.replay_trace, k.runner->tree().root),
+                        k.entry->fields.get());
         it.item = "current " + hex_entry(p.proof.counterexample->current) + " -> target " +
                   hex_entry(p.proof.counterexample->target);
         it.reason = "counterexample (" + p.proof.reason + "), replayed natively: " + p.replay->reason;

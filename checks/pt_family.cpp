@@ -28,7 +28,8 @@ class PtFamily : public Family {
     Refs refs(run.trace, runner.tree().root);
     std::vector<ReportItem> items;
     for (const auto &m : models) {
-      items.push_back(pt_item(c, row, m.name, run.judge(checker::check_pt_trace(run.trace, m, k.pt)), run.trace, refs));
+      items.push_back(pt_item(c, row, m.name, run.judge(checker::check_pt_trace(run.trace, m, k.pt)), run.trace, refs,
+                              k.entry ? k.entry->fields.get() : nullptr));
       set_kernel(items.back(), run.kernel, runner.tree().root);
     }
     return items;

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "hex.h"
+#include "kernel_fields.h"
 #include "kernel_semantics.h"
 #include "model_registry.h"
 #include "pt_slice.h"
@@ -82,6 +83,7 @@ void SeqChecker::check(SeqRun &r) {
                                  ": the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c) to walk a pte with");
     }
     check_layout(s, *pt_);
+    r.fields = kernel_fields(runner_);
     for (const auto &m : r.models) {
       checker::Heartbeat beat = heartbeat_for_ ? heartbeat_for_(seq_check_name(s) + " under " + m.name)
                                                : checker::Heartbeat();

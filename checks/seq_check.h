@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "check_run.h"
+#include "field_map.h"
 #include "heartbeat.h"
 #include "kernel_runner.h"
 #include "model.h"
@@ -38,6 +39,7 @@ struct SeqRun {
   harness::RunResult run;             // STE/CD: what check_runs takes
   std::vector<CheckRow> rows;         // STE/CD
   std::vector<checker::PtVerdict> pt; // PTE, one per model
+  checker::FieldMapPtr fields;        // PTE: the tree's names for its bits
   std::vector<SeqChecked> checked;    // one per model
 
   const SeqChecked &verdict(const std::string &model) const;

@@ -25,7 +25,7 @@ void note_kernel(const JudgedRun &judged, const std::string &name, SweepResult &
 }
 
 void sweep_pairs(const harness::KernelRunner &runner, const std::vector<models::Model> &models,
-                 const SweepOptions &o, checker::EngineSet &engines, SweepResult &r) {
+                 const SweepOptions &o, checker::EngineSet &engines, const checker::FieldMap *fields, SweepResult &r) {
   checker::CheckOptions options;
   options.clean_at_sync = o.clean_at_sync;
   for (const char *name : kScenarios) {
@@ -56,7 +56,7 @@ void sweep_pairs(const harness::KernelRunner &runner, const std::vector<models::
         d << to_string(v.outcome)
           << (v.outcome == checker::Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "")
           << ": " << updates[i].label << " under " << m.name << " [" << v.engine << "]: " << v.reason << "\n";
-        if (o.witnesses && v.outcome == checker::Outcome::Violation) checker::print_witness(d, trace, v);
+        if (o.witnesses && v.outcome == checker::Outcome::Violation) checker::print_witness(d, trace, v, fields);
         r.details.push_back(d.str());
       }
       r.rows.push_back(std::move(row));
@@ -117,7 +117,7 @@ SweepResult run_sweep(const harness::KernelRunner &runner, const std::vector<mod
   checker::EntrySemantics sem = kernel_semantics(runner, checker::needs_ir(o.engine));
   checker::EngineSet engines(o.engine, sem);  // one for the run: its engines keep what they derive
   SweepResult r;
-  sweep_pairs(runner, models, o, engines, r);
+  sweep_pairs(runner, models, o, engines, sem.fields.get(), r);
   sweep_level1(runner, models, r);
   return r;
 }

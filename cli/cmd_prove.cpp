@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "hex.h"
 #include "json_io.h"
+#include "kernel_fields.h"
 #include "kernel_semantics.h"
 #include "options.h"
 #include "witness_report.h"
@@ -56,6 +57,7 @@ std::string seconds(double s) {
 
 void print_text(std::ostream &out, const harness::KernelRunner &k, const std::vector<checker::EntryProof> &proofs) {
   out << "prove " << k.tree().origin << ": arm_smmu_write_entry from its IR\n";
+  const checker::FieldMapPtr fields = checks::kernel_fields(k);
   std::vector<std::string> sets;
   for (const auto &p : proofs)
     if (!p.proof.input_set.empty() && std::find(sets.begin(), sets.end(), p.proof.input_set) == sets.end())
@@ -93,7 +95,7 @@ void print_text(std::ostream &out, const harness::KernelRunner &k, const std::ve
           << "_pair, explicit engine): " << to_string(p.replay->outcome);
       if (p.replay->outcome == checker::Outcome::Violation) out << " (" << to_string(p.replay->kind) << ")";
       out << ": " << p.replay->reason << "\n";
-      if (p.replay->outcome == checker::Outcome::Violation) checker::print_witness(out, p.replay_trace, *p.replay);
+      if (p.replay->outcome == checker::Outcome::Violation) checker::print_witness(out, p.replay_trace, *p.replay, fields.get());
     }
   }
 }

@@ -7,11 +7,13 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "child_run.h"
 #include "commands.h"
 #include "fault_injection.h"
+#include "kernel_fields.h"
 #include "pt_witness_json.h"
 #include "judged_run.h"
 #include "kernel_run.h"
@@ -79,7 +81,8 @@ struct PtRow {
 };
 
 // Every field of every verdict, one object per row, then a summary.
-void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std::vector<PtRow> &rows) {
+void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std::vector<PtRow> &rows,
+                   const checker::FieldMap &fields) {
   llvm::raw_os_ostream os(out);
   report::json::OStream j(os);
   size_t pass = 0, violation = 0, unknown = 0;
@@ -124,7 +127,7 @@ void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std
       });
       if (v.outcome == checker::Outcome::Violation) {
         j.attributeBegin("witness");
-        report::write_pt_witness(j, r.run->run.trace, v.witness);
+        report::write_pt_witness(j, r.run->run.trace, v.witness, &fields);
         j.attributeEnd();
       }
       j.objectEnd();
@@ -191,6 +194,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   checker::PtSemantics sem = checker::pt_semantics(runner->slice());
   if (!sem.index || !sem.decode)
     throw harness::UserError(runner->tree().origin + ": the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c)");
+  const checker::FieldMapPtr fields = checks::kernel_fields(*runner);
 
   // What to run: the named scenario, the cases, or by default every iopt_*/pt_* scenario.
   std::vector<harness::RunnableCase> scenarios;
@@ -235,6 +239,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
   int not_pass = 0;
   std::vector<PtRow> rows;
   std::vector<std::string> details;
+  std::set<std::string> noted;  // a note shared by several rows is printed at the first
   if (!json)
     std::cout << std::left << std::setw(30) << "scenario" << std::setw(28) << "model" << std::setw(11)
               << "verdict" << std::setw(12) << "kind" << std::setw(7) << "iovas" << std::setw(5) << "ops"
@@ -270,13 +275,14 @@ int cmd_pt(const std::vector<std::string> &argv) {
       if (!v.reason.empty()) d << "  " << v.reason << "\n";
       if (!kernel.passed())
         d << "  " << (pr->case_file.empty() ? "kernel " : "case ") << kernel.name() << ": " << kernel.message << "\n";
-      for (const auto &n : v.notes) d << "  note: " << n << "\n";
+      for (const auto &n : v.notes)
+        if (noted.insert(n).second) d << "  note: " << n << "\n";
       checker::print_pt_warnings(d, run.trace, v.warnings);
-      if (v.outcome == checker::Outcome::Violation) checker::print_pt_witness(d, run.trace, v);
+      if (v.outcome == checker::Outcome::Violation) checker::print_pt_witness(d, run.trace, v, fields.get());
       details.push_back(d.str());
     }
   }
-  if (json) print_pt_json(std::cout, runner->tree(), rows);
+  if (json) print_pt_json(std::cout, runner->tree(), rows, *fields);
   for (const auto &d : details) std::cout << "\n" << d;
   return not_pass ? 1 : 0;
 }

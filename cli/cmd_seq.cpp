@@ -8,6 +8,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "check_run.h"
 #include "seq_check.h"
@@ -80,15 +81,17 @@ void print_pt_rows(std::ostream &out, const SeqRun &r, bool witnesses) {
         << to_string(v.outcome) << std::setw(12) << to_string(v.kind) << std::setw(7) << v.iovas << std::setw(5)
         << v.ops << std::setw(9) << v.walks << time << "\n";
   }
+  std::set<std::string> noted;  // a note shared by several rows is printed at the first
   for (size_t i = 0; i < r.models.size(); ++i) {
     const checker::PtVerdict &v = r.pt[i];
     if (v.outcome == Outcome::Pass) continue;
     out << "\n" << to_string(v.outcome)
         << (v.outcome == Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "") << ": "
         << check_name(r.seq) << " under " << r.models[i].name << "\n  " << v.reason << "\n";
-    for (const auto &n : v.notes) out << "  note: " << n << "\n";
+    for (const auto &n : v.notes)
+      if (noted.insert(n).second) out << "  note: " << n << "\n";
     checker::print_pt_warnings(out, r.seq.trace, v.warnings);
-    if (witnesses && v.outcome == Outcome::Violation) checker::print_pt_witness(out, r.seq.trace, v);
+    if (witnesses && v.outcome == Outcome::Violation) checker::print_pt_witness(out, r.seq.trace, v, r.fields.get());
   }
 }
 
@@ -119,7 +122,7 @@ void write_pt_json(report::json::OStream &j, const SeqRun &r) {
       });
       if (v.outcome == Outcome::Violation) {
         j.attributeBegin("witness");
-        report::write_pt_witness(j, r.seq.trace, v.witness);  // the schema of 'pt --format json'
+        report::write_pt_witness(j, r.seq.trace, v.witness, r.fields.get());  // the schema of 'pt --format json'
         j.attributeEnd();
       }
       j.objectEnd();

@@ -139,7 +139,7 @@ void SequenceChecker::judge_entries(const harness::Trace &t, const std::vector<c
       const std::string kind = checker::to_string(u.kind), at = where(t, update_root(up, u.witness));
       std::ostringstream text;
       text << up.label << (up.label.empty() ? "" : ": ") << u.reason << "\n";
-      checker::print_witness(text, t, u);
+      checker::print_witness(text, t, u, entries_->semantics.fields.get());
       v.findings.push_back({kind + " at " + at + ": " + desc_name(up.kind) + " update", kind, at, m.name, text.str()});
       break;  // one per model and check, as the walker's
     }

@@ -41,7 +41,8 @@ void write_outcome(json::OStream &j, const harness::Trace &t, const checker::Wal
 
 }  // namespace
 
-void write_pt_witness(json::OStream &j, const harness::Trace &t, const checker::PtWitness &w) {
+void write_pt_witness(json::OStream &j, const harness::Trace &t, const checker::PtWitness &w,
+                      const checker::FieldMap *fields) {
   j.objectBegin();
   j.attribute("iova", hex64(w.iova));
   // Operations are numbered from 1, as the text witness numbers them.
@@ -81,7 +82,20 @@ void write_pt_witness(json::OStream &j, const harness::Trace &t, const checker::
       j.attribute("table", hex64(r.table));
       j.attribute("address", hex64(r.address));
       j.attribute("index", r.index);
+      j.attribute("place", checker::table_place(t, r.address, r.instant));  // "table3[3]": the run's own names
       j.attribute("value", hex64(r.value));
+      // The tree's PTE fields in the value (each with its bits and value there).
+      j.attributeArray("fields", [&] {
+        if (fields && r.level >= 0)
+          for (const checker::FieldSpec &f : fields->pte)
+            if (r.value & f.mask)
+              j.object([&] {
+                j.attribute("name", f.name);
+                j.attribute("macro", f.macro);
+                j.attribute("bits", checker::bit_range(f.mask));
+                j.attribute("value", hex64(checker::field_value(f, r.value)));
+              });
+      });
       j.attribute("instant", r.instant);  // after trace events 1..instant (smmu-check trace numbering)
       j.attribute("torn", r.torn);
       j.attribute("stale", r.stale);

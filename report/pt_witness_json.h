@@ -14,6 +14,8 @@ namespace smmu::report {
 // memory before the run): trace_index, event (as smmu-check trace numbers
 // it), text, file, line.
 void write_event_ref(json::OStream &j, const harness::Trace &t, int index);
-void write_pt_witness(json::OStream &j, const harness::Trace &t, const checker::PtWitness &w);
+// With `fields`, each read lists the PTE fields by the tree's names (checker::pte_fields_text).
+void write_pt_witness(json::OStream &j, const harness::Trace &t, const checker::PtWitness &w,
+                      const checker::FieldMap *fields = nullptr);
 
 }  // namespace smmu::report
