@@ -16,6 +16,7 @@
 #include "model_registry.h"
 #include "options.h"
 #include "pt_check.h"
+#include "pt_seq_layout.h"
 #include "pt_slice.h"
 #include "seq_parser.h"
 #include "trace_print.h"
@@ -83,12 +84,6 @@ struct SeqRun {
   std::vector<Checked> checked;       // one per model
 };
 
-std::string hex(uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-  return b;
-}
-
 std::string plural(int n, const std::string &what) {
   return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
@@ -138,23 +133,6 @@ void resolve(SeqRun &r, const Args &a) {
         r.expected.push_back({&x, &spec, m.name});
       }
     }
-}
-
-// The walker reads the tables with the tree's own ARM_LPAE_LVL_IDX: the layout
-// the parser built must be the one it walks, or every walk would miss the PTE.
-void check_layout(const harness::Sequence &s, const checker::PtSemantics &sem) {
-  const harness::Event *ctx = nullptr;
-  for (const auto &e : s.trace.events)
-    if (e.kind == harness::EventKind::WalkContext) {
-      ctx = &e;
-      break;
-    }
-  for (int l = 0; ctx && l <= s.pte.level; ++l)
-    if (sem.index(ctx->walk, s.pte.iova, l) != s.pte.index[l])
-      throw std::runtime_error(s.file + ": the tables built for IOVA " + hex(s.pte.iova) +
-                               " put the level-" + std::to_string(l) + " descriptor at index " +
-                               std::to_string(s.pte.index[l]) + ", the tree's ARM_LPAE_LVL_IDX says " +
-                               std::to_string(sem.index(ctx->walk, s.pte.iova, l)));
 }
 
 void print_pt_rows(std::ostream &out, const SeqRun &r, bool witnesses) {
@@ -293,7 +271,7 @@ int cmd_seq(const std::vector<std::string> &argv) {
         std::cerr << "smmu-check seq: note: --engine applies to STE/CD sequences; a pte is judged by the walker\n";
         noted = true;
       }
-      check_layout(s, *pt_sem);
+      checks::require_pt_layout(s, *pt_sem);
       for (const auto &m : r->models) {
         r->pt.push_back(checker::check_pt_trace(s.trace, m, *pt_sem));
         r->checked.push_back({m.name, r->pt.back().outcome, r->pt.back().kind});
