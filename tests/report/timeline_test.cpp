@@ -117,3 +117,20 @@ TEST(Timeline, SvgRendersWithRsvg) {
   EXPECT_EQ(smmu::testing::render_with_rsvg((dir / "dense.svg").string(), (dir / "dense.png").string()), "");
   fs::remove_all(dir);
 }
+
+TEST(Timeline, DocsPicturesAreWellFormedAndOverlapFree) {
+  // The committed pictures (scripts/docs-img): referenced from the docs, so they must stay readable.
+  size_t pictures = 0;
+  for (const auto &f : fs::directory_iterator(fs::path(SMMU_SOURCE_DIR) / "docs" / "img")) {
+    if (f.path().extension() != ".svg") continue;
+    ++pictures;
+    std::ifstream in(f.path());
+    std::stringstream svg;
+    svg << in.rdbuf();
+    EXPECT_LT(svg.str().size(), 64u * 1024) << f.path() << ": keep the pictures small";
+    std::vector<smmu::testing::TextBox> boxes;
+    ASSERT_NO_THROW(boxes = smmu::testing::svg_text_boxes(svg.str())) << f.path();
+    for (const auto &o : smmu::testing::overlapping_text(boxes)) ADD_FAILURE() << f.path() << ": " << o;
+  }
+  EXPECT_GE(pictures, 2u);
+}
