@@ -46,6 +46,12 @@ int LabelRows::place(double x, double width) {
   }
 }
 
+std::string sources(const Timeline::Read &r) {
+  std::string s;
+  for (int src : r.sources) s += (s.empty() ? "" : ", ") + (src < 0 ? std::string("initial") : "event " + std::to_string(src + 1));
+  return s;
+}
+
 std::string xml_escape(const std::string &s) {
   std::string o;
   for (char c : s) switch (c) {

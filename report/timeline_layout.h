@@ -34,6 +34,9 @@ class LabelRows {
   std::vector<std::vector<std::pair<double, double>>> rows_;
 };
 
+// Where a read's value came from: "event 7, initial".
+std::string sources(const Timeline::Read &r);
+
 // s with XML's special characters escaped.
 std::string xml_escape(const std::string &s);
 

@@ -58,12 +58,6 @@ void line(std::ostream &out, double x1, double y1, double x2, double y2, const s
       << "\"" << (extra.empty() ? "" : " " + extra) << "/>\n";
 }
 
-std::string sources(const Timeline::Read &r) {
-  std::string s;
-  for (int src : r.sources) s += (s.empty() ? "" : ", ") + (src < 0 ? std::string("initial") : "event " + std::to_string(src + 1));
-  return s;
-}
-
 const char *const kMarked = "#d00", *const kNeutral = "#888", *const kStore = "#36c";
 
 }  // namespace

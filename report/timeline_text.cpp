@@ -11,12 +11,6 @@ using namespace timeline_detail;
 
 namespace {
 
-std::string sources(const Timeline::Read &r) {
-  std::string s;
-  for (int src : r.sources) s += (s.empty() ? "" : ", ") + (src < 0 ? std::string("initial") : "event " + std::to_string(src + 1));
-  return s;
-}
-
 const char *const kIndent = "            ";
 
 // What became of the cached entries at CPU event `index`.
