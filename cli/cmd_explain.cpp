@@ -125,11 +125,7 @@ int cmd_explain(const std::vector<std::string> &argv) {
   std::optional<harness::RunnableCase> kernel_case;
   std::string what;
   if (case_file) {
-    harness::BuildOptions options;
-    options.cache = cache_dir(a);
-    options.force = a.has("rebuild");
-    if (!a.has("quiet")) options.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
-    harness::CaseRunner cr(a.get("case"), options);
+    harness::CaseRunner cr(a.get("case"), case_build_options(a));
     harness::RunnableCase c = pick_case(cr, a.positional);
     run = std::move(harness::run_in_child({cr.isolated(c)}, timeout).at(0));
     what = c.name;
