@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "witness_essential.h"
+
 namespace smmu::checker {
 namespace {
 
@@ -147,6 +149,7 @@ void judge_update(const EntryUpdate &u, size_t ui, const models::Model &model, E
                 " relies on tearing a qword that also takes WRITE_ONCE stores (over-approximated)");
         continue;
       }
+      mark_essential_parts(w, u.kind, sem);
       v.outcome = Outcome::Violation;
       v.kind = classify(w, wspace);
       // A store that no sync follows is never guaranteed to be seen: the old value lives on.

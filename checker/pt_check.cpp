@@ -322,6 +322,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
           PtRead rd{l, table, a, idx, c.value, c.view.P, c.sources, t, c.stale};
           rd.expires = r < 0 || (r == 0 && l == 3) ? c.view.P : exp.first == kNever ? -1 : exp.first;
           rd.expired_by = exp.second;
+          rd.cached = r < 0 || (r == 0 && l == 3) ? PtCached::None : r > 0 ? PtCached::Leaf : PtCached::Table;
           reads.push_back(rd);
           if (r < 0) finish({WalkOutcome::Kind::Fault, 0, 0, l}, c.view.P);
           else if (r > 0) finish({WalkOutcome::Kind::Translate, addr, attrs, l}, c.view.P);
@@ -349,6 +350,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
         PtRead rd{-1, a & ~63ull, a, (a & 63) / 8, c.value, c.view.P, c.sources, !whole.count(c.recorded), c.stale};
         rd.expires = exp.first == kNever ? -1 : exp.first;
         rd.expired_by = exp.second;
+        rd.cached = PtCached::Config;
         reads.push_back(rd);
         walk(mem.geom.start_level, c.value & mem.geom.root_mask, c.view,
              exp.first < 0 ? kNever : exp.first);

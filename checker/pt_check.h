@@ -60,6 +60,14 @@ struct PtSource {
   std::string what;      // "store", "zeroing at alloc", "fresh memory ...: any bytes, chosen as ...", ...
 };
 
+// What a read puts in the SMMU's caches.
+enum class PtCached {
+  None,    // an invalid descriptor (or a table pointer at the last level): nothing
+  Config,  // the STE/CD qword holding the table pointer: the configuration cache
+  Table,   // a table descriptor: the walk cache
+  Leaf,    // a block or page descriptor: the TLB
+};
+
 struct PtRead {
   int level = 0;                    // -1: the STE/CD qword holding the table pointer
   uint64_t table = 0, address = 0;  // table base and the descriptor's address
@@ -72,6 +80,7 @@ struct PtRead {
   // before `expires` (-1: no invalidation covers it); `expired_by` is the
   // invalidating command's trace index.
   int expires = -1, expired_by = -1;
+  PtCached cached = PtCached::None;
   // Invalidations after the read that name its address but are not guaranteed
   // to remove its entry, with why (filled for a violation's walk).
   std::vector<std::pair<int, std::string>> not_invalidated_by;

@@ -21,6 +21,9 @@ struct ObservedPart {
   uint64_t value = 0;
   int trace_index = -1;  // the store that wrote it; -1: the entry before the update
   bool stale = false;
+  // One of a smallest set of parts that makes the violation on its own, the
+  // other parts read from either stable state (witness_essential.h).
+  bool essential = true;
 };
 
 struct Witness {

@@ -2,36 +2,15 @@
 
 #include <filesystem>
 
-#include "hex.h"
 #include "kernel_fields.h"
 #include "kernel_semantics.h"
+#include "pt_seq_layout.h"
 #include "model_registry.h"
 #include "pt_slice.h"
 
 namespace smmu::checks {
 
 using checker::Outcome;
-
-namespace {
-
-// The walker reads the tables with the tree's own ARM_LPAE_LVL_IDX: the layout
-// the parser built must be the one it walks, or every walk would miss the PTE.
-void check_layout(const harness::Sequence &s, const checker::PtSemantics &sem) {
-  const harness::Event *ctx = nullptr;
-  for (const auto &e : s.trace.events)
-    if (e.kind == harness::EventKind::WalkContext) {
-      ctx = &e;
-      break;
-    }
-  for (int l = 0; ctx && l <= s.pte.level; ++l)
-    if (sem.index(ctx->walk, s.pte.iova, l) != s.pte.index[l])
-      throw std::runtime_error(s.file + ": the tables built for IOVA " + hex(s.pte.iova) +
-                               " put the level-" + std::to_string(l) + " descriptor at index " +
-                               std::to_string(s.pte.index[l]) + ", the tree's ARM_LPAE_LVL_IDX says " +
-                               std::to_string(sem.index(ctx->walk, s.pte.iova, l)));
-}
-
-}  // namespace
 
 const SeqChecked &SeqRun::verdict(const std::string &model) const {
   for (const auto &c : checked)
@@ -82,7 +61,7 @@ void SeqChecker::check(SeqRun &r) {
         throw harness::UserError(runner_.tree().origin +
                                  ": the slice has no kshim_lpae_decode (io_pgtable_arm_glue.c) to walk a pte with");
     }
-    check_layout(s, *pt_);
+    require_pt_layout(s, *pt_);
     r.fields = kernel_fields(runner_);
     for (const auto &m : r.models) {
       checker::Heartbeat beat = heartbeat_for_ ? heartbeat_for_(seq_check_name(s) + " under " + m.name)

@@ -209,10 +209,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
                                ": this tree's slice has no io-pgtable scenarios (iopt_*, pt_*)");
   }
   // Every case is compiled before anything runs: a bad file is bad input (exit 2), not a row.
-  harness::BuildOptions case_options;
-  case_options.cache = cache_dir(a);
-  case_options.force = a.has("rebuild");
-  if (!a.has("quiet")) case_options.progress = [](const std::string &s) { std::cerr << "smmu-check: " << s << "\n"; };
+  const harness::BuildOptions case_options = case_build_options(a);
   std::vector<std::unique_ptr<harness::CaseRunner>> case_runners;
   for (const auto &f : case_files) case_runners.push_back(std::make_unique<harness::CaseRunner>(f, case_options));
 

@@ -104,6 +104,12 @@ harness::BuildOptions build_options(const Args &a) {
 
 }  // namespace
 
+harness::BuildOptions case_build_options(const Args &a) {
+  harness::BuildOptions o = build_options(a);
+  o.coverage = false;  // --coverage counts the tree's functions, not a case's
+  return o;
+}
+
 harness::KernelTree open_tree(const Args &a) {
   if (a.has("debian") == a.has("src"))
     throw UserError("name the kernel source with exactly one of --debian SERIES or --src DIR");

@@ -85,6 +85,10 @@ std::string did_you_mean(const std::vector<std::string> &close);
 void require_fault_site(const std::string &spec, harness::Fault fault, int k,
                         const std::vector<const harness::RunResult *> &runs);
 
+// How a proposed C case (--case FILE.c) is built: the cache, --rebuild, and
+// progress on stderr unless --quiet.
+harness::BuildOptions case_build_options(const Args &a);
+
 // Builds (or reuses) and loads the slice for --debian/--src; progress on stderr.
 std::unique_ptr<harness::KernelRunner> open_kernel(const Args &a);
 // The same in two steps, for commands that go on when the slice cannot be built.

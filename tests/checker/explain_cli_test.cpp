@@ -83,3 +83,40 @@ TEST(Explain, BadInputIsExitTwo) {
   EXPECT_EQ(bad_fault.status, 2) << bad_fault.out;
   EXPECT_NE(bad_fault.out.find("drop-tlbi"), std::string::npos) << bad_fault.out;
 }
+
+TEST(Explain, SeqFileIsDrawnAsSeqChecksIt) {
+  fs::path svg = scratch("tear.svg");
+  const std::string seq = std::string(SMMU_CASES_DIR) + "/ste_cdtable_pointer_cacheable_byte.seq";
+  auto r = run_cli({"explain", seq, "--model", "cacheable-byte", "--svg", svg.string()});
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("ste_cdtable_pointer_cacheable_byte under cacheable-byte"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("violation (torn)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ste_cdtable_pointer_cacheable_byte.seq:20"), std::string::npos) << "events at their .seq line";
+  // Three bytes of the pointer change; two of them (one old, one new) make the tear.
+  size_t marked = 0;
+  for (size_t p = 0; (p = r.out.find("<== violation", p)) != std::string::npos; ++p) ++marked;
+  EXPECT_EQ(marked, 2u) << r.out;
+  EXPECT_NE(slurp(svg).find("class=\"read violation\""), std::string::npos);
+  auto pass = run_cli({"explain", seq, "--model", "cacheable-64"});
+  EXPECT_EQ(pass.status, 0) << pass.out;
+  auto pte = run_cli({"explain", std::string(SMMU_CASES_DIR) + "/pte_plain_one_store.seq", "--model", "cacheable-byte"});
+  EXPECT_EQ(pte.status, 1) << pte.out;
+  EXPECT_NE(pte.out.find("violation (torn)"), std::string::npos) << pte.out;
+}
+
+TEST(Explain, CaseFileIsDrawnAsPtCaseRunsIt) {
+  fs::path svg = scratch("case.svg");
+  auto r = run_cli({"explain", "--debian", "6.12", "--case", std::string(SMMU_CASES_DIR) + "/pte_plain_one_store.c",
+                    "--model", "cacheable-byte", "--svg", svg.string()});
+  EXPECT_EQ(r.status, 1) << r.out;
+  EXPECT_NE(r.out.find("pte_plain_one_store under cacheable-byte"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("violation (torn)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pte_plain_one_store.c:"), std::string::npos) << "events at the case's lines";
+  EXPECT_NE(slurp(svg).find("<svg"), std::string::npos);
+  auto safe = run_cli({"explain", "--debian", "6.12", "--case", std::string(SMMU_CASES_DIR) + "/pte_valid_bit_last.c",
+                       "--model", "cacheable-byte"});
+  EXPECT_EQ(safe.status, 0) << safe.out;
+  auto wrong = run_cli({"explain", "--debian", "6.12", "--case", std::string(SMMU_CASES_DIR) + "/pte_valid_bit_last.c",
+                        "no_such_case"});
+  EXPECT_EQ(wrong.status, 2) << wrong.out;
+}

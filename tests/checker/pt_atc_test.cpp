@@ -9,6 +9,7 @@
 
 #include "model_registry.h"
 #include "pt_check.h"
+#include "timeline.h"
 
 using namespace smmu;
 using checker::Outcome;
@@ -129,6 +130,7 @@ class AtsRun {
     static const checker::PtSemantics sem = semantics();
     return checker::check_pt_trace(t_, models::resolve_model("coherent"), sem);
   }
+  const harness::Trace &trace() const { return t_; }
   std::string witness(const checker::PtVerdict &v) const {
     std::ostringstream out;
     checker::print_pt_witness(out, t_, v);
@@ -187,6 +189,26 @@ TEST(PtAtc, AtcInvBeforeTlbiCompletionIsStale) {
                    "the TLBI_NH_VA at event 6 completed"),
             std::string::npos)
       << w;
+}
+
+// explain draws the ATC as a cache lane: the ATC_INV that came too early, crossed.
+TEST(PtAtc, TimelineDrawsTheAtcEntryAndTheEarlyAtcInv) {
+  AtsRun r({kSid});
+  r.clear_pte().atc_inv().sync().tlbi().sync().boundary();
+  checker::PtVerdict v = r.check();
+  ASSERT_EQ(v.outcome, Outcome::Violation) << v.reason;
+  report::Timeline tl = report::timeline_of_walk(r.trace(), v, "ats");
+  const report::Timeline::CacheEntry *atc = nullptr;
+  for (const auto &c : tl.cache)
+    if (c.name == "device ATC, SID 0x10") atc = &c;
+  ASSERT_NE(atc, nullptr);
+  EXPECT_TRUE(atc->marked);
+  ASSERT_FALSE(atc->misses.empty());
+  EXPECT_EQ(atc->misses[0].event, 3) << "event 4, the ATC_INV";
+  EXPECT_NE(atc->misses[0].why.find("refilled"), std::string::npos) << atc->misses[0].why;
+  std::ostringstream svg;
+  report::render_svg(svg, tl);
+  EXPECT_NE(svg.str().find("<g class=\"cache-miss\" data-event=\"4\">"), std::string::npos);
 }
 
 // The same commands with the ATC_INV issued while the TLBI is outstanding
