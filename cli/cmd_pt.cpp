@@ -1,27 +1,23 @@
 // smmu-check pt: the real io-pgtable-arm scenarios, and proposed sequences
 // written as C (--case), against the walker model: one verdict per
 // (scenario or case) x model; a violation prints the walk.
-#include <llvm/Support/raw_os_ostream.h>
 
 #include <iomanip>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "child_run.h"
 #include "commands.h"
 #include "fault_injection.h"
 #include "kernel_fields.h"
-#include "pt_witness_json.h"
-#include "judged_run.h"
-#include "kernel_run.h"
+#include "pt_format.h"
+#include "pt_rows.h"
 #include "model_registry.h"
 #include "options.h"
 #include "pt_check.h"
 #include "pt_slice.h"
-#include "trace_print.h"
 
 namespace smmu::cli {
 
@@ -65,86 +61,6 @@ const char *kHelp =
     "Exit 0 only if every row passes (and its run passed its own checks), 1\n"
     "otherwise, 2 for bad input (a case that does not compile: the compiler's\n"
     "file:line:col; a case that crashes or hangs).\n\n";
-
-struct PtRun {
-  std::string case_file;  // empty for the tree's scenarios
-  harness::RunResult run;
-};
-
-struct PtRow {
-  const PtRun *run;
-  std::string model;
-  checker::PtVerdict verdict;    // as the run allows (checker::judged)
-  checker::KernelStatus kernel;  // the run's own status, beside the verdict
-
-  bool passed() const { return verdict.outcome == checker::Outcome::Pass && kernel.passed(); }
-};
-
-// Every field of every verdict, one object per row, then a summary.
-void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std::vector<PtRow> &rows,
-                   const checker::FieldMap &fields) {
-  llvm::raw_os_ostream os(out);
-  report::json::OStream j(os);
-  size_t pass = 0, violation = 0, unknown = 0;
-  double seconds = 0;
-  j.objectBegin();
-  j.attribute("tree", tree.origin);
-  j.attribute("version", tree.version);
-  size_t kernel_failed = 0, not_pass = 0;
-  j.attributeArray("results", [&] {
-    for (const PtRow &r : rows) {
-      const checker::PtVerdict &v = r.verdict;
-      kernel_failed += !r.kernel.passed();
-      not_pass += !r.passed();
-      pass += v.outcome == checker::Outcome::Pass;
-      violation += v.outcome == checker::Outcome::Violation;
-      unknown += v.outcome == checker::Outcome::Unknown;
-      seconds += v.seconds;
-      j.objectBegin();
-      j.attribute("scenario", r.run->run.name);
-      j.attribute("case_file", r.run->case_file);  // empty: a scenario of the tree
-      j.attribute("model", r.model);
-      j.attribute("verdict", to_string(v.outcome));
-      j.attribute("kind", v.outcome == checker::Outcome::Violation ? to_string(v.kind) : "");
-      j.attribute("reason", v.reason);
-      j.attribute("iovas", static_cast<uint64_t>(v.iovas));
-      j.attribute("ops", static_cast<uint64_t>(v.ops));
-      j.attribute("walks", v.walks);
-      j.attribute("tlb", v.tlb);  // TLB and walk caches modelled (the run issued TLBIs)
-      j.attribute("atc", v.atc);  // and the walks' device has ATS: its ATC is modelled
-      report::number6(j, "seconds", v.seconds);
-      // The run's own status, beside the verdict (checker/kernel_run.h).
-      j.attribute("kernel_status", r.kernel.name());
-      j.attribute("trace_complete", r.kernel.complete);
-      j.attribute("kernel_message", r.kernel.message);
-      j.attribute("notes", report::json::Array(v.notes));
-      j.attributeArray("warnings", [&] {  // each at the event that wrote what the walker could not judge
-        for (const auto &w : v.warnings)
-          j.object([&] {
-            report::write_event_ref(j, r.run->run.trace, w.event);
-            j.attribute("what", w.text);
-          });
-      });
-      if (v.outcome == checker::Outcome::Violation) {
-        j.attributeBegin("witness");
-        report::write_pt_witness(j, r.run->run.trace, v.witness, &fields);
-        j.attributeEnd();
-      }
-      j.objectEnd();
-    }
-  });
-  j.attributeObject("summary", [&] {
-    j.attribute("rows", static_cast<uint64_t>(rows.size()));
-    j.attribute("passed", static_cast<uint64_t>(pass));
-    j.attribute("violations", static_cast<uint64_t>(violation));
-    j.attribute("unknown", static_cast<uint64_t>(unknown));
-    j.attribute("kernel_failed", static_cast<uint64_t>(kernel_failed));  // rows whose run failed its own checks
-    j.attribute("failed", static_cast<uint64_t>(not_pass));  // exit status 1 iff > 0
-    report::number6(j, "seconds", seconds);
-  });
-  j.objectEnd();
-  os << "\n";
-}
 
 }  // namespace
 
@@ -213,8 +129,8 @@ int cmd_pt(const std::vector<std::string> &argv) {
   std::vector<std::unique_ptr<harness::CaseRunner>> case_runners;
   for (const auto &f : case_files) case_runners.push_back(std::make_unique<harness::CaseRunner>(f, case_options));
 
-  std::vector<std::unique_ptr<PtRun>> runs;
-  for (auto &r : runner->run_all(scenarios)) runs.push_back(std::make_unique<PtRun>(PtRun{"", std::move(r)}));
+  std::vector<std::unique_ptr<report::PtRun>> runs;
+  for (auto &r : runner->run_all(scenarios)) runs.push_back(std::make_unique<report::PtRun>(report::PtRun{"", std::move(r)}));
   // Every case in one child process (a fork a command, not a case): a crash
   // or a hang in one is bad input naming its file:line.
   std::vector<harness::ChildRun> isolated;
@@ -226,61 +142,31 @@ int cmd_pt(const std::vector<std::string> &argv) {
     }
   std::vector<harness::RunResult> case_results = harness::run_in_child(isolated, timeout);
   for (size_t i = 0; i < case_results.size(); ++i)
-    runs.push_back(std::make_unique<PtRun>(PtRun{isolated_files[i], std::move(case_results[i])}));
+    runs.push_back(std::make_unique<report::PtRun>(report::PtRun{isolated_files[i], std::move(case_results[i])}));
 
   if (injection) {
     std::vector<const harness::RunResult *> recorded;
     for (const auto &pr : runs) recorded.push_back(&pr->run);
     require_fault_site(a.get("inject"), injection->first, injection->second, recorded);
   }
-  int not_pass = 0;
-  std::vector<PtRow> rows;
-  std::vector<std::string> details;
-  std::set<std::string> noted;  // a note shared by several rows is printed at the first
-  if (!json)
-    std::cout << std::left << std::setw(30) << "scenario" << std::setw(28) << "model" << std::setw(11)
-              << "verdict" << std::setw(12) << "kind" << std::setw(7) << "iovas" << std::setw(5) << "ops"
-              << std::setw(9) << "walks" << std::setw(9) << "time" << "kernel\n";
-  for (auto &pr : runs) {
-    harness::RunResult &run = pr->run;
-    if (injection && !harness::inject(run.trace, injection->first, injection->second))
-      std::cerr << "smmu-check pt: note: " << run.name << " has no " << harness::to_string(injection->first)
-                << " " << injection->second << " to inject; checked as recorded\n";
-    const JudgedRun judged(run);
-    const checker::KernelStatus &kernel = judged.kernel;
-    const harness::Trace &trace = judged.trace;
-    for (const auto &m : models) {
-      checker::Heartbeat beat = heartbeat(a, run.name + " under " + m.name);
-      PtRow row{pr.get(), m.name, judged.judge(checker::check_pt_trace(trace, m, sem, &beat)), kernel};
-      const checker::PtVerdict &v = row.verdict;
-      if (!row.passed()) ++not_pass;
-      if (json) {
-        rows.push_back(std::move(row));
-        continue;
-      }
-      char time[32];
-      std::snprintf(time, sizeof time, "%.1fms", v.seconds * 1e3);
-      std::cout << std::left << std::setw(30) << run.name << std::setw(28) << m.name << std::setw(11)
-                << to_string(v.outcome) << std::setw(12) << to_string(v.kind) << std::setw(7) << v.iovas
-                << std::setw(5) << v.ops << std::setw(9) << v.walks << std::setw(9) << time << kernel.name()
-                << (kernel.complete ? "" : " (stopped)") << "\n";
-      if (row.passed()) continue;
-      std::ostringstream d;
-      d << to_string(v.outcome)
-        << (v.outcome == checker::Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "")
-        << ": " << run.name << " under " << m.name << "\n";
-      if (!v.reason.empty()) d << "  " << v.reason << "\n";
-      if (!kernel.passed())
-        d << "  " << (pr->case_file.empty() ? "kernel " : "case ") << kernel.name() << ": " << kernel.message << "\n";
-      for (const auto &n : v.notes)
-        if (noted.insert(n).second) d << "  note: " << n << "\n";
-      checker::print_pt_warnings(d, run.trace, v.warnings);
-      if (v.outcome == checker::Outcome::Violation) checker::print_pt_witness(d, run.trace, v, fields.get());
-      details.push_back(d.str());
-    }
+  checks::PtRowsOptions options;
+  options.injection = injection;
+  options.heartbeat_for = [&a](const std::string &what) { return heartbeat(a, what); };
+  options.note = [](const std::string &s) { std::cerr << "smmu-check pt: note: " << s << "\n"; };
+  if (!json) {
+    report::print_pt_table_header(std::cout);
+    options.on_row = [](const report::PtRow &row) { report::print_pt_table_row(std::cout, row); };
   }
-  if (json) print_pt_json(std::cout, runner->tree(), rows, *fields);
-  for (const auto &d : details) std::cout << "\n" << d;
+  const std::vector<report::PtRow> rows = checks::check_pt_runs(runs, models, sem, options);
+  int not_pass = 0;
+  for (const auto &row : rows) not_pass += !row.passed();
+  if (json) {
+    report::print_pt_json(std::cout, runner->tree(), rows, *fields);
+    return not_pass ? 1 : 0;
+  }
+  std::set<std::string> noted;  // a note shared by several rows is printed at the first
+  for (const auto &row : rows)
+    if (!row.passed()) std::cout << "\n" << report::pt_row_details(row, noted, fields.get());
   return not_pass ? 1 : 0;
 }
 
