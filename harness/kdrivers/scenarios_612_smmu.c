@@ -349,4 +349,21 @@ static void sc_write_cd(u32 ssid, struct arm_smmu_cd *cd, const struct arm_smmu_
 	sc_check_cmds(step);
 }
 
+/* The S1 domain's CD at SSID 0, in a new linear or 2-level CD table. */
+static void sc_write_s1_cd0(bool two_level)
+{
+	struct arm_smmu_cd cd, *cdptr;
+
+	KSHIM_NOTE("S1 domain, ASID 5: CD of SSID 0 (%s CD table)", two_level ? "2-level" : "linear");
+	if (two_level) {
+		sc_expect_alloc(KSHIM_DESC_L1CD, "cdtab.l1");
+		sc_expect_alloc(KSHIM_DESC_CD, "cdtab.l2.0");
+	} else {
+		sc_expect_alloc(KSHIM_DESC_CD, "cdtab");
+	}
+	cdptr = sc_alloc_cd(IOMMU_NO_PASID, two_level);
+	arm_smmu_make_s1_cd(&cd, &sc.master, &sc.s1);
+	sc_write_cd(IOMMU_NO_PASID, cdptr, &cd, 2, "CD of SSID 0");
+}
+
 #endif

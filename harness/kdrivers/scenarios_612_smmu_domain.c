@@ -23,7 +23,6 @@ static int sc_attach_s1_mapped(bool two_level)
 {
 	const int prot = IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE;
 	struct arm_smmu_ste target;
-	struct arm_smmu_cd cd, *cdptr;
 	size_t mapped = 0;
 
 	sc_setup(SC_FEATURES | (two_level ? ARM_SMMU_FEAT_2_LVL_CDTAB : 0), 8, two_level ? 20 : 0);
@@ -42,16 +41,7 @@ static int sc_attach_s1_mapped(bool two_level)
 		    "mapping IOVA 0x10000 failed");
 	sc_check_cmds("map before the CD");
 
-	KSHIM_NOTE("S1 domain, ASID 5: CD of SSID 0 (%s CD table)", two_level ? "2-level" : "linear");
-	if (two_level) {
-		sc_expect_alloc(KSHIM_DESC_L1CD, "cdtab.l1");
-		sc_expect_alloc(KSHIM_DESC_CD, "cdtab.l2.0");
-	} else {
-		sc_expect_alloc(KSHIM_DESC_CD, "cdtab");
-	}
-	cdptr = sc_alloc_cd(IOMMU_NO_PASID, two_level);
-	arm_smmu_make_s1_cd(&cd, &sc.master, &sc.s1);
-	sc_write_cd(IOMMU_NO_PASID, cdptr, &cd, 2, "CD of SSID 0");
+	sc_write_s1_cd0(two_level);
 
 	/* 512 GiB: another level-0 entry of the 48-bit, 4K-granule tables. */
 	KSHIM_NOTE("map 4K at IOVA 0x8000000000 while no STE names the CD table");

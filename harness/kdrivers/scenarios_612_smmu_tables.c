@@ -15,7 +15,6 @@
 static int sc_ste_transitions(bool two_level)
 {
 	struct arm_smmu_ste target;
-	struct arm_smmu_cd cd, *cdptr;
 
 	sc_setup(SC_FEATURES | (two_level ? ARM_SMMU_FEAT_2_LVL_STRTAB | ARM_SMMU_FEAT_2_LVL_CDTAB : 0),
 		 two_level ? 16 : 8, two_level ? 20 : 0);
@@ -34,16 +33,7 @@ static int sc_ste_transitions(bool two_level)
 	arm_smmu_make_bypass_ste(&sc.smmu, &target);
 	sc_install_ste(&target, 2, "abort -> bypass");
 
-	KSHIM_NOTE("S1 domain, ASID 5: CD of SSID 0 (%s CD table)", two_level ? "2-level" : "linear");
-	if (two_level) {
-		sc_expect_alloc(KSHIM_DESC_L1CD, "cdtab.l1");
-		sc_expect_alloc(KSHIM_DESC_CD, "cdtab.l2.0");
-	} else {
-		sc_expect_alloc(KSHIM_DESC_CD, "cdtab");
-	}
-	cdptr = sc_alloc_cd(IOMMU_NO_PASID, two_level);
-	arm_smmu_make_s1_cd(&cd, &sc.master, &sc.s1);
-	sc_write_cd(IOMMU_NO_PASID, cdptr, &cd, 2, "CD of SSID 0");
+	sc_write_s1_cd0(two_level);
 
 	KSHIM_NOTE("bypass -> S1 CD table (S1DSS=SSID0)");
 	arm_smmu_make_cdtable_ste(&target, &sc.master, false, STRTAB_STE_1_S1DSS_SSID0);
