@@ -10,6 +10,11 @@
 
 namespace smmu::cli {
 
+using report::CoverageSummary;
+using report::coverage_summary;
+using report::write_coverage_json;
+using report::write_coverage_text;
+
 namespace {
 const char *kHelp =
     "usage: smmu-check coverage (--debian SERIES | --src DIR) [--run CASE ...]\n"

@@ -23,6 +23,15 @@
 
 namespace smmu::cli {
 
+using checks::JudgedRun;
+using checks::kernel_semantics;
+using report::Timeline;
+using report::render_html;
+using report::render_svg;
+using report::render_text;
+using report::timeline_of_entry;
+using report::timeline_of_walk;
+
 namespace {
 
 const char *kHelp =

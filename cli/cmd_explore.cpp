@@ -20,6 +20,10 @@
 
 namespace smmu::cli {
 
+using checks::kernel_semantics;
+using checks::structure_graph;
+using report::key_functions;
+
 namespace {
 
 const char *kHelp =

@@ -26,6 +26,31 @@
 
 namespace smmu::cli {
 
+using checks::KernelChecks;
+using checks::PlannedCheck;
+using checks::RowProgress;
+using checks::disabled_rows;
+using checks::family_names;
+using checks::kEngineHelp;
+using checks::parse_engine;
+using checks::plan_checks;
+using checks::run_rows;
+using checks::unit_count;
+using report::Cell;
+using report::Expectations;
+using report::Report;
+using report::apply_baseline;
+using report::check_format;
+using report::coverage_summary;
+using report::merge_reports;
+using report::read_baseline;
+using report::read_expectations;
+using report::read_report;
+using report::report_cells;
+using report::report_status;
+using report::summary_line;
+using report::write_report;
+
 namespace {
 
 using harness::UserError;

@@ -15,6 +15,13 @@
 
 namespace smmu::cli {
 
+using checks::check_runs;
+using checks::kEngineHelp;
+using checks::kernel_semantics;
+using checks::parse_engine;
+using checks::print_check_json;
+using checks::print_check_report;
+
 namespace {
 const char *kHelp =
     "usage: smmu-check kunit (--debian SERIES | --src DIR) [--filter SUBSTR] [--verbose]\n\n"

@@ -20,6 +20,8 @@
 
 namespace smmu::cli {
 
+using checks::kernel_semantics;
+
 namespace {
 
 namespace json = llvm::json;

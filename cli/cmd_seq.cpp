@@ -22,6 +22,9 @@
 
 namespace smmu::cli {
 
+using checks::kEngineHelp;
+using checks::parse_engine;
+
 namespace {
 
 const char *kHelp =

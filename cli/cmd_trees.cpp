@@ -16,6 +16,8 @@
 
 namespace smmu::cli {
 
+using checks::family_status;
+
 namespace {
 
 namespace fs = std::filesystem;

@@ -4,14 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace smmu::checks {}
-namespace smmu::report {}
-
 namespace smmu::cli {
-
-// The commands call the checks and write the reports by their own names.
-using namespace smmu::checks;
-using namespace smmu::report;
 
 struct Subcommand {
   const char *name;

@@ -24,6 +24,9 @@
 
 namespace smmu::cli {
 
+using report::coverage_summary;
+using report::write_coverage_text;
+
 using harness::UserError;
 
 const char *kKernelOptionsHelp =
