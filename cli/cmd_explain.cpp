@@ -169,7 +169,8 @@ int cmd_explain(const std::vector<std::string> &argv) {
   if (walk) {
     checker::PtSemantics sem = checker::pt_semantics(runner->slice());
     if (seq_file) checks::require_pt_layout(seq, sem);
-    checker::PtVerdict v = judged.judge(checker::check_pt_trace(trace, model, sem));
+    checker::Heartbeat beat = heartbeat(a, title);  // a long walk check is heard, as in pt and seq
+    checker::PtVerdict v = judged.judge(checker::check_pt_trace(trace, model, sem, &beat));
     outcome = v.outcome;
     tl = timeline_of_walk(trace, v, title);
   } else {
