@@ -30,6 +30,22 @@ const char *rule_text(const std::string &id) {
   return "A store into live descriptor memory that is not single-copy atomic.";
 }
 
+// The tree root as a file: URI ending in '/', as SARIF's originalUriBaseIds
+// wants it: the path percent-encoded (a space is no URI character), keeping
+// RFC 3986's unreserved characters and the '/' separators.
+std::string directory_uri(std::string dir) {
+  if (dir.back() != '/') dir += '/';
+  std::string uri = "file://";
+  const char *hex = "0123456789ABCDEF";
+  for (unsigned char ch : dir) {
+    bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                 ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch == '/';
+    if (plain) uri += static_cast<char>(ch);
+    else uri += {'%', hex[ch >> 4], hex[ch & 15]};
+  }
+  return uri;
+}
+
 void write_location(json::OStream &j, const SourceRef &l, int id) {
   j.objectBegin();
   if (id >= 0) j.attribute("id", id);
@@ -38,10 +54,12 @@ void write_location(json::OStream &j, const SourceRef &l, int id) {
       j.attribute("uri", l.file);
       j.attribute("uriBaseId", "%SRCROOT%");
     });
-    j.attributeObject("region", [&] {
-      j.attribute("startLine", l.line);
-      if (l.column > 0) j.attribute("startColumn", l.column);
-    });
+    // SARIF's lines count from 1: a location known only by its file has no region.
+    if (l.line > 0)
+      j.attributeObject("region", [&] {
+        j.attribute("startLine", l.line);
+        if (l.column > 0) j.attribute("startColumn", l.column);
+      });
   });
   if (!l.text.empty()) message(j, (l.event ? "event " + std::to_string(l.event) + ": " : "") + l.text);
   j.objectEnd();
@@ -151,11 +169,11 @@ void write_sarif(std::ostream &out, const Report &r, const Expectations *expect)
       });
     });
   });
-  std::string root = r.root;
-  if (!root.empty() && root.back() != '/') root += '/';
-  j.attributeObject("originalUriBaseIds", [&] {
-    j.attributeObject("%SRCROOT%", [&] { j.attribute("uri", "file://" + root); });
-  });
+  // Without a root (a report read from JSON that lacks one) %SRCROOT% stays for the viewer to resolve.
+  if (!r.root.empty())
+    j.attributeObject("originalUriBaseIds", [&] {
+      j.attributeObject("%SRCROOT%", [&] { j.attribute("uri", directory_uri(r.root)); });
+    });
   j.attributeObject("properties", [&] {
     j.attribute("tree", r.tree);
     j.attribute("version", r.version);

@@ -21,6 +21,7 @@
 #include "scratch_dir_test.h"
 #include "formats.h"
 #include "lint.h"
+#include "sarif_schema.h"
 #include "writer_proof.h"
 
 using smmu::testing::run_cli;
@@ -180,6 +181,24 @@ assert ("kunit", "error") in levels and ("pt", "note") in levels, levels
 )",
                   out);
   EXPECT_NE(ok, 0) << sarif.substr(0, 3000);
+}
+
+// What a real run writes conforms to the published SARIF 2.1.0 schema: torn,
+// misordered and stale findings with their related locations (KUnit, the
+// sweep, a page-table scenario) and lint's findings.
+TEST_F(KernelCli, SarifOfARunConformsToThePublishedSchema) {
+  SMMU_REQUIRE_SARIF_SCHEMA();
+  std::string out = path("r.sarif");
+  auto r = run_cli({"kernel", "--debian", "6.12", "--quiet", "--model", "coherent,cacheable-byte", "--only",
+                    "kunit/write_cd_test_s1_change_asid,sweep/l1,pt/iopt_map_page_coherent,lint", "--format", "sarif",
+                    "--output", out});
+  EXPECT_EQ(r.status, 1) << r.out;
+  std::string sarif = read(out);
+  for (const char *part : {"\"ruleId\":\"torn\"", "\"ruleId\":\"misordered\"", "\"relatedLocations\":[{\"id\":1,",
+                           "\"ruleId\":\"smmu-descriptor-plain-store\""})
+    EXPECT_NE(sarif.find(part), std::string::npos) << part << "\n" << sarif.substr(0, 3000);
+  smmu::testing::SchemaCheck c = smmu::testing::check_sarif_schema({out});
+  EXPECT_TRUE(c.valid) << c.errors;
 }
 
 TEST_F(KernelCli, ExpectGatesExactlyTheDeclaredCells) {

@@ -4,13 +4,17 @@
 // intended change; review the diff).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "baseline.h"
 #include "findings.h"
 #include "formats.h"
+#include "sarif_schema.h"
 
 namespace r = smmu::report;
 
@@ -295,4 +299,87 @@ TEST(ReportBaseline, MalformedJsonNamesWhere) {
   EXPECT_NE(error(replaced("\"results\":[", "\"results\":7,\"x\":[")).find("expected array at $.results"),
             std::string::npos);
   EXPECT_EQ(error(json), "accepted");
+}
+
+// The published SARIF 2.1.0 schema (scripts/fetch-sarif-schema) judges what
+// write_sarif writes, not only our reading of the format: the golden file and
+// the shapes it lacks (a baseline's marks, no expectations, a location known
+// only by its file, a related location with a column, a tree under a path
+// that needs escaping in a URI, no tree root).
+namespace {
+
+smmu::testing::SchemaCheck schema_check(const std::vector<std::pair<std::string, std::string>> &named_sarif) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("smmu-sarif-schema-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> files;
+  for (const auto &[name, text] : named_sarif) {
+    files.push_back((dir / (name + ".sarif")).string());
+    std::ofstream(files.back()) << text;
+  }
+  smmu::testing::SchemaCheck c = smmu::testing::check_sarif_schema(files);
+  std::filesystem::remove_all(dir);
+  return c;
+}
+
+std::string sarif_of(const r::Report &rep, const r::Expectations *e) {
+  std::ostringstream out;
+  r::write_sarif(out, rep, e);
+  return out.str();
+}
+
+}  // namespace
+
+TEST(SarifSchema, GoldenConforms) {
+  SMMU_REQUIRE_SARIF_SCHEMA();
+  smmu::testing::SchemaCheck c = smmu::testing::check_sarif_schema({golden_path("report.sarif")});
+  EXPECT_TRUE(c.valid) << c.errors;
+}
+
+TEST(SarifSchema, EveryShapeOfTheReportConforms) {
+  SMMU_REQUIRE_SARIF_SCHEMA();
+  r::Expectations e = expectations();
+  r::Report odd = synthetic();
+  odd.root = "/home/a user/linux 6.12";
+  ASSERT_EQ(odd.items[1].check + " " + odd.items[1].model, "kunit/a nc");
+  odd.items[1].locations[0].line = 0;
+  odd.items[1].locations.push_back({kDriver, 1130, 5, 9, "the fetch"});
+  r::Report rootless = synthetic();
+  rootless.root = "";
+  const std::string odd_sarif = sarif_of(odd, &e), rootless_sarif = sarif_of(rootless, &e);
+  smmu::testing::SchemaCheck c = schema_check({{"baseline", sarif_of(against_baseline(), &e)},
+                                               {"no-expectations", sarif_of(synthetic(), nullptr)},
+                                               {"odd", odd_sarif},
+                                               {"rootless", rootless_sarif}});
+  EXPECT_TRUE(c.valid) << c.errors;
+  // The odd shapes are in it, not dropped on the way.
+  EXPECT_NE(odd_sarif.find("\"uri\":\"file:///home/a%20user/linux%206.12/\""), std::string::npos) << odd_sarif;
+  EXPECT_NE(odd_sarif.find("\"relatedLocations\":[{\"id\":1,"), std::string::npos) << odd_sarif;
+  EXPECT_NE(odd_sarif.find("\"startColumn\":5"), std::string::npos) << odd_sarif;
+  EXPECT_EQ(rootless_sarif.find("originalUriBaseIds"), std::string::npos) << "no root: no base to resolve against";
+}
+
+// The check can fail: a copy of the golden file broken three ways is rejected,
+// each violation named where it is.
+TEST(SarifSchema, ValidatorRejectsWhatTheSchemaForbids) {
+  SMMU_REQUIRE_SARIF_SCHEMA();
+  std::ifstream in(golden_path("report.sarif"));
+  std::stringstream golden;
+  golden << in.rdbuf();
+  std::string broken = golden.str();
+  for (const auto &[from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"\"level\":\"error\"", "\"level\":\"fatal\""},
+           {"\"startLine\":1121", "\"startLine\":0"},
+           {"\"version\":\"2.1.0\",", ""}}) {
+    size_t at = broken.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    broken.replace(at, from.size(), to);
+  }
+  smmu::testing::SchemaCheck c = schema_check({{"broken", broken}});
+  EXPECT_FALSE(c.valid);
+  for (const char *error : {"/runs/0/results/0/level: 'fatal' is not one of",
+                            "/runs/0/results/0/locations/0/physicalLocation/region/startLine: 0 is less than the "
+                            "minimum of 1",
+                            "/: 'version' is a required property"})
+    EXPECT_NE(c.errors.find(error), std::string::npos) << error << "\n" << c.errors;
 }
