@@ -9,8 +9,9 @@
 #include <sstream>
 
 #include "cache_manifest.h"
+#include "clang_tool.h"
 #include "file_lock.h"
-#include "slicer.h"
+#include "kshim_hooks.h"
 #include "subprocess.h"
 
 namespace fs = std::filesystem;
@@ -147,13 +148,13 @@ fs::path profile_runtime() {
   return lib;
 }
 
-// Links objects into a shared object against this library (which defines the
+// Links objects into a shared object against libsmmu_hooks (which defines the
 // kshim_* hooks) with -z defs, so a symbol nothing provides fails here, by name.
 // `archives` are linked after the objects (the profile runtime of a coverage slice).
 ProcessResult link_shared(const std::vector<fs::path> &objects, const fs::path &out,
                           const std::vector<fs::path> &archives = {}) {
   Dl_info self{};
-  dladdr(reinterpret_cast<void *>(&harness_data_dir), &self);
+  dladdr(reinterpret_cast<void *>(&kshim_store), &self);
   std::vector<std::string> link = {compiler(), "-shared", "-Wl,-z,defs", "-o", out.string()};
   for (auto &o : objects) link.push_back(o.string());
   for (auto &a : archives) link.push_back(a.string());
@@ -319,7 +320,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     }
     say(options, "slicing " + u.file);
     SliceRequest req = unit_slice_request(tree, p, u, realinc);
-    SliceResult r = slice_file(req);
+    SliceResult r = slice_in_clang_tool(req);
     std::ofstream(b.dir / (u.name + ".slice.log")) << [&] {
       std::string s;
       for (auto &d : r.diagnostics) s += d + "\n";

@@ -4,15 +4,13 @@
 #include <stdlib.h>
 
 #include <algorithm>
-#include <set>
-#include <sstream>
+#include <iterator>
 #include <system_error>
 
-#include "check.h"
-#include "clang/AST/ASTContext.h"
-#include "clang/ASTMatchers/ASTMatchFinder.h"
-#include "descriptor_memory.h"
+#include "clang_tool.h"
+#include "lint_wire.h"
 #include "slice_build.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -20,10 +18,28 @@ namespace smmu::lint {
 
 using harness::UserError;
 
+namespace json = llvm::json;
+
+namespace {
+
+LintResult lint_in_clang_tool(const LintJob &job) {
+  json::Value answer = harness::run_clang_tool("lint", to_json(job));
+  LintResult result;
+  json::Path::Root root("lint");
+  if (!fromJSON(answer, result, root))
+    throw UserError(harness::clang_tool_path().string() + " lint answered a malformed result");
+  return result;
+}
+
+}  // namespace
+
 std::vector<CheckInfo> available_checks() {
-  std::vector<CheckInfo> out;
-  for (const auto &f : check_factories()) out.push_back({f.name, f.summary});
-  return out;
+  json::Value answer = harness::run_clang_tool("lint-checks", json::Object{});
+  std::vector<CheckInfo> checks;
+  json::Path::Root root("lint-checks");
+  if (!json::fromJSON(answer, checks, root))
+    throw UserError(harness::clang_tool_path().string() + " lint-checks answered a malformed list");
+  return checks;
 }
 
 CheckFilter::CheckFilter(std::string spec) : spec_(std::move(spec)) {}
@@ -53,121 +69,34 @@ const std::vector<std::string> &linted_files() {
   return files;
 }
 
-namespace {
-
-void sort_findings(std::vector<Finding> &v) {
+void append(LintResult &into, LintResult from) {
+  auto move_all = [](auto &to, auto &v) {
+    to.insert(to.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+  };
+  move_all(into.findings, from.findings);
+  move_all(into.files, from.files);
+  move_all(into.not_checked, from.not_checked);
+  move_all(into.parse_errors, from.parse_errors);
+  move_all(into.unparsed, from.unparsed);
+  std::vector<Finding> &v = into.findings;
   std::stable_sort(v.begin(), v.end(), [](const Finding &a, const Finding &b) {
     return std::tie(a.where.file, a.where.line, a.where.column, a.check) <
            std::tie(b.where.file, b.where.line, b.where.column, b.check);
   });
 }
 
-// A private directory for the staged real headers, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "smmu-check-lint-XXXXXX").string();
-    if (!mkdtemp(t.data())) throw UserError("cannot create a temporary directory under " + t);
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-// Kernel style opens every function body with "{" alone in column 1: one the AST has
-// no function for was lost to a parse error (typically an unknown return type).
-// Lines in inactive #if branches are not code.
-std::vector<std::pair<SourcePoint, std::string>> unparsed_bodies(
-    clang::ASTContext &ast, const harness::ParsedFile &file_info, const DescriptorMemory &memory,
-    const std::string &file) {
-  const clang::SourceManager &sm = ast.getSourceManager();
-  std::set<unsigned> parsed;
-  for (const clang::FunctionDecl *fn : memory.functions())
-    parsed.insert(sm.getExpansionLineNumber(fn->getBody()->getBeginLoc()));
-  for (auto [first, last] : file_info.skipped_lines)
-    for (unsigned l = first; l <= last; ++l) parsed.insert(l);
-  std::vector<std::string> lines;
-  std::istringstream in(sm.getBufferData(sm.getMainFileID()).str());
-  for (std::string l; std::getline(in, l);) lines.push_back(l);
-  std::vector<std::pair<SourcePoint, std::string>> out;
-  for (unsigned i = 0; i < lines.size(); ++i) {
-    if (lines[i].find_first_not_of(" \t\r", 1) != std::string::npos ||
-        lines[i].rfind("{", 0) != 0 || parsed.count(i + 1))
-      continue;
-    // The name: the identifier before the first '(' of the signature above.
-    std::string name = "?";
-    for (unsigned j = i; j-- > 0 && i - j <= 8;) {
-      const std::string &l = lines[j];
-      if (l.empty() || l[0] == ' ' || l[0] == '\t' || l[0] == '}') continue;
-      size_t paren = l.find('(');
-      if (paren == std::string::npos) continue;
-      size_t e = l.find_last_not_of(" \t", paren - 1);
-      size_t b = e == std::string::npos
-                     ? std::string::npos
-                     : l.find_last_not_of(
-                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_", e);
-      if (e != std::string::npos) name = l.substr(b == std::string::npos ? 0 : b + 1, e - b);
-      break;
-    }
-    out.push_back({{file, i + 1, 1}, name});
-  }
-  return out;
-}
-
-}  // namespace
-
-void lint_request(const harness::SliceRequest &request, const CheckFilter &filter,
-                  LintResult &out) {
+void lint_request(const harness::SliceRequest &request, const CheckFilter &filter, LintResult &out) {
   if (!fs::is_regular_file(request.tree_root / request.file))
     throw UserError((request.tree_root / request.file).string() + ": not found");
-  std::vector<Finding> found;
-  std::vector<std::pair<SourcePoint, std::string>> unparsed;
-  size_t functions = 0;
-  std::vector<std::string> errors = harness::parse_kernel_file(
-      request, [&](clang::ASTContext &ast, const harness::ParsedFile &parsed) {
-        DescriptorMemory memory(ast);
-        functions = memory.function_count();
-        CheckContext context(ast, memory, request.file, found);
-        std::vector<std::unique_ptr<Check>> checks;
-        clang::ast_matchers::MatchFinder finder;
-        for (const auto &factory : check_factories()) {
-          if (!filter.enabled(factory.name)) continue;
-          checks.push_back(factory.make(factory.name, context));
-          checks.back()->register_matchers(finder);
-        }
-        finder.matchAST(ast);
-        unparsed = unparsed_bodies(ast, parsed, memory, request.file);
-      });
-  // Errors are expected (the shim does not cover the whole file) and clang's
-  // recovery keeps the function bodies; a fatal error does not (the parse goes
-  // on blind, every later error silenced), and neither does a file that yields
-  // no function at all. Such a file was not checked, whatever it matched.
-  auto fatal = std::find_if(errors.begin(), errors.end(), [](const std::string &e) {
-    return e.find(": fatal error: ") != std::string::npos;
-  });
-  if (fatal != errors.end() || functions == 0) {
-    std::string first = fatal != errors.end() ? *fatal
-                        : errors.empty()      ? request.file + ": no function could be parsed"
-                                              : errors.front();
-    std::string root = (request.tree_root / "").string();
-    if (first.rfind(root, 0) == 0) first.erase(0, root.size());
-    out.not_checked.push_back({request.file, first});
-    return;
-  }
-  out.files.push_back(request.file);
-  out.parse_errors.insert(out.parse_errors.end(), errors.begin(), errors.end());
-  out.findings.insert(out.findings.end(), found.begin(), found.end());
-  out.unparsed.insert(out.unparsed.end(), unparsed.begin(), unparsed.end());
-  sort_findings(out.findings);
+  append(out, lint_in_clang_tool({{request}, filter.spec()}));
 }
 
 LintResult lint_tree(const harness::KernelTree &tree, const CheckFilter &filter) {
   harness::Profile profile = harness::profile_for(tree);
   LintResult result;
-  TempDir realinc;
-  harness::stage_real_headers(tree, profile, realinc.path);
+  harness::TempDir realinc("smmu-check-lint");
+  harness::stage_real_headers(tree, profile, realinc.path());
+  LintJob job{{}, filter.spec()};
   for (const auto &file : linted_files()) {
     if (!fs::is_regular_file(tree.root / file))
       throw UserError((tree.root / file).string() + ": not found in the kernel tree");
@@ -176,8 +105,9 @@ LintResult lint_tree(const harness::KernelTree &tree, const CheckFilter &filter)
                              [&](const harness::UnitSpec &u) { return u.file == file; });
     if (unit == profile.units.end())
       throw std::logic_error("profile " + profile.name + " has no unit for " + file);
-    lint_request(harness::unit_slice_request(tree, profile, *unit, realinc.path), filter, result);
+    job.requests.push_back(harness::unit_slice_request(tree, profile, *unit, realinc.path()));
   }
+  append(result, lint_in_clang_tool(job));
   return result;
 }
 

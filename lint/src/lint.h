@@ -64,7 +64,7 @@ struct LintResult {
 struct CheckInfo {
   std::string name, summary;
 };
-// Every check, in registration order.
+// Every check, in registration order (asked of the Clang tool process).
 std::vector<CheckInfo> available_checks();
 
 // clang-tidy's --checks syntax: comma-separated globs, '-' disables, the last match wins.
@@ -81,14 +81,18 @@ class CheckFilter {
 // The files `lint_tree` checks, relative to the tree root.
 const std::vector<std::string> &linted_files();
 
-// Parses request.file as the slicer does and runs the enabled checks; appends to `out`:
-// to out.files if it parsed, else to out.not_checked with its first error.
+// Parses request.file as the slicer does and runs the enabled checks, in the
+// Clang tool process (smmu-clang); appends to `out` as append() does: to
+// out.files if it parsed, else to out.not_checked with its first error.
 // Throws harness::UserError if the file cannot be read.
 void lint_request(const harness::SliceRequest &request, const CheckFilter &filter, LintResult &out);
 
 // Lints linted_files() of the tree, each parsed with the harness's prelude and flags
-// for its unit (harness::unit_slice_request). Findings are sorted.
+// for its unit (harness::unit_slice_request), all in one Clang tool process.
 LintResult lint_tree(const harness::KernelTree &tree, const CheckFilter &filter);
+
+// Appends `from` to `into`, keeping into.findings sorted by file, line, column, check.
+void append(LintResult &into, LintResult from);
 
 // clang-tidy's text format: "FILE:LINE:COL: warning: MESSAGE [CHECK]", the source line,
 // a caret line, the fix-it's replacement text, notes; then one error line per file

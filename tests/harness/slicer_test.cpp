@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "clang_tool.h"
+#include "kernel_tree.h"
 #include "slicer.h"
 
 using namespace smmu::harness;
@@ -89,4 +91,31 @@ TEST(Slicer, UnreadableFileIsADiagnosticNotACrash) {
   SliceResult r = slice_file(req);
   ASSERT_FALSE(r.diagnostics.empty());
   EXPECT_NE(r.diagnostics[0].find("cannot read file"), std::string::npos);
+}
+
+// smmu-check slices in the Clang tool process (smmu-clang): what comes back
+// over its JSON must be what the slicer cut.
+TEST(Slicer, TheClangToolProcessCutsTheSameSlice) {
+  SliceRequest req = demo_request();
+  req.replaces = {"demo_issue"};
+  SliceResult here = slice_file(req), there = slice_in_clang_tool(req);
+  EXPECT_FALSE(here.text.empty());
+  EXPECT_EQ(there.text, here.text);
+  EXPECT_EQ(there.kept, here.kept);
+  EXPECT_EQ(there.missing, here.missing);
+  EXPECT_EQ(there.diagnostics, here.diagnostics);
+  EXPECT_EQ(there.unrewritten, here.unrewritten);
+  EXPECT_EQ(there.plain_stores_rewritten, here.plain_stores_rewritten);
+}
+
+TEST(Slicer, AClangToolThatCannotRunIsAnErrorNamingIt) {
+  setenv("SMMU_CHECK_CLANG_TOOL", "/nonexistent/smmu-clang", 1);
+  try {
+    slice_in_clang_tool(demo_request());
+    ADD_FAILURE() << "no error";
+  } catch (const UserError &e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/smmu-clang slice failed"), std::string::npos)
+        << e.what();
+  }
+  unsetenv("SMMU_CHECK_CLANG_TOOL");
 }
