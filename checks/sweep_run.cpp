@@ -42,6 +42,13 @@ void sweep_pairs(const harness::KernelRunner &runner, const std::vector<models::
       row.scenario = name;
       row.model = m.name;
       row.checked = each.size();
+      if (each.empty()) {  // a row of no pairs would read as a pass (a driver that died, say)
+        ++row.unknown;
+        ++r.not_pass;
+        ++r.total;
+        r.details.push_back(std::string("unknown: ") + name + " under " + m.name + ": the run holds no STE/CD update" +
+                            (judged.kernel.passed() ? "" : " (" + judged.kernel.message + ")") + "\n");
+      }
       for (size_t i = 0; i < each.size(); ++i) {
         const checker::Verdict v = judged.judge(each[i]);
         ++r.total;

@@ -29,7 +29,7 @@ namespace {
 const char *kHelp =
     "usage: smmu-check explore (--debian SERIES | --src DIR) [--seed S] [--budget N|SECONDSs|MINUTESm]\n"
     "                          [--shard K/N] [--max-ops N] [--model SPEC[,SPEC...]] [--known FILE]\n"
-    "                          [--format text|json] [--output FILE] [--details]\n"
+    "                          [--format text|json] [--output FILE] [--details] [--timeout SECONDS]\n"
     "       smmu-check explore (--debian SERIES | --src DIR) --replay FILE [--model ...] [--trace]\n"
     "       smmu-check explore ... --seed S --index I --print\n\n"
     "Generates operation sequences and runs them through the tree's own SMMUv3\n"
@@ -119,7 +119,7 @@ int replay(const explore::SequenceChecker &checker, const explore::Sequence &s, 
 int cmd_explore(const std::vector<std::string> &argv) {
   Args a = parse(argv,
                  kernel_options({"seed", "budget", "shard", "max-ops", "model", "known", "format", "output",
-                                 "replay", "index", "domain"},
+                                 "replay", "index", "domain", "timeout"},
                                 {"details", "trace", "print", "steer"}),
                  "explore");
   if (a.has("help")) {
@@ -143,7 +143,8 @@ int cmd_explore(const std::vector<std::string> &argv) {
                  "                    the key functions no earlier one had, and draw half of\n"
                  "                    the later ones as a kept sequence's prefix followed by\n"
                  "                    fresh steps; deterministic per seed and shard\n"
-                 "Replay:\n"
+              << timeout_help("sequence", "--coverage or --steer")
+              << "Replay:\n"
                  "  --replay FILE     run and judge one sequence in the printed form\n"
                  "  --trace           with --replay: print the whole trace\n"
                  "  --index I --print print the I-th sequence of --seed's space (unshrunk)\n"
@@ -185,9 +186,11 @@ int cmd_explore(const std::vector<std::string> &argv) {
     }
   }
   std::unique_ptr<std::ofstream> file = open_output(a);  // found unwritable before the run, not after it
+  const int timeout = parse_timeout(a);
   std::vector<models::Model> models = resolve_model_list(a.get("model", "coherent,nc"));
 
   auto runner = open_kernel(a);
+  runner->set_timeout(timeout);
   CoverageAtEnd coverage(a, *runner);  // --coverage: the kernel lines the sequences executed, on stderr
   checker::PtSemantics sem = checker::pt_semantics(runner->slice());
   if (!sem.index || !sem.decode)

@@ -37,6 +37,8 @@ const char *kHelp =
     "steps become the same trace the real kernel code records, each event located\n"
     "at its .seq line; the tree supplies the meaning (its get_used for an STE or CD,\n"
     "io-pgtable-arm's decoding for a PTE). The tree defaults to --debian 6.12.\n"
+    "No kernel case runs (no --timeout): the tree's get_used and decoding are\n"
+    "called from the checker, in this process.\n"
     "\n"
     "Each `expect` line is judged under every model it names. Exit status 0 when\n"
     "every expectation holds, 1 when one does not, 2 on bad input (reported as\n"

@@ -167,6 +167,14 @@ void SequenceChecker::judge_entries(const harness::Trace &t, const std::vector<c
 
 SequenceVerdict SequenceChecker::check(const Sequence &s) const { return judge(run(s)); }
 
+std::vector<SequenceVerdict> SequenceChecker::check_all(const std::vector<Sequence> &s) const {
+  std::vector<harness::SequenceRunner::SequenceInput> in;
+  for (const auto &q : s) in.push_back({q.config, q.ops});
+  std::vector<SequenceVerdict> out;
+  for (const auto &run : sequences_.run_all(in)) out.push_back(judge(run));
+  return out;
+}
+
 SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
   SequenceVerdict v;
   v.status = run.status;

@@ -59,6 +59,8 @@ class SequenceChecker {
 
   const harness::SequenceRunner &runner() const { return sequences_; }
   SequenceVerdict check(const Sequence &s) const;
+  // Each of `s`, run in one child process (harness::SequenceRunner::run_all).
+  std::vector<SequenceVerdict> check_all(const std::vector<Sequence> &s) const;
   // The run and its verdicts, for a replay that prints the whole trace.
   harness::RunResult run(const Sequence &s) const { return sequences_.run(s.config, s.ops); }
   SequenceVerdict judge(const harness::RunResult &run) const;
