@@ -14,6 +14,7 @@
 #include "kernel_semantics.h"
 #include "known_findings.h"
 #include "model_registry.h"
+#include "notes_once.h"
 #include "options.h"
 #include "pt_slice.h"
 #include "trace_print.h"
@@ -106,9 +107,11 @@ int replay(const explore::SequenceChecker &checker, const explore::Sequence &s, 
   std::cout << "kernel run: " << harness::to_string(run.status) << "\n";
   if (with_trace) harness::print_trace(std::cout, run.trace);
   for (const auto &u : v.unknowns) std::cout << "unknown: " << u << "\n";
+  checker::NotesOnce notes;  // a note the findings share is said once
   for (const auto &f : v.findings) {
     std::cout << "\nfinding: " << f.signature << (f.model.empty() ? "" : " under " + f.model) << "\n" << f.witness;
     if (!f.witness.empty() && f.witness.back() != '\n') std::cout << "\n";
+    notes.print(std::cout, f.notes);
   }
   if (v.clean()) std::cout << "no finding: every model passed\n";
   return v.clean() ? 0 : 1;

@@ -166,9 +166,9 @@ int cmd_pt(const std::vector<std::string> &argv) {
     report::print_pt_json(std::cout, runner->tree(), rows, *fields);
     return not_pass ? 1 : 0;
   }
-  std::set<std::string> noted;  // a note shared by several rows is printed at the first
+  checker::NotesOnce notes;  // a note shared by several rows is printed at the first
   for (const auto &row : rows)
-    if (!row.passed()) std::cout << "\n" << report::pt_row_details(row, noted, fields.get());
+    if (!row.passed()) std::cout << "\n" << report::pt_row_details(row, notes, fields.get());
   return not_pass ? 1 : 0;
 }
 

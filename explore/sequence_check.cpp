@@ -140,7 +140,8 @@ void SequenceChecker::judge_entries(const harness::Trace &t, const std::vector<c
       std::ostringstream text;
       text << up.label << (up.label.empty() ? "" : ": ") << u.reason << "\n";
       checker::print_witness(text, t, u, entries_->semantics.fields.get());
-      v.findings.push_back({kind + " at " + at + ": " + desc_name(up.kind) + " update", kind, at, m.name, text.str()});
+      v.findings.push_back(
+          {kind + " at " + at + ": " + desc_name(up.kind) + " update", kind, at, m.name, text.str(), u.notes});
       break;  // one per model and check, as the walker's
     }
   }
@@ -159,7 +160,7 @@ void SequenceChecker::judge_entries(const harness::Trace &t, const std::vector<c
            << p.unordered_event + 1 << ") " << where(t, p.unordered_event) << " in " << p.unordered_in
            << (p.unordered_in != p.table ? ", reached through " + p.path : std::string()) << "\n";
       v.findings.push_back({kind + " at " + at + ": " + p.edge + " published before what it reaches", kind, at,
-                            m.name, text.str()});
+                            m.name, text.str(), p.notes});
       break;
     }
   }
@@ -213,8 +214,8 @@ SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
       std::ostringstream text;
       checker::print_pt_witness(text, t, pv);
       const std::string kind = checker::to_string(pv.kind);
-      v.findings.push_back(
-          {kind + " at " + where(t, root) + detail(t, pv.witness), kind, where(t, root), m.name, text.str()});
+      v.findings.push_back({kind + " at " + where(t, root) + detail(t, pv.witness), kind, where(t, root), m.name,
+                            text.str(), pv.notes});
     } else if (pv.outcome == checker::Outcome::Unknown) {
       v.unknowns.push_back(m.name + ": " + pv.reason);
     }

@@ -29,6 +29,7 @@ struct Finding {
   std::string location;   // kernel file:line, or the failure's "file:line: message"
   std::string model;      // empty for the kernel's own failures
   std::string witness;    // the walk (or the failure) as text, event numbers of the trace
+  std::vector<std::string> notes;  // the assumptions its verdict rests on (verdict.h)
 };
 
 // What judges the STE/CD updates an attach makes, handed over as values by
