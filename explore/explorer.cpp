@@ -168,20 +168,23 @@ ExploreResult Explorer::explore(const Schedule &schedule) const {
       rc::Shrinkable<Draft> current = drawn;
       Finding best = f;
       // The first smaller sequence with the same finding, in rapidcheck's
-      // order; candidates are run a batch at a time, as above.
+      // order. Candidates are run a batch at a time, as above, the batch
+      // doubling while none has it (1, 2, 4, ...): an early candidate often
+      // does, and the candidates after it are run for nothing.
       for (bool smaller = true; smaller && e.shrink_steps < max_shrink_checks;) {
         smaller = false;
         auto shrinks = current.shrinks();
-        for (bool more = true; more && !smaller;) {
+        uint64_t want = 1;
+        for (bool more = true; more && !smaller; want = std::min(2 * want, batch)) {
           std::vector<rc::Shrinkable<Draft>> candidates;
           std::vector<Sequence> run;
-          while (candidates.size() < batch && e.shrink_steps + candidates.size() < max_shrink_checks) {
+          while (candidates.size() < want && e.shrink_steps + candidates.size() < max_shrink_checks) {
             auto next = shrinks.next();
             if (!next) break;
             run.push_back(concrete(next->value()).sequence);
             candidates.push_back(std::move(*next));
           }
-          more = candidates.size() == batch;
+          more = candidates.size() == want;
           const std::vector<SequenceVerdict> cvs = checker.check_all(run);
           for (size_t i = 0; i < cvs.size() && !smaller; ++i) {
             ++e.shrink_steps;
