@@ -76,6 +76,7 @@ PtVerdict check_pt_trace(const harness::Trace &trace, const models::Model &model
                               to_string(t.scope.status) + " (" + t.scope.reason + "): it invalidates nothing");
   Walker w(mem, model, sem);
   w.beat = beat;
+  w.place = [&trace](uint64_t a, int instant) { return table_place(trace, a, instant); };
   // Stable state k: the CPU's tables at instant ctx[k] + 1.
   auto op_of = [&](int P) {
     int k = 0;

@@ -68,6 +68,9 @@ enum class PtCached {
   Leaf,    // a block or page descriptor: the TLB
 };
 
+// "none", "config-cache", "walk-cache", "tlb": what the JSON witness says.
+const char *to_string(PtCached c);
+
 struct PtRead {
   int level = 0;                    // -1: the STE/CD qword holding the table pointer
   uint64_t table = 0, address = 0;  // table base and the descriptor's address

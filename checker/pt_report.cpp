@@ -22,6 +22,16 @@ std::string describe(const WalkOutcome &o) {
   return "?";
 }
 
+const char *to_string(PtCached c) {
+  switch (c) {
+    case PtCached::None: return "none";
+    case PtCached::Config: return "config-cache";
+    case PtCached::Table: return "walk-cache";
+    case PtCached::Leaf: return "tlb";
+  }
+  return "?";
+}
+
 void print_pt_warnings(std::ostream &out, const harness::Trace &t, const std::vector<PtWarning> &warnings) {
   for (const PtWarning &w : warnings) {
     const bool event = w.event >= 0 && static_cast<size_t>(w.event) < t.events.size();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 
 #include "fresh_values.h"
 #include "heartbeat.h"
@@ -81,26 +82,31 @@ class Walker {
   std::string unsupported;
   uint64_t walks = 0;
   Heartbeat *beat = nullptr;  // a long read is heard too, not only finished walks
+  // How the reports name the descriptor at an address at an instant
+  // ("table2[0]", table_place); the walker has no trace. Hex without it.
+  std::function<std::string(uint64_t, int)> place;
 
   // Combinations of granule values one cacheable read may enumerate: beyond
   // it the read is not explored and the verdict is unknown (say so, not hang).
   static constexpr double kMaxReadCombinations = 1 << 16;
 
  private:
+  std::string named(uint64_t a, int instant) const { return place ? place(a, instant) : hex(a); }
+
   std::vector<Candidate> read_coherent(uint64_t a, const View &v, int maxP) {
     std::vector<Candidate> out;
     static const std::vector<int> none;
     auto it = mem_.by_qword.find(a);
     const std::vector<int> &L = it == mem_.by_qword.end() ? none : it->second;
     if (L.size() > 22) {
-      unsupported = "descriptor " + hex(a) + " has " + std::to_string(L.size()) + " store parts (bound 22)";
+      unsupported = "descriptor " + named(a, v.P) + " has " + std::to_string(L.size()) + " store parts (bound 22)";
       return out;
     }
     std::vector<int> W;
     // Subsets of L closed under per-byte coherence that contain what v has.
     std::function<void(size_t, uint64_t)> rec = [&](size_t k, uint64_t excluded) {
       if (k == L.size()) {
-        if (beat) beat->beat([&] { return std::to_string(walks) + " walks so far; reading descriptor " + hex(a); });
+        if (beat) beat->beat([&] { return std::to_string(walks) + " walks so far; reading descriptor " + named(a, v.P); });
         finish_coherent(a, v, maxP, L, W, out);
         return;
       }
@@ -237,7 +243,7 @@ class Walker {
     if (combinations > kMaxReadCombinations) {
       char n[32];
       std::snprintf(n, sizeof n, "%.3g", combinations);
-      unsupported = "descriptor " + hex(a) + " may be read at PoC as " + n + " combinations of its " +
+      unsupported = "descriptor " + named(a, v.P) + " may be read at PoC as " + n + " combinations of its " +
                     std::to_string(ngran) + " granules' values (bound " +
                     std::to_string(static_cast<long>(kMaxReadCombinations)) + ")";
       return out;
@@ -245,7 +251,7 @@ class Walker {
     std::vector<size_t> pick(ngran), choice(ngran);
     std::function<void(int)> rec = [&](int k) {
       if (k == ngran) {
-        if (beat) beat->beat([&] { return std::to_string(walks) + " walks so far; reading descriptor " + hex(a); });
+        if (beat) beat->beat([&] { return std::to_string(walks) + " walks so far; reading descriptor " + named(a, v.P); });
         // The smallest instant at which every granule holds its chosen bits.
         std::vector<int> instants{v.P};
         for (int q = 0; q < ngran; ++q)

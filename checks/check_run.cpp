@@ -12,6 +12,7 @@
 #include "judged_run.h"
 #include "trace_print.h"
 #include "kernel_tree.h"
+#include "notes_once.h"
 #include "witness_report.h"
 
 namespace smmu::checks {
@@ -73,7 +74,7 @@ checker::StructureGraph structure_graph(const harness::KernelRunner &runner) {
 
 int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, bool witnesses) {
   int not_pass = 0;
-  std::set<std::string> noted;  // a note shared by several rows is printed at the first
+  checker::NotesOnce notes;  // a note shared by several rows is printed at the first
   // Wide enough for the longest model name (cacheable-byte+plain-tear32) plus a gap.
   int model_width = 24;
   for (const auto &r : rows) model_width = std::max(model_width, static_cast<int>(r.model.size()) + 2);
@@ -99,8 +100,7 @@ int print_check_report(std::ostream &out, const std::vector<CheckRow> &rows, boo
         << ": " << short_case_name(r.check) << " under " << r.model << " [" << v.engine << "]\n";
     if (!v.reason.empty()) out << "  " << v.reason << "\n";
     if (!r.kernel.passed()) out << "  kernel " << r.kernel.name() << ": " << r.kernel.message << "\n";
-    for (const auto &n : v.notes)
-      if (noted.insert(n).second) out << "  note: " << n << "\n";
+    notes.print(out, v.notes);
     if (witnesses && v.outcome == checker::Outcome::Violation && r.trace)
       checker::print_witness(out, *r.trace, v, r.fields.get());
   }

@@ -6,6 +6,7 @@
 #include "entry_update.h"
 #include "judged_run.h"
 #include "kernel_semantics.h"
+#include "notes_once.h"
 #include "structure_graph.h"
 #include "trace_print.h"
 #include "witness_report.h"
@@ -25,7 +26,8 @@ void note_kernel(const JudgedRun &judged, const std::string &name, SweepResult &
 }
 
 void sweep_pairs(const harness::KernelRunner &runner, const std::vector<models::Model> &models,
-                 const SweepOptions &o, checker::EngineSet &engines, const checker::FieldMap *fields, SweepResult &r) {
+                 const SweepOptions &o, checker::EngineSet &engines, const checker::FieldMap *fields,
+                 checker::NotesOnce &notes, SweepResult &r) {
   checker::CheckOptions options;
   options.clean_at_sync = o.clean_at_sync;
   for (const char *name : kScenarios) {
@@ -42,6 +44,13 @@ void sweep_pairs(const harness::KernelRunner &runner, const std::vector<models::
       row.scenario = name;
       row.model = m.name;
       row.checked = each.size();
+      if (each.empty()) {  // a row of no pairs would read as a pass (a driver that died, say)
+        ++row.unknown;
+        ++r.not_pass;
+        ++r.total;
+        r.details.push_back(std::string("unknown: ") + name + " under " + m.name + ": the run holds no STE/CD update" +
+                            (judged.kernel.passed() ? "" : " (" + judged.kernel.message + ")") + "\n");
+      }
       for (size_t i = 0; i < each.size(); ++i) {
         const checker::Verdict v = judged.judge(each[i]);
         ++r.total;
@@ -56,6 +65,7 @@ void sweep_pairs(const harness::KernelRunner &runner, const std::vector<models::
         d << to_string(v.outcome)
           << (v.outcome == checker::Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "")
           << ": " << updates[i].label << " under " << m.name << " [" << v.engine << "]: " << v.reason << "\n";
+        notes.print(d, v.notes);
         if (o.witnesses && v.outcome == checker::Outcome::Violation) checker::print_witness(d, trace, v, fields);
         r.details.push_back(d.str());
       }
@@ -117,7 +127,8 @@ SweepResult run_sweep(const harness::KernelRunner &runner, const std::vector<mod
   checker::EntrySemantics sem = kernel_semantics(runner, checker::needs_ir(o.engine));
   checker::EngineSet engines(o.engine, sem);  // one for the run: its engines keep what they derive
   SweepResult r;
-  sweep_pairs(runner, models, o, engines, sem.fields.get(), r);
+  checker::NotesOnce notes;  // the text's details say a note shared by many pairs once
+  sweep_pairs(runner, models, o, engines, sem.fields.get(), notes, r);
   sweep_level1(runner, models, r);
   return r;
 }

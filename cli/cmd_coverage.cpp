@@ -25,7 +25,10 @@ const char *kHelp =
     "the lines of its root functions executed / executable; per key function\n"
     "(or per --function), the kernel file:line ranges never executed. A function\n"
     "the tree does not define is listed as absent. 'kernel --coverage' reports\n"
-    "the same for a whole checked run.\n\n"
+    "the same for a whole checked run.\n"
+    "The runs are made in this process, not in a child as other commands make\n"
+    "them, because the counters are in its memory: there is no --timeout, and a\n"
+    "run that crashes or hangs in the tree's code ends or hangs the command.\n\n"
     "Exit status 0, 2 for bad input (an unknown --run name).\n\n";
 }
 

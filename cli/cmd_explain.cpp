@@ -99,7 +99,9 @@ int cmd_explain(const std::vector<std::string> &argv) {
                  "  --svg FILE        also write the timeline as SVG\n"
                  "  --html FILE       also write it as HTML (the SVG and the text)\n"
                  "  --case FILE.c     draw a proposed C case (docs/walker.md, \"Proposed sequences\")\n"
-                 "  --timeout SECONDS the time the --case may run (default 60)\n"
+              << timeout_help("CASE or --case")
+              << "                    (a --case over it, or one that crashes, is bad input:\n"
+                 "                    exit 2)\n"
                  "  --inject F:K      seed a bug first (the faults of 'kunit' and 'pt')\n"
                  "  --clean-at-sync   as for 'kunit': cacheable models clean the entry at each sync\n"
                  "\nexamples:\n"
@@ -127,6 +129,7 @@ int cmd_explain(const std::vector<std::string> &argv) {
   Args k = a;
   if (seq_file && !k.has("debian") && !k.has("src")) k.values["debian"] = "6.12";
   auto runner = open_kernel(k);
+  runner->set_timeout(timeout);
   CoverageAtEnd coverage(k, *runner);  // --coverage
   models::Model model = models::resolve_model(a.get("model", "coherent"));
 
@@ -166,7 +169,11 @@ int cmd_explain(const std::vector<std::string> &argv) {
   const std::string title = what + " under " + model.name;
   Timeline tl;
   checker::Outcome outcome;
-  if (walk) {
+  if (kernel.died) {  // no trace came back: a failed kernel run, nothing to draw or judge
+    outcome = checker::Outcome::Unknown;
+    tl.title = title;
+    tl.verdict = "unknown: nothing of the run could be checked";
+  } else if (walk) {
     checker::PtSemantics sem = checker::pt_semantics(runner->slice());
     if (seq_file) checks::require_pt_layout(seq, sem);
     checker::Heartbeat beat = heartbeat(a, title);  // a long walk check is heard, as in pt and seq

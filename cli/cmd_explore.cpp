@@ -14,6 +14,7 @@
 #include "kernel_semantics.h"
 #include "known_findings.h"
 #include "model_registry.h"
+#include "notes_once.h"
 #include "options.h"
 #include "pt_slice.h"
 #include "trace_print.h"
@@ -29,7 +30,7 @@ namespace {
 const char *kHelp =
     "usage: smmu-check explore (--debian SERIES | --src DIR) [--seed S] [--budget N|SECONDSs|MINUTESm]\n"
     "                          [--shard K/N] [--max-ops N] [--model SPEC[,SPEC...]] [--known FILE]\n"
-    "                          [--format text|json] [--output FILE] [--details]\n"
+    "                          [--format text|json] [--output FILE] [--details] [--timeout SECONDS]\n"
     "       smmu-check explore (--debian SERIES | --src DIR) --replay FILE [--model ...] [--trace]\n"
     "       smmu-check explore ... --seed S --index I --print\n\n"
     "Generates operation sequences and runs them through the tree's own SMMUv3\n"
@@ -106,9 +107,11 @@ int replay(const explore::SequenceChecker &checker, const explore::Sequence &s, 
   std::cout << "kernel run: " << harness::to_string(run.status) << "\n";
   if (with_trace) harness::print_trace(std::cout, run.trace);
   for (const auto &u : v.unknowns) std::cout << "unknown: " << u << "\n";
+  checker::NotesOnce notes;  // a note the findings share is said once
   for (const auto &f : v.findings) {
     std::cout << "\nfinding: " << f.signature << (f.model.empty() ? "" : " under " + f.model) << "\n" << f.witness;
     if (!f.witness.empty() && f.witness.back() != '\n') std::cout << "\n";
+    notes.print(std::cout, f.notes);
   }
   if (v.clean()) std::cout << "no finding: every model passed\n";
   return v.clean() ? 0 : 1;
@@ -119,7 +122,7 @@ int replay(const explore::SequenceChecker &checker, const explore::Sequence &s, 
 int cmd_explore(const std::vector<std::string> &argv) {
   Args a = parse(argv,
                  kernel_options({"seed", "budget", "shard", "max-ops", "model", "known", "format", "output",
-                                 "replay", "index", "domain"},
+                                 "replay", "index", "domain", "timeout"},
                                 {"details", "trace", "print", "steer"}),
                  "explore");
   if (a.has("help")) {
@@ -143,7 +146,8 @@ int cmd_explore(const std::vector<std::string> &argv) {
                  "                    the key functions no earlier one had, and draw half of\n"
                  "                    the later ones as a kept sequence's prefix followed by\n"
                  "                    fresh steps; deterministic per seed and shard\n"
-                 "Replay:\n"
+              << timeout_help("sequence", "--coverage or --steer")
+              << "Replay:\n"
                  "  --replay FILE     run and judge one sequence in the printed form\n"
                  "  --trace           with --replay: print the whole trace\n"
                  "  --index I --print print the I-th sequence of --seed's space (unshrunk)\n"
@@ -185,9 +189,11 @@ int cmd_explore(const std::vector<std::string> &argv) {
     }
   }
   std::unique_ptr<std::ofstream> file = open_output(a);  // found unwritable before the run, not after it
+  const int timeout = parse_timeout(a);
   std::vector<models::Model> models = resolve_model_list(a.get("model", "coherent,nc"));
 
   auto runner = open_kernel(a);
+  runner->set_timeout(timeout);
   CoverageAtEnd coverage(a, *runner);  // --coverage: the kernel lines the sequences executed, on stderr
   checker::PtSemantics sem = checker::pt_semantics(runner->slice());
   if (!sem.index || !sem.decode)

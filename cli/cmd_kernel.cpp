@@ -62,7 +62,7 @@ const char *kHelp =
     "usage: smmu-check kernel (--debian SERIES | --src DIR) [--model LIST] [--only LIST]\n"
     "                         [--expect FILE] [--format text|json|junit|sarif] [--output FILE]\n"
     "                         [--details] [--jobs N] [--shard K/N] [--prove]\n"
-    "                         [--patch FILE] [--baseline REPORT.json]\n\n"
+    "                         [--patch FILE] [--baseline REPORT.json] [--timeout SECONDS]\n\n"
     "Builds the slice of the tree and runs every check it supports, under each\n"
     "model, into one table (rows: checks; columns: models):\n"
     "  kunit/CASE    each update of the tree's KUnit test (as 'kunit --model')\n"
@@ -239,11 +239,12 @@ bool selected(const std::string &only, const PlannedCheck &c) {
 int cmd_kernel(const std::vector<std::string> &argv) {
   auto t0 = Clock::now();
   Args a = parse(argv, kernel_options({"model", "engine", "only", "expect", "format", "output", "jobs", "shard",
-                                       "patch", "baseline"},
+                                       "patch", "baseline", "timeout"},
                                       {"clean-at-sync", "details", "prove"}),
                  "kernel");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp << kOptionsHelp << kEngineHelp << kOptionsHelpAfterEngine
+              << timeout_help("KUnit case or scenario")
               << "\nexamples:\n"
                  "  smmu-check kernel --debian 6.12\n"
                  "  smmu-check kernel --src ~/linux --expect cases/expect-6.12.txt --format junit --output r.xml\n"
@@ -278,6 +279,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
     if (shard < 1 || shard > shards) throw UserError(what);
   }
   const int jobs = a.has("jobs") ? parse_jobs(a.get("jobs")) : 1;
+  const int timeout = parse_timeout(a);
   const std::string only = a.get("only");
   if (a.has("only"))
     for (const auto &o : split(only, ','))
@@ -297,6 +299,7 @@ int cmd_kernel(const std::vector<std::string> &argv) {
   std::unique_ptr<harness::KernelRunner> runner;
   try {
     runner = open_runner(a, tree);
+    runner->set_timeout(timeout);  // the workers fork from here and keep it
   } catch (const UserError &e) {
     // Only lint can run without a slice: the other rows say unsupported, and why.
     k.no_slice = e.what();

@@ -117,9 +117,7 @@ int cmd_kunit(const std::vector<std::string> &argv) {
                  "                    edits of the recorded run. A case whose own expectations\n"
                  "                    fail is still checked: both facts are reported\n"
                  "  --verbose         print the kernel's pr_debug output and the trace of failing cases\n"
-                 "  --timeout SECONDS the time each case may run (default 60); the cases run in a\n"
-                 "                    child process, and one that crashes or runs out of time is\n"
-                 "                    reported failed (with --model: unknown) at its last file:line\n"
+                 << timeout_help("case") <<
                  "\nexamples:\n  smmu-check kunit --debian 6.12\n"
                  "  smmu-check kunit --debian 6.12 --model all --engine both\n";
     return 0;

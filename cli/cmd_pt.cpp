@@ -72,8 +72,9 @@ int cmd_pt(const std::vector<std::string> &argv) {
                  "  --model LIST      comma-separated models (default: all); see 'smmu-check models'\n"
                  "  --scenario NAME   one scenario of the tree (default: every iopt_* and pt_*)\n"
                  "  --case FILE.c     a proposed sequence (repeatable); cases/ has examples\n"
-                 "  --timeout SECONDS the time each --case may run (default 60); a case\n"
-                 "                    over it, or one that crashes, is bad input (exit 2)\n"
+              << timeout_help("scenario or --case")
+              << "                    (a --case over it, or one that crashes, is bad input:\n"
+                 "                    exit 2)\n"
                  "  --inject F:K      seed a bug first: drop-dma-wmb:K (the K-th dma_wmb),\n"
                  "                    drop-cmo:K (the K-th clean to PoC), drop-tlbi:K (the K-th\n"
                  "                    TLBI is never issued) or leaf-tlbi:K (the K-th TLBI by\n"
@@ -106,6 +107,7 @@ int cmd_pt(const std::vector<std::string> &argv) {
                                                         harness::Fault::DropTlbi, harness::Fault::LeafTlbi});
 
   auto runner = open_kernel(a);
+  runner->set_timeout(timeout);
   CoverageAtEnd coverage(a, *runner);  // --coverage
   checker::PtSemantics sem = checker::pt_semantics(runner->slice());
   if (!sem.index || !sem.decode)
@@ -164,9 +166,9 @@ int cmd_pt(const std::vector<std::string> &argv) {
     report::print_pt_json(std::cout, runner->tree(), rows, *fields);
     return not_pass ? 1 : 0;
   }
-  std::set<std::string> noted;  // a note shared by several rows is printed at the first
+  checker::NotesOnce notes;  // a note shared by several rows is printed at the first
   for (const auto &row : rows)
-    if (!row.passed()) std::cout << "\n" << report::pt_row_details(row, noted, fields.get());
+    if (!row.passed()) std::cout << "\n" << report::pt_row_details(row, notes, fields.get());
   return not_pass ? 1 : 0;
 }
 

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "pt_witness_json.h"
 #include "model_registry.h"
+#include "notes_once.h"
 #include "options.h"
 #include "pt_check.h"
 #include "seq_parser.h"
@@ -37,6 +38,8 @@ const char *kHelp =
     "steps become the same trace the real kernel code records, each event located\n"
     "at its .seq line; the tree supplies the meaning (its get_used for an STE or CD,\n"
     "io-pgtable-arm's decoding for a PTE). The tree defaults to --debian 6.12.\n"
+    "No kernel case runs (no --timeout): the tree's get_used and decoding are\n"
+    "called from the checker, in this process.\n"
     "\n"
     "Each `expect` line is judged under every model it names. Exit status 0 when\n"
     "every expectation holds, 1 when one does not, 2 on bad input (reported as\n"
@@ -84,15 +87,14 @@ void print_pt_rows(std::ostream &out, const SeqRun &r, bool witnesses) {
         << to_string(v.outcome) << std::setw(12) << to_string(v.kind) << std::setw(7) << v.iovas << std::setw(5)
         << v.ops << std::setw(9) << v.walks << time << "\n";
   }
-  std::set<std::string> noted;  // a note shared by several rows is printed at the first
+  checker::NotesOnce notes;  // a note shared by several rows is printed at the first
   for (size_t i = 0; i < r.models.size(); ++i) {
     const checker::PtVerdict &v = r.pt[i];
     if (v.outcome == Outcome::Pass) continue;
     out << "\n" << to_string(v.outcome)
         << (v.outcome == Outcome::Violation ? std::string(" (") + to_string(v.kind) + ")" : "") << ": "
         << check_name(r.seq) << " under " << r.models[i].name << "\n  " << v.reason << "\n";
-    for (const auto &n : v.notes)
-      if (noted.insert(n).second) out << "  note: " << n << "\n";
+    notes.print(out, v.notes);
     checker::print_pt_warnings(out, r.seq.trace, v.warnings);
     if (witnesses && v.outcome == Outcome::Violation) checker::print_pt_witness(out, r.seq.trace, v, r.fields.get());
   }

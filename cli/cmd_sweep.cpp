@@ -18,7 +18,8 @@ using checks::parse_engine;
 namespace {
 
 const char *kHelp =
-    "usage: smmu-check sweep (--debian SERIES | --src DIR) [--model LIST] [--engine E]\n\n"
+    "usage: smmu-check sweep (--debian SERIES | --src DIR) [--model LIST] [--engine E]\n"
+    "                         [--timeout SECONDS]\n\n"
     "Builds STEs and CDs with the tree's own make functions over parameter grids\n"
     "(VMID 0, 1, 65535; ASIDs in one or two bytes; S1DSS; ATS, stall, E2H; linear\n"
     "and 2-level CD tables; table addresses above 4 GiB differing in one byte or\n"
@@ -32,17 +33,20 @@ const char *kHelp =
 }  // namespace
 
 int cmd_sweep(const std::vector<std::string> &argv) {
-  Args a = parse(argv, kernel_options({"model", "engine"}, {"clean-at-sync", "witness"}), "sweep");
+  Args a = parse(argv, kernel_options({"model", "engine", "timeout"}, {"clean-at-sync", "witness"}), "sweep");
   if (a.has("help")) {
     std::cout << kHelp << kKernelOptionsHelp
               << "  --model LIST      comma-separated models (default: all); see 'smmu-check models'\n"
                  << kEngineHelp
                  << "  --clean-at-sync   cacheable models: each sync cleans the entry to PoC first\n"
                  "  --witness         print the witness of each violating transition\n"
+              << timeout_help("sweep driver (a scenario)") <<
                  "\nexample:\n  smmu-check sweep --debian 6.12 --model coherent+plain-tear32\n";
     return 0;
   }
+  const int timeout = parse_timeout(a);
   auto runner = open_kernel(a);
+  runner->set_timeout(timeout);
   CoverageAtEnd coverage(a, *runner);  // --coverage
   std::vector<models::Model> models = resolve_model_list(a.get("model", "all"));
   checks::SweepOptions options;

@@ -166,7 +166,23 @@ int parse_timeout(const Args &a) {
   unsigned long long n = 0;
   if (llvm::StringRef(value).getAsInteger(10, n) || n < 1 || n > 86400)
     throw UserError("--timeout expects a number of seconds from 1 to 86400; got '" + value + "'");
+  // A coverage build's counters live in this process: its runs are not in a child, and no limit could hold.
+  for (const char *in_process : {"coverage", "steer"})
+    if (a.has(in_process))
+      throw UserError(std::string("--timeout does not apply with --") + in_process +
+                      ": a coverage build runs the kernel code in this process, where its counters are");
   return static_cast<int>(n);
+}
+
+std::string timeout_help(const std::string &runs, const std::string &in_process) {
+  return "  --timeout SECONDS the time each " + runs + " may run (default " +
+         std::to_string(harness::kDefaultCaseTimeout) +
+         "):\n"
+         "                    each runs in a child process, and one that crashes or\n"
+         "                    runs out of time is a failed kernel run at the file:line\n"
+         "                    of its last event; every verdict resting on it is unknown.\n"
+         "                    Not with " + in_process + ": a coverage build runs the\n"
+         "                    code in this process, where its counters are\n";
 }
 
 std::filesystem::path cache_dir(const Args &a) {

@@ -54,9 +54,14 @@ std::vector<models::Model> resolve_model_list(const std::string &specs);
 int parse_jobs(const std::string &value);
 
 // --timeout SECONDS for code run in a child process (a proposed C case, a
-// KUnit case): 1 to
-// 86400, default harness::kDefaultCaseTimeout; anything else is bad input.
+// KUnit case, a scenario, a generated sequence): 1 to 86400, default
+// harness::kDefaultCaseTimeout; anything else is bad input, and so is
+// --timeout with --coverage (or --steer), whose runs stay in this process.
 int parse_timeout(const Args &a);
+// The --help lines of --timeout for the tree's own runs (`runs`: what they
+// are, e.g. "KUnit case or scenario"), with the default and the options
+// (`in_process`) that build with coverage.
+std::string timeout_help(const std::string &runs, const std::string &in_process = "--coverage");
 
 // The cache directory (--cache, else the default): created if missing, and
 // bad input naming the path when it is a file or cannot be written.

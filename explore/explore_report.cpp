@@ -9,6 +9,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "notes_once.h"
+
 namespace smmu::explore {
 
 namespace json = llvm::json;
@@ -126,6 +128,7 @@ void write_text(std::ostream &out, const ExploreReport &r, bool details) {
         << " checks\n";
     if (f.known) out << "        " << *f.known << "\n";
   }
+  checker::NotesOnce notes;  // a note several findings rest on is said at the first
   for (const auto &f : x.findings) {
     if (f.known && !details) continue;
     out << "\n" << (f.known ? "known: " : "new: ") << f.finding.signature << "\n"
@@ -134,13 +137,16 @@ void write_text(std::ostream &out, const ExploreReport &r, bool details) {
     for (std::string l; std::getline(lines, l);) out << "  " << l << "\n";
     out << f.finding.witness;
     if (!f.finding.witness.empty() && f.finding.witness.back() != '\n') out << "\n";
+    notes.print(out, f.finding.notes);
   }
 }
 
 void write_json(std::ostream &out, const ExploreReport &r) {
   const ExploreResult &x = r.result;
   json::Array findings;
-  for (const auto &f : x.findings)
+  for (const auto &f : x.findings) {
+    json::Array notes;
+    for (const auto &n : f.finding.notes) notes.push_back(n);
     findings.push_back(json::Object{{"signature", f.finding.signature},
                                     {"kind", f.finding.kind},
                                     {"location", f.finding.location},
@@ -151,7 +157,9 @@ void write_json(std::ostream &out, const ExploreReport &r) {
                                     {"shrink_steps", f.shrink_steps},
                                     {"known", f.known ? json::Value(*f.known) : json::Value(nullptr)},
                                     {"sequence", f.shrunk},
-                                    {"witness", f.finding.witness}});
+                                    {"witness", f.finding.witness},
+                                    {"notes", std::move(notes)}});
+  }
   json::Array models, unknowns, shards;
   for (const auto &m : r.models) models.push_back(m);
   for (const auto &u : x.unknowns) unknowns.push_back(u);
@@ -259,6 +267,9 @@ ExploreReport read_json(const std::string &text, const std::string &name) {
     f.finding.location = rd.string(*o, "location");
     f.finding.model = rd.string(*o, "model");
     f.finding.witness = rd.string(*o, "witness");
+    if (const json::Array *notes = o->getArray("notes"))  // reports written before notes lack them
+      for (const auto &n : *notes)
+        if (auto s = n.getAsString()) f.finding.notes.push_back(s->str());
     f.models = rd.string(*o, "models");
     f.sequences = rd.number(*o, "sequences");
     f.first_index = rd.number(*o, "first_index");

@@ -98,14 +98,43 @@ ExploreResult Explorer::explore(const Schedule &schedule) const {
   std::vector<Draft> kept;  // steering's corpus
   double last_progress = 0;
 
+  // Sequences are run a batch at a time in one child process (a fork costs
+  // more than a short sequence); with coverage read after each run (and
+  // steering, whose next draw depends on it), one at a time.
+  const uint64_t batch = new_coverage ? 1 : kBatch;
+  struct Drawn {
+    uint64_t index;
+    rc::Shrinkable<Draft> drawn;
+    bool extended;
+    Concrete c;
+  };
+  std::vector<Drawn> ahead;  // drawn and run, not yet counted
+  std::vector<SequenceVerdict> verdicts;
   for (uint64_t n = 0;; ++n) {
     if (schedule.max_sequences && n >= schedule.max_sequences) break;
-    if (schedule.max_seconds > 0 && elapsed() >= schedule.max_seconds) break;
-    const uint64_t index = schedule.index_of(n);
-    bool extended = false;
-    const rc::Shrinkable<Draft> drawn = draw(gen, schedule.seed, index, kept, &extended);
-    const Concrete c = concrete(drawn.value());
-    const SequenceVerdict v = checker.check(c.sequence);
+    if (ahead.empty() && schedule.max_seconds > 0 && elapsed() >= schedule.max_seconds) break;
+    if (ahead.empty()) {
+      std::vector<Sequence> run;
+      for (uint64_t k = n; k < n + batch && !(schedule.max_sequences && k >= schedule.max_sequences); ++k) {
+        const uint64_t index = schedule.index_of(k);
+        bool extended = false;
+        rc::Shrinkable<Draft> drawn = draw(gen, schedule.seed, index, kept, &extended);
+        Concrete c = concrete(drawn.value());
+        run.push_back(c.sequence);
+        ahead.push_back({index, std::move(drawn), extended, std::move(c)});
+      }
+      verdicts = checker.check_all(run);
+      std::reverse(ahead.begin(), ahead.end());  // taken from the back, in order
+      std::reverse(verdicts.begin(), verdicts.end());
+    }
+    const Drawn d = std::move(ahead.back());
+    ahead.pop_back();
+    const SequenceVerdict v = std::move(verdicts.back());
+    verdicts.pop_back();
+    const uint64_t index = d.index;
+    const bool extended = d.extended;
+    const rc::Shrinkable<Draft> &drawn = d.drawn;
+    const Concrete &c = d.c;
     if (new_coverage && new_coverage()) {
       if (steer) kept.push_back(drawn.value());
       ++r.totals.grew_coverage;
@@ -138,19 +167,33 @@ ExploreResult Explorer::explore(const Schedule &schedule) const {
       e.models = f.model;
       rc::Shrinkable<Draft> current = drawn;
       Finding best = f;
+      // The first smaller sequence with the same finding, in rapidcheck's
+      // order. Candidates are run a batch at a time, as above, the batch
+      // doubling while none has it (1, 2, 4, ...): an early candidate often
+      // does, and the candidates after it are run for nothing.
       for (bool smaller = true; smaller && e.shrink_steps < max_shrink_checks;) {
         smaller = false;
         auto shrinks = current.shrinks();
-        while (auto next = shrinks.next()) {
-          if (++e.shrink_steps > max_shrink_checks) break;
-          const Concrete candidate = concrete(next->value());
-          const SequenceVerdict cv = checker.check(candidate.sequence);
-          if (!has(cv, f.signature)) continue;
-          current = *next;
-          for (const Finding &cf : cv.findings)
-            if (cf.signature == f.signature) best = cf;
-          smaller = true;
-          break;
+        uint64_t want = 1;
+        for (bool more = true; more && !smaller; want = std::min(2 * want, batch)) {
+          std::vector<rc::Shrinkable<Draft>> candidates;
+          std::vector<Sequence> run;
+          while (candidates.size() < want && e.shrink_steps + candidates.size() < max_shrink_checks) {
+            auto next = shrinks.next();
+            if (!next) break;
+            run.push_back(concrete(next->value()).sequence);
+            candidates.push_back(std::move(*next));
+          }
+          more = candidates.size() == want;
+          const std::vector<SequenceVerdict> cvs = checker.check_all(run);
+          for (size_t i = 0; i < cvs.size() && !smaller; ++i) {
+            ++e.shrink_steps;
+            if (!has(cvs[i], f.signature)) continue;
+            current = candidates[i];
+            for (const Finding &cf : cvs[i].findings)
+              if (cf.signature == f.signature) best = cf;
+            smaller = true;
+          }
         }
       }
       e.finding = best;

@@ -74,6 +74,8 @@ struct Explorer {
   std::function<std::string(const std::string &file, int line)> line_text;
   std::function<void(const std::string &)> progress;  // one line now and then; may be empty
   uint64_t max_shrink_checks = 400;
+  // Sequences (and shrink candidates) run in one child process at a time, without coverage.
+  static constexpr uint64_t kBatch = 32;
   // When set, it says after each run whether the runs since its previous
   // call executed kernel lines or branch sides no earlier run had
   // (CoverageGain): totals count such sequences.

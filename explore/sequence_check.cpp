@@ -140,7 +140,8 @@ void SequenceChecker::judge_entries(const harness::Trace &t, const std::vector<c
       std::ostringstream text;
       text << up.label << (up.label.empty() ? "" : ": ") << u.reason << "\n";
       checker::print_witness(text, t, u, entries_->semantics.fields.get());
-      v.findings.push_back({kind + " at " + at + ": " + desc_name(up.kind) + " update", kind, at, m.name, text.str()});
+      v.findings.push_back(
+          {kind + " at " + at + ": " + desc_name(up.kind) + " update", kind, at, m.name, text.str(), u.notes});
       break;  // one per model and check, as the walker's
     }
   }
@@ -159,13 +160,21 @@ void SequenceChecker::judge_entries(const harness::Trace &t, const std::vector<c
            << p.unordered_event + 1 << ") " << where(t, p.unordered_event) << " in " << p.unordered_in
            << (p.unordered_in != p.table ? ", reached through " + p.path : std::string()) << "\n";
       v.findings.push_back({kind + " at " + at + ": " + p.edge + " published before what it reaches", kind, at,
-                            m.name, text.str()});
+                            m.name, text.str(), p.notes});
       break;
     }
   }
 }
 
 SequenceVerdict SequenceChecker::check(const Sequence &s) const { return judge(run(s)); }
+
+std::vector<SequenceVerdict> SequenceChecker::check_all(const std::vector<Sequence> &s) const {
+  std::vector<harness::SequenceRunner::SequenceInput> in;
+  for (const auto &q : s) in.push_back({q.config, q.ops});
+  std::vector<SequenceVerdict> out;
+  for (const auto &run : sequences_.run_all(in)) out.push_back(judge(run));
+  return out;
+}
 
 SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
   SequenceVerdict v;
@@ -205,8 +214,8 @@ SequenceVerdict SequenceChecker::judge(const harness::RunResult &run) const {
       std::ostringstream text;
       checker::print_pt_witness(text, t, pv);
       const std::string kind = checker::to_string(pv.kind);
-      v.findings.push_back(
-          {kind + " at " + where(t, root) + detail(t, pv.witness), kind, where(t, root), m.name, text.str()});
+      v.findings.push_back({kind + " at " + where(t, root) + detail(t, pv.witness), kind, where(t, root), m.name,
+                            text.str(), pv.notes});
     } else if (pv.outcome == checker::Outcome::Unknown) {
       v.unknowns.push_back(m.name + ": " + pv.reason);
     }

@@ -29,6 +29,7 @@ struct Finding {
   std::string location;   // kernel file:line, or the failure's "file:line: message"
   std::string model;      // empty for the kernel's own failures
   std::string witness;    // the walk (or the failure) as text, event numbers of the trace
+  std::vector<std::string> notes;  // the assumptions its verdict rests on (verdict.h)
 };
 
 // What judges the STE/CD updates an attach makes, handed over as values by
@@ -59,6 +60,8 @@ class SequenceChecker {
 
   const harness::SequenceRunner &runner() const { return sequences_; }
   SequenceVerdict check(const Sequence &s) const;
+  // Each of `s`, run in one child process (harness::SequenceRunner::run_all).
+  std::vector<SequenceVerdict> check_all(const std::vector<Sequence> &s) const;
   // The run and its verdicts, for a replay that prints the whole trace.
   harness::RunResult run(const Sequence &s) const { return sequences_.run(s.config, s.ops); }
   SequenceVerdict judge(const harness::RunResult &run) const;

@@ -27,7 +27,7 @@ void print_pt_table_row(std::ostream &out, const PtRow &row) {
       << (row.kernel.complete ? "" : " (stopped)") << "\n";
 }
 
-std::string pt_row_details(const PtRow &row, std::set<std::string> &noted, const checker::FieldMap *fields) {
+std::string pt_row_details(const PtRow &row, checker::NotesOnce &notes, const checker::FieldMap *fields) {
   const checker::PtVerdict &v = row.verdict;
   const harness::RunResult &run = row.run->run;
   std::ostringstream d;
@@ -38,8 +38,7 @@ std::string pt_row_details(const PtRow &row, std::set<std::string> &noted, const
   if (!row.kernel.passed())
     d << "  " << (row.run->case_file.empty() ? "kernel " : "case ") << row.kernel.name() << ": "
       << row.kernel.message << "\n";
-  for (const auto &n : v.notes)
-    if (noted.insert(n).second) d << "  note: " << n << "\n";
+  notes.print(d, v.notes);
   checker::print_pt_warnings(d, run.trace, v.warnings);
   if (v.outcome == checker::Outcome::Violation) checker::print_pt_witness(d, run.trace, v, fields);
   return d.str();

@@ -12,6 +12,7 @@
 #include "field_map.h"
 #include "kernel_run.h"
 #include "kernel_tree.h"
+#include "notes_once.h"
 #include "pt_check.h"
 #include "trace.h"
 
@@ -33,8 +34,8 @@ struct PtRow {
 
 void print_pt_table_header(std::ostream &out);
 void print_pt_table_row(std::ostream &out, const PtRow &row);
-// Why a row does not pass, and its walk; a note already in `noted` is not repeated.
-std::string pt_row_details(const PtRow &row, std::set<std::string> &noted, const checker::FieldMap *fields);
+// Why a row does not pass, and its walk; a note `notes` said already is not repeated.
+std::string pt_row_details(const PtRow &row, checker::NotesOnce &notes, const checker::FieldMap *fields);
 
 // Every field of every verdict, one object per row, then a summary.
 void print_pt_json(std::ostream &out, const harness::KernelTree &tree, const std::vector<PtRow> &rows,

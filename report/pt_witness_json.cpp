@@ -99,6 +99,8 @@ void write_pt_witness(json::OStream &j, const harness::Trace &t, const checker::
       j.attribute("instant", r.instant);  // after trace events 1..instant (smmu-check trace numbering)
       j.attribute("torn", r.torn);
       j.attribute("stale", r.stale);
+      // The cache the read fills (the timeline's cache lanes): none, config-cache, walk-cache or tlb.
+      j.attribute("cached", checker::to_string(r.cached));
       j.attribute("expires", r.expires);  // cached entry usable before this instant; -1: never invalidated
       j.attributeObject("expired_by", [&] {  // the invalidating command
         write_event_ref(j, t, r.expired_by);

@@ -141,13 +141,14 @@ harness::RunResult run_case_at(const std::filesystem::path &root, const std::str
 }
 
 std::filesystem::path driver_mutant_tree(const std::string &name, const std::string &anchor,
-                                         const std::string &old, const std::string &replacement) {
+                                         const std::string &old, const std::string &replacement,
+                                         const std::string &file_in_tree) {
   namespace fs = std::filesystem;
   const fs::path src = kernel_tree("6.12").root;
   const fs::path dst = fs::temp_directory_path() / ("smmu-check-mutant-" + name);
   fs::remove_all(dst);
   fs::copy(src, dst, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
-  const fs::path file = dst / kDriverFile;
+  const fs::path file = dst / file_in_tree;
   std::stringstream ss;
   ss << std::ifstream(file).rdbuf();
   std::string text = ss.str();

@@ -60,10 +60,11 @@ const harness::KernelRunner &kernel_at(const std::filesystem::path &root);
 harness::RunResult run_case_at(const std::filesystem::path &root, const std::string &name);
 
 // A fresh copy of the 6.12 tree (in the temporary directory, named after
-// `name`) with, in the driver, the first `old` after `anchor` replaced: a
-// seeded writer bug. Throws if the text is not there.
+// `name`) with, in `file` (default the driver), the first `old` after
+// `anchor` replaced: a seeded bug. Throws if the text is not there.
 std::filesystem::path driver_mutant_tree(const std::string &name, const std::string &anchor,
-                                         const std::string &old, const std::string &replacement);
+                                         const std::string &old, const std::string &replacement,
+                                         const std::string &file = kDriverFile);
 
 struct CliResult {
   int status = -1;

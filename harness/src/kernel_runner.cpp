@@ -50,10 +50,10 @@ RunResult run_entry(const LoadedSlice &so, const RunnableCase &c, const LiveFaul
 std::string what(const RunnableCase &c) { return (c.kunit ? "KUnit case " : "scenario ") + c.name; }
 
 // A run whose process died: no trace came back, only why.
-RunResult died_run(const RunnableCase &c, const std::string &why) {
+RunResult died_run(const std::string &suite, const std::string &name, const std::string &why) {
   RunResult r;
-  r.suite = c.suite;
-  r.name = c.name;
+  r.suite = suite;
+  r.name = name;
   r.status = RunStatus::Bug;
   r.trace.complete = false;
   r.died = why;
@@ -112,27 +112,33 @@ RunnableCase KernelRunner::find(const std::string &wanted) const {
 }
 
 RunResult KernelRunner::run(const RunnableCase &c, const LiveFaults &faults) const {
-  // A coverage slice counts executed lines in its own memory, which a child
-  // would take with it: it runs here, and a crash in it ends the tool.
-  if (build_.coverage) return run_entry(*slice_, c, faults);
-  ChildRun one{[this, c, faults] { return run_entry(*slice_, c, faults); }, "", what(c)};
-  ChildOutcome out = run_children({one}, timeout_);
-  return out.died.empty() ? std::move(out.results.at(0)) : died_run(c, out.died);
+  return std::move(run_guarded({{c.suite, c.name, what(c), [this, c, faults] { return run_entry(*slice_, c, faults); }}})
+                       .at(0));
 }
 
 std::vector<RunResult> KernelRunner::run_all(const std::vector<RunnableCase> &cases) const {
+  std::vector<GuardedRun> runs;
+  for (const auto &c : cases) runs.push_back({c.suite, c.name, what(c), [this, c] { return run_entry(*slice_, c); }});
+  return run_guarded(runs);
+}
+
+std::vector<RunResult> KernelRunner::run_guarded(const std::vector<GuardedRun> &runs) const {
   std::vector<RunResult> out;
-  if (build_.coverage) {  // as in run()
-    for (const auto &c : cases) out.push_back(run_entry(*slice_, c));
+  // A coverage slice counts executed lines in its own memory, which a child
+  // would take with it: it runs here, and a crash in it ends the tool.
+  if (build_.coverage) {
+    for (const auto &r : runs) out.push_back(r.body());
     return out;
   }
-  while (out.size() < cases.size()) {
-    std::vector<ChildRun> runs;
-    for (size_t i = out.size(); i < cases.size(); ++i)
-      runs.push_back({[this, c = cases[i]] { return run_entry(*slice_, c); }, "", what(cases[i])});
-    ChildOutcome child = run_children(runs, timeout_);
+  while (out.size() < runs.size()) {
+    std::vector<ChildRun> rest;
+    for (size_t i = out.size(); i < runs.size(); ++i) rest.push_back({runs[i].body, "", runs[i].what});
+    ChildOutcome child = run_children(rest, timeout_);
     for (auto &r : child.results) out.push_back(std::move(r));
-    if (!child.died.empty()) out.push_back(died_run(cases[out.size()], child.died));
+    if (!child.died.empty()) {
+      const GuardedRun &r = runs[out.size()];
+      out.push_back(died_run(r.suite, r.name, child.died));
+    }
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // KUnit cases (through our KUnit shim) and harness scenario drivers.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,15 @@ class KernelRunner {
   // The runs of `cases`, in order, in one child (a fork each costs ~5 ms);
   // after a run that died, the rest go on in a new child.
   std::vector<RunResult> run_all(const std::vector<RunnableCase> &cases) const;
+  // Any other code of this slice (a generated sequence's driver) run as
+  // run_all() runs cases: in order, in one child, each within timeout(), the
+  // rest in a new child after one that died; in this process in a coverage
+  // build. A run that died is named by its suite and name and says why.
+  struct GuardedRun {
+    std::string suite, name, what;  // what: how the message names it ("explore sequence")
+    std::function<RunResult()> body;
+  };
+  std::vector<RunResult> run_guarded(const std::vector<GuardedRun> &runs) const;
   int timeout() const { return timeout_; }
   void set_timeout(int seconds) { timeout_ = seconds; }
 

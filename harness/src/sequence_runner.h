@@ -32,7 +32,15 @@ class SequenceRunner {
   bool can_cd_2lvl() const { return caps_ > 0 && (caps_ & KSHIM_XCAP_CD_2LVL); }
   // The domain cfg sets up; nullopt if the set-up itself failed.
   std::optional<SequenceGeometry> geometry(const kshim_explore_config &cfg) const;
+  // In a child within the runner's timeout() (KernelRunner::run_guarded): a
+  // sequence that crashes or hangs is a run that died (RunResult::died).
   RunResult run(const kshim_explore_config &cfg, const std::vector<kshim_explore_op> &ops) const;
+  // Several in order, in one child (a fork costs more than a short sequence).
+  struct SequenceInput {
+    kshim_explore_config cfg;
+    std::vector<kshim_explore_op> ops;
+  };
+  std::vector<RunResult> run_all(const std::vector<SequenceInput> &sequences) const;
 
  private:
   const KernelRunner &runner_;

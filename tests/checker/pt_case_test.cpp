@@ -247,6 +247,11 @@ TEST(PtJson, ViolationCarriesTheWalk) {
   EXPECT_EQ(leaf["level"].n, 3);
   EXPECT_TRUE(leaf["torn"].b);
   EXPECT_EQ(leaf["stale"].type, Json::Type::Bool);
+  // The cache each read fills, as the timeline's cache lanes draw it: the
+  // leaf the TLB, each table descriptor above it the walk cache.
+  EXPECT_EQ(leaf["cached"].s, "tlb");
+  for (size_t i = 0; i + 1 < w["reads"].a.size(); ++i)
+    EXPECT_EQ(w["reads"][i]["cached"].s, "walk-cache") << "read " << i << " at level " << w["reads"][i]["level"].n;
   for (const char *k : {"table", "address", "value"}) EXPECT_EQ(leaf[k].s.rfind("0x", 0), 0u) << k;
   EXPECT_EQ(leaf["index"].type, Json::Type::Number);
   EXPECT_GT(leaf["instant"].n, 0);

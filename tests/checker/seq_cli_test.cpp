@@ -4,6 +4,8 @@
 // reported before any kernel work.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -309,4 +311,10 @@ TEST(SeqCli, ALongCheckIsHeardOnStderr) {
   EXPECT_NE(r.out.find(" walks so far; "), std::string::npos) << r.out;
   EXPECT_EQ(q.out.find("walks so far"), std::string::npos) << q.out;
   EXPECT_NE(p.out.find("smmu-check: pt_map_page_4k under cacheable-byte: "), std::string::npos) << p.out;
+  // A descriptor being read is named as the reports name it (the .seq's PTE
+  // l3 at the IOVA's index; the scenario's first table), not by its address.
+  EXPECT_NE(r.out.find(" walks so far; reading descriptor l3[1]\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(p.out, std::regex(R"( walks so far; reading descriptor table[0-9]+\[[0-9]+\]\n)")))
+      << p.out;
+  for (const auto *out : {&r.out, &p.out}) EXPECT_EQ(out->find("reading descriptor 0x"), std::string::npos) << *out;
 }
