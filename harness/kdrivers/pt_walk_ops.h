@@ -11,7 +11,10 @@
  *                  a level-2 block), base (an IOVA, block aligned);
  *   pt_ctx(iova, size)  the walk context of [iova, iova + size);
  *   pt_sync(gather)     the caller's iotlb_sync after an unmap;
- *   PT_PA          the output address the operations map.
+ *   PT_PA          the output address the operations map;
+ * and, before it declares scenarios with PT_ONE and PT_S2,
+ *   pt_run(op, granule, coherent, ril)  op on a stage-1 domain;
+ *   pt_run_s2(op, coherent)             op on a stage-2 domain.
  */
 
 #ifndef KSHIM_PT_WALK_OPS_H
@@ -119,5 +122,27 @@ static void pt_op_split_block(void)
 	pt_check_phys(hole + pt.page, PT_PA + 6 * pt.page);
 	pt_check_phys(pt.base, PT_PA);
 }
+
+/* ---- the scenarios: names alike on every tree, so one expectation glob reads them all ---- */
+
+#define PT_ONE(op, name, granule, coherent, ril, what)           \
+	KSHIM_SCENARIO(pt_##op##_##name, what)                     \
+	{                                                          \
+		return pt_run(pt_op_##op, granule, coherent, ril); \
+	}
+
+/* The S1 operations both trees declare first, in this order: X(op, what). */
+#define PT_COMMON_S1(X)                                                                \
+	X(map_page, "S1: map a page into an empty table (installs the tables)")           \
+	X(map_block, "S1: map a level-2 block")                                           \
+	X(unmap_page, "S1: unmap one page of two, iotlb_sync")                            \
+	X(unmap_table, "S1: unmap a level-2 span holding a table (walk flush, table freed)")
+
+/* suffix: empty for a coherent walk, _nc for a non-coherent one. */
+#define PT_S2(op, suffix, coherent, what)                 \
+	KSHIM_SCENARIO(pt_s2_##op##suffix, what)            \
+	{                                                   \
+		return pt_run_s2(pt_op_##op, coherent);     \
+	}
 
 #endif

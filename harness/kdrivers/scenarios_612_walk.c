@@ -169,12 +169,6 @@ static int pt_run_s2(void (*op)(void), bool coherent)
 	return pt_finish();
 }
 
-#define PT_ONE(op, name, granule, coherent, ril, what)                  \
-	KSHIM_SCENARIO(pt_##op##_##name, what)                            \
-	{                                                                 \
-		return pt_run(pt_op_##op, granule, coherent, ril);        \
-	}
-
 /* 4K/16K/64K x coherent/non-coherent, with range invalidation; 4K coherent without. */
 #define PT_VARIANTS(op, what)                                                          \
 	PT_ONE(op, 4k, SZ_4K, true, true, what ", 4K granule, coherent walk")              \
@@ -186,10 +180,7 @@ static int pt_run_s2(void (*op)(void), bool coherent)
 	PT_ONE(op, 4k_noril, SZ_4K, true, false,                                           \
 	       what ", 4K granule, coherent walk, no range invalidation")
 
-PT_VARIANTS(map_page, "S1: map a page into an empty table (installs the tables)")
-PT_VARIANTS(map_block, "S1: map a level-2 block")
-PT_VARIANTS(unmap_page, "S1: unmap one page of two, iotlb_sync")
-PT_VARIANTS(unmap_table, "S1: unmap a level-2 span holding a table (walk flush, table freed)")
+PT_COMMON_S1(PT_VARIANTS)
 PT_VARIANTS(unmap_blocks, "S1: unmap many level-2 blocks at once (4K: 1G of 2M blocks)")
 PT_VARIANTS(block_over_table, "S1: map a block where a table used to be")
 #ifdef KSHIM_FAMILY_split
@@ -203,26 +194,11 @@ PT_ONE(sw_sync, 16k_nc, SZ_16K, false, true,
 PT_ONE(sw_sync, 64k_nc, SZ_64K, false, true,
        "S1: map into a table another CPU just installed (SW_SYNC path), 64K, non-coherent walk")
 
-KSHIM_SCENARIO(pt_s2_map_page, "S2 (IPA 40 bits, concatenated PGD): map a page, coherent walk")
-{
-	return pt_run_s2(pt_op_map_page, true);
-}
-
-KSHIM_SCENARIO(pt_s2_map_page_nc, "S2 (IPA 40 bits, concatenated PGD): map a page, non-coherent walk")
-{
-	return pt_run_s2(pt_op_map_page, false);
-}
-
-KSHIM_SCENARIO(pt_s2_unmap_table, "S2 (IPA 40 bits): unmap a level-2 span holding a table, coherent walk")
-{
-	return pt_run_s2(pt_op_unmap_table, true);
-}
-
+PT_S2(map_page, , true, "S2 (IPA 40 bits, concatenated PGD): map a page, coherent walk")
+PT_S2(map_page, _nc, false, "S2 (IPA 40 bits, concatenated PGD): map a page, non-coherent walk")
+PT_S2(unmap_table, , true, "S2 (IPA 40 bits): unmap a level-2 span holding a table, coherent walk")
 #ifdef KSHIM_FAMILY_split
-KSHIM_SCENARIO(pt_s2_split_block_nc, "S2 (IPA 40 bits): split a block, non-coherent walk")
-{
-	return pt_run_s2(pt_op_split_block, false);
-}
+PT_S2(split_block, _nc, false, "S2 (IPA 40 bits): split a block, non-coherent walk")
 #endif
 
 /* ---- a new table pointer in a CD or STE, observed with the walk ---- */

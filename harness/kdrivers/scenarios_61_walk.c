@@ -67,7 +67,7 @@ static void pt_sync(struct iommu_iotlb_gather *gather)
 
 #include "pt_walk_ops.h" /* pt_map, pt_unmap, pt_check_phys and the operations, as on 6.12 */
 
-static int pt_run(void (*op)(void), bool coherent, bool ril, bool s2)
+static int pt_run_on(void (*op)(void), bool coherent, bool ril, bool s2)
 {
 	pt_setup(coherent, ril, s2);
 	op();
@@ -75,37 +75,29 @@ static int pt_run(void (*op)(void), bool coherent, bool ril, bool s2)
 	return 0;
 }
 
-#define PT_ONE(op, name, coherent, ril, s2, what)                     \
-	KSHIM_SCENARIO(pt_##op##_##name, what)                            \
-	{                                                                 \
-		return pt_run(pt_op_##op, coherent, ril, s2);         \
-	}
+/* 4K granule only (see above): the variants name no other. */
+static int pt_run(void (*op)(void), unsigned long granule, bool coherent, bool ril)
+{
+	KSHIM_CHECK(granule == SZ_4K, "6.1's pt scenarios run on a 4K granule only");
+	return pt_run_on(op, coherent, ril, false);
+}
+
+static int pt_run_s2(void (*op)(void), bool coherent)
+{
+	return pt_run_on(op, coherent, true, true);
+}
 
 /* Names as on 6.12, so one expectation glob reads alike for both trees. */
 #define PT_VARIANTS(op, what)                                                          \
-	PT_ONE(op, 4k, true, true, false, what ", 4K granule, coherent walk")              \
-	PT_ONE(op, 4k_nc, false, true, false, what ", 4K granule, non-coherent walk")      \
-	PT_ONE(op, 4k_noril, true, false, false,                                           \
-		 what ", 4K granule, coherent walk, no range invalidation")
+	PT_ONE(op, 4k, SZ_4K, true, true, what ", 4K granule, coherent walk")              \
+	PT_ONE(op, 4k_nc, SZ_4K, false, true, what ", 4K granule, non-coherent walk")      \
+	PT_ONE(op, 4k_noril, SZ_4K, true, false,                                           \
+	       what ", 4K granule, coherent walk, no range invalidation")
 
-PT_VARIANTS(map_page, "S1: map a page into an empty table (installs the tables)")
-PT_VARIANTS(map_block, "S1: map a level-2 block")
-PT_VARIANTS(unmap_page, "S1: unmap one page of two, iotlb_sync")
-PT_VARIANTS(unmap_table, "S1: unmap a level-2 span holding a table (walk flush, table freed)")
+PT_COMMON_S1(PT_VARIANTS)
 PT_VARIANTS(block_over_table, "S1: map a block where a table used to be")
 PT_VARIANTS(split_block, "S1: unmap a page inside a block (split into a table)")
 
-KSHIM_SCENARIO(pt_s2_map_page, "S2 (VMID 1): map a page, coherent walk")
-{
-	return pt_run(pt_op_map_page, true, true, true);
-}
-
-KSHIM_SCENARIO(pt_s2_map_page_nc, "S2 (VMID 1): map a page, non-coherent walk")
-{
-	return pt_run(pt_op_map_page, false, true, true);
-}
-
-KSHIM_SCENARIO(pt_s2_unmap_table, "S2 (VMID 1): unmap a level-2 span holding a table, coherent walk")
-{
-	return pt_run(pt_op_unmap_table, true, true, true);
-}
+PT_S2(map_page, , true, "S2 (VMID 1): map a page, coherent walk")
+PT_S2(map_page, _nc, false, "S2 (VMID 1): map a page, non-coherent walk")
+PT_S2(unmap_table, , true, "S2 (VMID 1): unmap a level-2 span holding a table, coherent walk")
