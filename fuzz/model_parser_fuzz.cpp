@@ -5,10 +5,9 @@
 // Built by scripts/fuzz or -DSMMU_FUZZ=ON (fuzz/CMakeLists.txt).
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
+#include "fuzz_finding.h"
 #include "model_parser.h"
 
 using namespace smmu::models;
@@ -16,20 +15,7 @@ using namespace smmu::models;
 namespace {
 
 [[noreturn]] void finding(const char *what, const std::string &detail) {
-  std::fprintf(stderr, "model_parser_fuzz: %s: %s\n", what, detail.c_str());
-  std::abort();
-}
-
-bool located(const std::string &m, const std::string &file) {
-  if (m.rfind(file + ":", 0) != 0) return false;
-  size_t i = file.size() + 1;
-  for (int field = 0; field < 2; ++field) {
-    size_t digits = 0;
-    while (i < m.size() && m[i] >= '0' && m[i] <= '9') ++i, ++digits;
-    if (!digits || i >= m.size() || m[i] != ':') return false;
-    ++i;
-  }
-  return m.compare(i, 10, " expected ") == 0;
+  smmu::fuzz::finding("model_parser_fuzz", what, detail);
 }
 
 }  // namespace
@@ -46,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (const auto &p : f.set)
       if (f.model.justification[p].empty()) finding("accepted", "a parameter without justification");
   } catch (const ModelError &e) {
-    if (!located(e.what(), file)) finding("unlocated error", e.what());
+    if (!smmu::fuzz::located(e.what(), file)) finding("unlocated error", e.what());
   } catch (const std::exception &e) {
     finding("unexpected exception", e.what());
   }

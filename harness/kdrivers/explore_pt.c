@@ -16,6 +16,8 @@
 
 #if defined(KSHIM_FAMILY_sweep) && defined(KSHIM_FAMILY_pt_smmu)
 
+#include "explore_steps.h"
+
 static struct iommu_iotlb_gather xp_gather;
 
 static void xp_setup(const struct kshim_explore_config *cfg)
@@ -49,63 +51,26 @@ int kshim_explore_driver_geometry(const struct kshim_explore_config *cfg, kshim_
 	return pt_finish();
 }
 
-/*
- * As the IOMMU core's __iommu_map/__iommu_unmap loops: io-pgtable-arm stops at
- * the end of a table and reports what it did, and the core calls again for
- * the rest. Each map call is an operation boundary of its own.
- */
-static void xp_map(const struct kshim_explore_op *op)
+static int xp_map_call(unsigned long iova, phys_addr_t pa, size_t pgsize, size_t count,
+		       size_t *mapped)
 {
-	unsigned long iova = op->iova;
-	phys_addr_t pa = op->pa;
-	size_t left = op->pgsize * op->count;
-
-	while (left) {
-		size_t mapped = 0;
-		int ret;
-
-		pt_ctx(iova, left);
-		ret = arm_smmu_map_pages(&pt.d->domain, iova, pa, op->pgsize, left / op->pgsize,
-					 PT_PROT, GFP_KERNEL, &mapped);
-		KSHIM_CHECK(!ret && mapped && mapped <= left,
-			    "map_pages(0x%lx, 0x%llx, 0x%llx x %zu) returned %d, mapped 0x%zx", iova,
-			    pa, op->pgsize, left / op->pgsize, ret, mapped);
-		iova += mapped;
-		pa += mapped;
-		left -= mapped;
-	}
+	return arm_smmu_map_pages(&pt.d->domain, iova, pa, pgsize, count, PT_PROT, GFP_KERNEL,
+				  mapped);
 }
 
-/*
- * One iommu_unmap is the UNMAP calls up to its IOTLB_SYNC. Its end is the
- * only stable state: until the sync, what it unmapped may still be cached,
- * so there is one operation boundary, before its first call, for its range.
- */
-static void xp_unmap(const struct kshim_explore_op *ops, int i, int n)
+/* Into the gather that the next IOTLB_SYNC sends. */
+static size_t xp_unmap_call(unsigned long iova, size_t pgsize, size_t count)
 {
-	const struct kshim_explore_op *op = &ops[i];
-	unsigned long iova = op->iova;
-	size_t left = op->pgsize * op->count;
-
-	if (i == 0 || ops[i - 1].kind != KSHIM_XOP_UNMAP) {
-		unsigned long end = iova + left;
-
-		for (int j = i + 1; j < n && ops[j].kind == KSHIM_XOP_UNMAP; j++)
-			end = ops[j].iova + ops[j].pgsize * ops[j].count;
-		pt_ctx(iova, end - iova);
-	}
-	while (left) {
-		size_t unmapped;
-
-		unmapped = arm_smmu_unmap_pages(&pt.d->domain, iova, op->pgsize, left / op->pgsize,
-						&xp_gather);
-		KSHIM_CHECK(unmapped && unmapped <= left,
-			    "unmap_pages(0x%lx, 0x%llx x %zu) unmapped 0x%zx", iova, op->pgsize,
-			    left / op->pgsize, unmapped);
-		iova += unmapped;
-		left -= unmapped;
-	}
+	return arm_smmu_unmap_pages(&pt.d->domain, iova, pgsize, count, &xp_gather);
 }
+
+static const struct xstep_table xp_steps = {
+	.map_name = "map_pages",
+	.unmap_name = "unmap_pages",
+	.ctx = pt_ctx,
+	.map = xp_map_call,
+	.unmap = xp_unmap_call,
+};
 
 int kshim_explore_driver(const struct kshim_explore_config *cfg, const struct kshim_explore_op *ops,
 			 int n)
@@ -121,10 +86,10 @@ int kshim_explore_driver(const struct kshim_explore_config *cfg, const struct ks
 
 		switch (op->kind) {
 		case KSHIM_XOP_MAP:
-			xp_map(op);
+			xstep_map(&xp_steps, op);
 			break;
 		case KSHIM_XOP_UNMAP:
-			xp_unmap(ops, i, n);
+			xstep_unmap(&xp_steps, ops, i, n);
 			break;
 		case KSHIM_XOP_IOTLB_SYNC:
 			iommu_iotlb_sync(&pt.d->domain, &xp_gather);

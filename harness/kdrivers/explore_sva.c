@@ -26,6 +26,8 @@
 
 #if defined(KSHIM_FAMILY_sweep) && defined(KSHIM_FAMILY_pt_smmu)
 
+#include "explore_steps.h"
+
 #ifdef KSHIM_FAMILY_sva
 
 const struct mmu_notifier_ops *kshim_sva_notifier_ops(void); /* arm_smmu_v3_sva_glue.c */
@@ -156,63 +158,31 @@ static int xs_geometry(const struct kshim_explore_config *cfg, kshim_u64 *base, 
 }
 
 /* The CPU populates entries (a fault, mmap with MAP_POPULATE, a huge page). */
-static void xs_map(const struct kshim_explore_op *op)
+static int xs_map_call(unsigned long iova, phys_addr_t pa, size_t pgsize, size_t count,
+		       size_t *mapped)
 {
-	unsigned long iova = op->iova;
-	phys_addr_t pa = op->pa;
-	size_t left = op->pgsize * op->count;
-
-	while (left) {
-		size_t mapped = 0;
-		int ret;
-
-		xs_ctx(iova, left);
-		ret = xs.mm_ops->map_pages(xs.mm_ops, iova, pa, op->pgsize, left / op->pgsize, PT_PROT,
-					   GFP_KERNEL, &mapped);
-		KSHIM_CHECK(!ret && mapped && mapped <= left,
-			    "mm map(0x%lx, 0x%llx, 0x%llx x %zu) returned %d, mapped 0x%zx", iova, pa,
-			    op->pgsize, left / op->pgsize, ret, mapped);
-		if (ret || !mapped)
-			return;
-		iova += mapped;
-		pa += mapped;
-		left -= mapped;
-	}
+	return xs.mm_ops->map_pages(xs.mm_ops, iova, pa, pgsize, count, PT_PROT, GFP_KERNEL, mapped);
 }
 
 /*
- * The CPU clears entries and unlinks tables (munmap, zap): like an iommu_unmap,
- * one operation boundary before its first call; the SMMU may use what it
- * cached until the NOTIFY that ends the step.
+ * The CPU clears entries and unlinks tables (munmap, zap): the SMMU may use
+ * what it cached until the NOTIFY that ends the step.
  */
-static void xs_unmap(const struct kshim_explore_op *ops, int i, int n)
+static size_t xs_unmap_call(unsigned long iova, size_t pgsize, size_t count)
 {
-	const struct kshim_explore_op *op = &ops[i];
-	unsigned long iova = op->iova;
-	size_t left = op->pgsize * op->count;
+	struct iommu_iotlb_gather gather; /* the CPU's: its callbacks send nothing */
 
-	if (i == 0 || ops[i - 1].kind != KSHIM_XOP_UNMAP) {
-		unsigned long end = iova + left;
-
-		for (int j = i + 1; j < n && ops[j].kind == KSHIM_XOP_UNMAP; j++)
-			end = ops[j].iova + ops[j].pgsize * ops[j].count;
-		xs_ctx(iova, end - iova);
-	}
-	while (left) {
-		struct iommu_iotlb_gather gather; /* the CPU's: its callbacks send nothing */
-		size_t unmapped;
-
-		iommu_iotlb_gather_init(&gather);
-		unmapped = xs.mm_ops->unmap_pages(xs.mm_ops, iova, op->pgsize, left / op->pgsize, &gather);
-
-		KSHIM_CHECK(unmapped && unmapped <= left, "mm unmap(0x%lx, 0x%llx x %zu) unmapped 0x%zx",
-			    iova, op->pgsize, left / op->pgsize, unmapped);
-		if (!unmapped)
-			return;
-		iova += unmapped;
-		left -= unmapped;
-	}
+	iommu_iotlb_gather_init(&gather);
+	return xs.mm_ops->unmap_pages(xs.mm_ops, iova, pgsize, count, &gather);
 }
+
+static const struct xstep_table xs_steps = {
+	.map_name = "mm map",
+	.unmap_name = "mm unmap",
+	.ctx = xs_ctx,
+	.map = xs_map_call,
+	.unmap = xs_unmap_call,
+};
 
 /* mmu_notifier_arch_invalidate_secondary_tlbs: each subscription's op, then the tables go. */
 static void xs_notify(unsigned long start, unsigned long end)
@@ -241,10 +211,10 @@ static int xs_run(const struct kshim_explore_config *cfg, const struct kshim_exp
 
 		switch (op->kind) {
 		case KSHIM_XOP_MAP:
-			xs_map(op);
+			xstep_map(&xs_steps, op);
 			break;
 		case KSHIM_XOP_UNMAP:
-			xs_unmap(ops, i, n);
+			xstep_unmap(&xs_steps, ops, i, n);
 			break;
 		case KSHIM_XOP_NOTIFY:
 			xs_notify(op->iova, op->pa);

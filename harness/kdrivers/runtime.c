@@ -59,14 +59,21 @@ void kshim_hex_dump(const char *prefix, int rowsize, int groupsize, const void *
 	}
 }
 
-void kshim_kunit_fail(struct kunit *test, int fatal, const char *file, int line, const char *fmt, ...)
+/* A failed expectation of a KUnit case or a scenario, formatted, to the trace. */
+static void format_failure(const char *file, int line, const char *fmt, va_list ap)
 {
 	char buf[1024];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	kshim_kunit_failure(buf, file, line);
+}
+
+void kshim_kunit_fail(struct kunit *test, int fatal, const char *file, int line, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	format_failure(file, line, fmt, ap);
 	va_end(ap);
-	kshim_kunit_failure(buf, file, line);
 	test->failures++;
 	if (fatal)
 		kshim_bug_jump();
@@ -74,12 +81,10 @@ void kshim_kunit_fail(struct kunit *test, int fatal, const char *file, int line,
 
 void kshim_scenario_fail(const char *file, int line, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	format_failure(file, line, fmt, ap);
 	va_end(ap);
-	kshim_kunit_failure(buf, file, line);
 	scenario_failed = 1;
 	kshim_bug_jump();
 }

@@ -199,20 +199,34 @@ static void iopt_finish(void)
 	iopt.ops = NULL;
 }
 
-/* ---- map a page into an empty table: three new tables, then the PTE ---- */
+/*
+ * ---- map a page into an empty table (three new tables, then the PTE), or a
+ * 2M block (two new tables, then the block descriptor) ----
+ */
 
-static int iopt_map_page(bool coherent)
+static int iopt_map_leaf(bool coherent, const char *what, unsigned long iova, phys_addr_t pa,
+			 size_t size, int level, unsigned long offset)
 {
 	iopt_setup(coherent);
-	KSHIM_NOTE("map 4K at IOVA 0x%lx -> PA 0x%llx", IOPT_IOVA_PAGE, IOPT_PA_PAGE);
-	iopt_map(IOPT_IOVA_PAGE, IOPT_PA_PAGE, SZ_4K);
-	iopt_check_phys(IOPT_IOVA_PAGE + 0x234, IOPT_PA_PAGE + 0x234);
-	iopt_check_phys(IOPT_IOVA_PAGE + SZ_4K, 0);
-	iopt_check_tables(IOPT_IOVA_PAGE, 3);
-	iopt_check_leaf(IOPT_IOVA_PAGE, 3, IOPT_PA_PAGE);
+	KSHIM_NOTE("map %s at IOVA 0x%lx -> PA 0x%llx", what, iova, pa);
+	iopt_map(iova, pa, size);
+	iopt_check_phys(iova + offset, pa + offset);
+	iopt_check_phys(iova + size, 0);
+	iopt_check_tables(iova, level);
+	iopt_check_leaf(iova, level, pa);
 	KSHIM_CHECK(iopt.ntlb == 0, "mapping invoked %d TLB callbacks", iopt.ntlb);
 	iopt_finish();
 	return 0;
+}
+
+static int iopt_map_page(bool coherent)
+{
+	return iopt_map_leaf(coherent, "4K", IOPT_IOVA_PAGE, IOPT_PA_PAGE, SZ_4K, 3, 0x234);
+}
+
+static int iopt_map_block(bool coherent)
+{
+	return iopt_map_leaf(coherent, "2M", IOPT_IOVA_BLOCK, IOPT_PA_BLOCK, SZ_2M, 2, 0x12345);
 }
 
 KSHIM_SCENARIO(iopt_map_page_coherent, "io-pgtable-arm: map 4K into an empty table, coherent walk")
@@ -224,22 +238,6 @@ KSHIM_SCENARIO(iopt_map_page_noncoherent,
 	       "io-pgtable-arm: map 4K into an empty table, non-coherent walk (cache cleans)")
 {
 	return iopt_map_page(false);
-}
-
-/* ---- map a 2M block ---- */
-
-static int iopt_map_block(bool coherent)
-{
-	iopt_setup(coherent);
-	KSHIM_NOTE("map 2M at IOVA 0x%lx -> PA 0x%llx", IOPT_IOVA_BLOCK, IOPT_PA_BLOCK);
-	iopt_map(IOPT_IOVA_BLOCK, IOPT_PA_BLOCK, SZ_2M);
-	iopt_check_phys(IOPT_IOVA_BLOCK + 0x12345, IOPT_PA_BLOCK + 0x12345);
-	iopt_check_phys(IOPT_IOVA_BLOCK + SZ_2M, 0);
-	iopt_check_tables(IOPT_IOVA_BLOCK, 2);
-	iopt_check_leaf(IOPT_IOVA_BLOCK, 2, IOPT_PA_BLOCK);
-	KSHIM_CHECK(iopt.ntlb == 0, "mapping invoked %d TLB callbacks", iopt.ntlb);
-	iopt_finish();
-	return 0;
 }
 
 KSHIM_SCENARIO(iopt_map_block_coherent, "io-pgtable-arm: map a 2M block, coherent walk")

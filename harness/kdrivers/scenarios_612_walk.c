@@ -35,8 +35,6 @@ static struct {
 	u64 root_mask;
 } pt;
 
-#define PT_PROT (IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE)
-
 static void pt_ctx(unsigned long iova, size_t size)
 {
 	struct arm_smmu_domain *d = pt.d;
@@ -102,45 +100,14 @@ static void pt_setup(unsigned long granule, bool coherent, bool ril,
 		   sc.master.ats_enabled ? ", ATS master (SIDs 0x10, 0x11)" : "");
 }
 
-/* A map that sets a scene: no operation boundary before it. */
-static void pt_map_setup(struct arm_smmu_domain *d, unsigned long iova, phys_addr_t pa,
-			 size_t pgsize, size_t count)
-{
-	size_t mapped = 0;
+#define PT_PA SC_PA
 
-	KSHIM_CHECK(!arm_smmu_map_pages(&d->domain, iova, pa, pgsize, count, PT_PROT, GFP_KERNEL,
-					&mapped) &&
-			    mapped == pgsize * count,
-		    "map_pages(0x%lx, 0x%zx x %zu) mapped 0x%zx", iova, pgsize, count, mapped);
+static void pt_sync(struct iommu_iotlb_gather *gather)
+{
+	iommu_iotlb_sync(&pt.d->domain, gather);
 }
 
-static void pt_map(unsigned long iova, phys_addr_t pa, size_t pgsize, size_t count)
-{
-	pt_ctx(iova, pgsize * count);
-	pt_map_setup(pt.d, iova, pa, pgsize, count);
-}
-
-/* unmap_pages, then the caller's iotlb_sync (the gathered leaf TLBIs + CMD_SYNC). */
-static void pt_unmap(unsigned long iova, size_t pgsize, size_t count)
-{
-	struct iommu_iotlb_gather gather;
-	size_t unmapped;
-
-	pt_ctx(iova, pgsize * count);
-	iommu_iotlb_gather_init(&gather);
-	unmapped = arm_smmu_unmap_pages(&pt.d->domain, iova, pgsize, count, &gather);
-	KSHIM_CHECK(unmapped == pgsize * count, "unmap_pages(0x%lx, 0x%zx x %zu) unmapped 0x%zx", iova,
-		    pgsize, count, unmapped);
-	iommu_iotlb_sync(&pt.d->domain, &gather);
-}
-
-static void pt_check_phys(unsigned long iova, phys_addr_t want)
-{
-	struct io_pgtable_ops *ops = pt.d->pgtbl_ops;
-	phys_addr_t got = ops->iova_to_phys(ops, iova);
-
-	KSHIM_CHECK(got == want, "iova_to_phys(0x%lx) = 0x%llx, expected 0x%llx", iova, got, want);
-}
+#include "pt_walk_ops.h" /* pt_map, pt_unmap, pt_check_phys, the common pt_op_* */
 
 static int pt_finish(void)
 {
@@ -151,41 +118,7 @@ static int pt_finish(void)
 	return 0;
 }
 
-/* ---- the operations ---- */
-
-/* Map one page into an empty table: every level's table is installed. */
-static void pt_op_map_page(void)
-{
-	pt_map(pt.base + pt.page, SC_PA + pt.page, pt.page, 1);
-	pt_check_phys(pt.base + pt.page + 0x18, SC_PA + pt.page + 0x18);
-}
-
-static void pt_op_map_block(void)
-{
-	pt_map(pt.base, SC_PA, pt.block, 1);
-	pt_check_phys(pt.base + pt.block - 8, SC_PA + pt.block - 8);
-}
-
-/* Unmap one page of two: leaf TLBI for it, the table stays. */
-static void pt_op_unmap_page(void)
-{
-	pt_map(pt.base, SC_PA, pt.page, 2);
-	pt_unmap(pt.base, pt.page, 1);
-	pt_check_phys(pt.base, 0);
-	pt_check_phys(pt.base + pt.page, SC_PA + pt.page);
-}
-
-/*
- * Unmap a whole block's worth that is a table: the level-2 table descriptor
- * is cleared, tlb_flush_walk (non-leaf TLBI + CMD_SYNC) runs, then the table
- * is freed, then iotlb_sync.
- */
-static void pt_op_unmap_table(void)
-{
-	pt_map(pt.base + pt.page, SC_PA, pt.page, 1);
-	pt_unmap(pt.base, pt.block, 1);
-	pt_check_phys(pt.base + pt.page, 0);
-}
+/* ---- the operations beyond the common ones ---- */
 
 /* Many blocks (4K: a 1G region of 2M blocks) unmapped at once: one gathered range. */
 static void pt_op_unmap_blocks(void)
@@ -197,32 +130,6 @@ static void pt_op_unmap_blocks(void)
 	pt_check_phys(pt.base, 0);
 	pt_check_phys(pt.base + n * pt.block - 1, 0);
 }
-
-/* A block where a table used to be: the table is removed (walk flush), then the block mapped. */
-static void pt_op_block_over_table(void)
-{
-	pt_map(pt.base + pt.page, SC_PA + pt.block, pt.page, 1);
-	pt_unmap(pt.base, pt.block, 1);
-	pt_map(pt.base, SC_PA, pt.block, 1);
-	pt_check_phys(pt.base + pt.page, SC_PA + pt.page);
-}
-
-#ifdef KSHIM_FAMILY_split
-/*
- * Split a block by unmapping one page inside it: the block becomes a table.
- * Trees without the split (v6.14 on) refuse such an unmap: no scenario there.
- */
-static void pt_op_split_block(void)
-{
-	unsigned long hole = pt.base + 5 * pt.page;
-
-	pt_map(pt.base, SC_PA, pt.block, 1);
-	pt_unmap(hole, pt.page, 1);
-	pt_check_phys(hole, 0);
-	pt_check_phys(hole + pt.page, SC_PA + 6 * pt.page);
-	pt_check_phys(pt.base, SC_PA);
-}
-#endif
 
 /*
  * Map into a table whose pointer another CPU has just installed: its
@@ -262,12 +169,6 @@ static int pt_run_s2(void (*op)(void), bool coherent)
 	return pt_finish();
 }
 
-#define PT_ONE(op, name, granule, coherent, ril, what)                  \
-	KSHIM_SCENARIO(pt_##op##_##name, what)                            \
-	{                                                                 \
-		return pt_run(pt_op_##op, granule, coherent, ril);        \
-	}
-
 /* 4K/16K/64K x coherent/non-coherent, with range invalidation; 4K coherent without. */
 #define PT_VARIANTS(op, what)                                                          \
 	PT_ONE(op, 4k, SZ_4K, true, true, what ", 4K granule, coherent walk")              \
@@ -279,10 +180,7 @@ static int pt_run_s2(void (*op)(void), bool coherent)
 	PT_ONE(op, 4k_noril, SZ_4K, true, false,                                           \
 	       what ", 4K granule, coherent walk, no range invalidation")
 
-PT_VARIANTS(map_page, "S1: map a page into an empty table (installs the tables)")
-PT_VARIANTS(map_block, "S1: map a level-2 block")
-PT_VARIANTS(unmap_page, "S1: unmap one page of two, iotlb_sync")
-PT_VARIANTS(unmap_table, "S1: unmap a level-2 span holding a table (walk flush, table freed)")
+PT_COMMON_S1(PT_VARIANTS)
 PT_VARIANTS(unmap_blocks, "S1: unmap many level-2 blocks at once (4K: 1G of 2M blocks)")
 PT_VARIANTS(block_over_table, "S1: map a block where a table used to be")
 #ifdef KSHIM_FAMILY_split
@@ -296,26 +194,11 @@ PT_ONE(sw_sync, 16k_nc, SZ_16K, false, true,
 PT_ONE(sw_sync, 64k_nc, SZ_64K, false, true,
        "S1: map into a table another CPU just installed (SW_SYNC path), 64K, non-coherent walk")
 
-KSHIM_SCENARIO(pt_s2_map_page, "S2 (IPA 40 bits, concatenated PGD): map a page, coherent walk")
-{
-	return pt_run_s2(pt_op_map_page, true);
-}
-
-KSHIM_SCENARIO(pt_s2_map_page_nc, "S2 (IPA 40 bits, concatenated PGD): map a page, non-coherent walk")
-{
-	return pt_run_s2(pt_op_map_page, false);
-}
-
-KSHIM_SCENARIO(pt_s2_unmap_table, "S2 (IPA 40 bits): unmap a level-2 span holding a table, coherent walk")
-{
-	return pt_run_s2(pt_op_unmap_table, true);
-}
-
+PT_S2(map_page, , true, "S2 (IPA 40 bits, concatenated PGD): map a page, coherent walk")
+PT_S2(map_page, _nc, false, "S2 (IPA 40 bits, concatenated PGD): map a page, non-coherent walk")
+PT_S2(unmap_table, , true, "S2 (IPA 40 bits): unmap a level-2 span holding a table, coherent walk")
 #ifdef KSHIM_FAMILY_split
-KSHIM_SCENARIO(pt_s2_split_block_nc, "S2 (IPA 40 bits): split a block, non-coherent walk")
-{
-	return pt_run_s2(pt_op_split_block, false);
-}
+PT_S2(split_block, _nc, false, "S2 (IPA 40 bits): split a block, non-coherent walk")
 #endif
 
 /* ---- a new table pointer in a CD or STE, observed with the walk ---- */

@@ -18,18 +18,17 @@ void kshim_iopt_walk_context_tagged(struct io_pgtable_ops *ops, const struct ksh
 				    const kshim_u64 *iovas, int n, const char *file, int line);
 
 /* Output addresses in the second DRAM bank, above 4 GiB, so torn high halves differ. */
-#define PT61_PA 0x880000000ULL
-#define PT61_PROT (IOMMU_READ | IOMMU_WRITE | IOMMU_CACHE)
+#define PT_PA 0x880000000ULL
 
 static struct {
 	struct arm_smmu_domain *d;
 	unsigned long page, block; /* the granule and a level-2 block */
 	unsigned long base;        /* IOVA: two level-1 spans up, block aligned */
-} pt61;
+} pt;
 
-static void pt61_ctx(unsigned long iova, size_t size)
+static void pt_ctx(unsigned long iova, size_t size)
 {
-	struct arm_smmu_domain *d = pt61.d;
+	struct arm_smmu_domain *d = pt.d;
 	bool s1 = d->stage == ARM_SMMU_DOMAIN_S1;
 	struct kshim_walk_geom tags = {
 		.asid = s1 ? d->s1_cfg.cd.asid : 0,
@@ -43,145 +42,62 @@ static void pt61_ctx(unsigned long iova, size_t size)
 }
 
 /* A master attached to a new S1 (DMA) or S2 (nesting) domain on an SMMU with these features. */
-static void pt61_setup(bool coherent, bool ril, bool s2)
+static void pt_setup(bool coherent, bool ril, bool s2)
 {
 	setup(0);
 	env.smmu.features &= ~(ARM_SMMU_FEAT_COHERENCY | ARM_SMMU_FEAT_RANGE_INV);
 	env.smmu.features |= (coherent ? ARM_SMMU_FEAT_COHERENCY : 0) | (ril ? ARM_SMMU_FEAT_RANGE_INV : 0);
-	memset(&pt61, 0, sizeof(pt61));
-	pt61.page = SZ_4K;
-	pt61.block = SZ_2M;
-	pt61.base = 2UL * SZ_1G;
-	pt61.d = s2 ? new_s2_domain() : new_domain(IOMMU_DOMAIN_DMA);
-	attach(pt61.d, s2 ? "attach_dev(nesting domain, stage 2)" : "attach_dev(DMA domain, stage 1)");
-	KSHIM_CHECK(pt61.d->pgtbl_ops, "the domain has no page table");
+	memset(&pt, 0, sizeof(pt));
+	pt.page = SZ_4K;
+	pt.block = SZ_2M;
+	pt.base = 2UL * SZ_1G;
+	pt.d = s2 ? new_s2_domain() : new_domain(IOMMU_DOMAIN_DMA);
+	attach(pt.d, s2 ? "attach_dev(nesting domain, stage 2)" : "attach_dev(DMA domain, stage 1)");
+	KSHIM_CHECK(pt.d->pgtbl_ops, "the domain has no page table");
 	KSHIM_NOTE("%s, 4K granule, %s walk, %s range invalidation",
 		   s2 ? "S2 (VMID 1)" : "S1", coherent ? "coherent" : "non-coherent",
 		   ril ? "with" : "without");
 }
 
-static void pt61_map(unsigned long iova, phys_addr_t pa, size_t pgsize, size_t count)
+/* The iommu core's iommu_iotlb_sync, without the domain->ops it would go through. */
+static void pt_sync(struct iommu_iotlb_gather *gather)
 {
-	size_t mapped = 0;
-
-	pt61_ctx(iova, pgsize * count);
-	KSHIM_CHECK(!arm_smmu_map_pages(&pt61.d->domain, iova, pa, pgsize, count, PT61_PROT,
-					GFP_KERNEL, &mapped) &&
-			    mapped == pgsize * count,
-		    "map_pages(0x%lx, 0x%zx x %zu) mapped 0x%zx", iova, pgsize, count, mapped);
+	arm_smmu_iotlb_sync(&pt.d->domain, gather);
 }
 
-/* unmap_pages, then the caller's iotlb_sync (the gathered leaf TLBIs + CMD_SYNC). */
-static void pt61_unmap(unsigned long iova, size_t pgsize, size_t count)
+#include "pt_walk_ops.h" /* pt_map, pt_unmap, pt_check_phys and the operations, as on 6.12 */
+
+static int pt_run_on(void (*op)(void), bool coherent, bool ril, bool s2)
 {
-	struct iommu_iotlb_gather gather;
-	size_t unmapped;
-
-	pt61_ctx(iova, pgsize * count);
-	iommu_iotlb_gather_init(&gather);
-	unmapped = arm_smmu_unmap_pages(&pt61.d->domain, iova, pgsize, count, &gather);
-	KSHIM_CHECK(unmapped == pgsize * count, "unmap_pages(0x%lx, 0x%zx x %zu) unmapped 0x%zx", iova,
-		    pgsize, count, unmapped);
-	/* The iommu core's iommu_iotlb_sync, without the domain->ops it would go through. */
-	arm_smmu_iotlb_sync(&pt61.d->domain, &gather);
-}
-
-static void pt61_check_phys(unsigned long iova, phys_addr_t want)
-{
-	struct io_pgtable_ops *ops = pt61.d->pgtbl_ops;
-	phys_addr_t got = ops->iova_to_phys(ops, iova);
-
-	KSHIM_CHECK(got == want, "iova_to_phys(0x%lx) = 0x%llx, expected 0x%llx", iova, got, want);
-}
-
-/* ---- the operations (as scenarios_612_walk.c's, on 6.1's driver) ---- */
-
-static void pt61_op_map_page(void)
-{
-	pt61_map(pt61.base + pt61.page, PT61_PA + pt61.page, pt61.page, 1);
-	pt61_check_phys(pt61.base + pt61.page + 0x18, PT61_PA + pt61.page + 0x18);
-}
-
-static void pt61_op_map_block(void)
-{
-	pt61_map(pt61.base, PT61_PA, pt61.block, 1);
-	pt61_check_phys(pt61.base + pt61.block - 8, PT61_PA + pt61.block - 8);
-}
-
-static void pt61_op_unmap_page(void)
-{
-	pt61_map(pt61.base, PT61_PA, pt61.page, 2);
-	pt61_unmap(pt61.base, pt61.page, 1);
-	pt61_check_phys(pt61.base, 0);
-	pt61_check_phys(pt61.base + pt61.page, PT61_PA + pt61.page);
-}
-
-/* The level-2 table descriptor is cleared, tlb_flush_walk runs, the table is freed. */
-static void pt61_op_unmap_table(void)
-{
-	pt61_map(pt61.base + pt61.page, PT61_PA, pt61.page, 1);
-	pt61_unmap(pt61.base, pt61.block, 1);
-	pt61_check_phys(pt61.base + pt61.page, 0);
-}
-
-static void pt61_op_block_over_table(void)
-{
-	pt61_map(pt61.base + pt61.page, PT61_PA + pt61.block, pt61.page, 1);
-	pt61_unmap(pt61.base, pt61.block, 1);
-	pt61_map(pt61.base, PT61_PA, pt61.block, 1);
-	pt61_check_phys(pt61.base + pt61.page, PT61_PA + pt61.page);
-}
-
-static void pt61_op_split_block(void)
-{
-	unsigned long hole = pt61.base + 5 * pt61.page;
-
-	pt61_map(pt61.base, PT61_PA, pt61.block, 1);
-	pt61_unmap(hole, pt61.page, 1);
-	pt61_check_phys(hole, 0);
-	pt61_check_phys(hole + pt61.page, PT61_PA + 6 * pt61.page);
-	pt61_check_phys(pt61.base, PT61_PA);
-}
-
-static int pt61_run(void (*op)(void), bool coherent, bool ril, bool s2)
-{
-	pt61_setup(coherent, ril, s2);
+	pt_setup(coherent, ril, s2);
 	op();
-	pt61_ctx(0, 0); /* the last stable state */
+	pt_ctx(0, 0); /* the last stable state */
 	return 0;
 }
 
-#define PT61_ONE(op, name, coherent, ril, s2, what)                     \
-	KSHIM_SCENARIO(pt_##op##_##name, what)                            \
-	{                                                                 \
-		return pt61_run(pt61_op_##op, coherent, ril, s2);         \
-	}
+/* 4K granule only (see above): the variants name no other. */
+static int pt_run(void (*op)(void), unsigned long granule, bool coherent, bool ril)
+{
+	KSHIM_CHECK(granule == SZ_4K, "6.1's pt scenarios run on a 4K granule only");
+	return pt_run_on(op, coherent, ril, false);
+}
+
+static int pt_run_s2(void (*op)(void), bool coherent)
+{
+	return pt_run_on(op, coherent, true, true);
+}
 
 /* Names as on 6.12, so one expectation glob reads alike for both trees. */
-#define PT61_VARIANTS(op, what)                                                          \
-	PT61_ONE(op, 4k, true, true, false, what ", 4K granule, coherent walk")              \
-	PT61_ONE(op, 4k_nc, false, true, false, what ", 4K granule, non-coherent walk")      \
-	PT61_ONE(op, 4k_noril, true, false, false,                                           \
-		 what ", 4K granule, coherent walk, no range invalidation")
+#define PT_VARIANTS(op, what)                                                          \
+	PT_ONE(op, 4k, SZ_4K, true, true, what ", 4K granule, coherent walk")              \
+	PT_ONE(op, 4k_nc, SZ_4K, false, true, what ", 4K granule, non-coherent walk")      \
+	PT_ONE(op, 4k_noril, SZ_4K, true, false,                                           \
+	       what ", 4K granule, coherent walk, no range invalidation")
 
-PT61_VARIANTS(map_page, "S1: map a page into an empty table (installs the tables)")
-PT61_VARIANTS(map_block, "S1: map a level-2 block")
-PT61_VARIANTS(unmap_page, "S1: unmap one page of two, iotlb_sync")
-PT61_VARIANTS(unmap_table, "S1: unmap a level-2 span holding a table (walk flush, table freed)")
-PT61_VARIANTS(block_over_table, "S1: map a block where a table used to be")
-PT61_VARIANTS(split_block, "S1: unmap a page inside a block (split into a table)")
+PT_COMMON_S1(PT_VARIANTS)
+PT_VARIANTS(block_over_table, "S1: map a block where a table used to be")
+PT_VARIANTS(split_block, "S1: unmap a page inside a block (split into a table)")
 
-KSHIM_SCENARIO(pt_s2_map_page, "S2 (VMID 1): map a page, coherent walk")
-{
-	return pt61_run(pt61_op_map_page, true, true, true);
-}
-
-KSHIM_SCENARIO(pt_s2_map_page_nc, "S2 (VMID 1): map a page, non-coherent walk")
-{
-	return pt61_run(pt61_op_map_page, false, true, true);
-}
-
-KSHIM_SCENARIO(pt_s2_unmap_table, "S2 (VMID 1): unmap a level-2 span holding a table, coherent walk")
-{
-	return pt61_run(pt61_op_unmap_table, true, true, true);
-}
+PT_S2(map_page, , true, "S2 (VMID 1): map a page, coherent walk")
+PT_S2(map_page, _nc, false, "S2 (VMID 1): map a page, non-coherent walk")
+PT_S2(unmap_table, , true, "S2 (VMID 1): unmap a level-2 span holding a table, coherent walk")

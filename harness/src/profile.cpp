@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace smmu::harness {
 namespace {
@@ -52,12 +53,27 @@ UnitSpec io_pgtable_unit() {
   return u;
 }
 
+// The driver itself: what it is sliced for differs per generation.
+UnitSpec smmu_v3_unit() {
+  UnitSpec u;
+  u.name = "arm-smmu-v3";
+  u.file = kDriver;
+  return u;
+}
+
+// io-pgtable-arm (`arm`, with the profile's glue) and io-pgtable, and the
+// harness drivers: the runtime and io-pgtable-arm through its public ops (the
+// pt/iopt_* rows), the same on every tree.
+void add_io_pgtable(Profile &p, UnitSpec arm) {
+  p.units.push_back(std::move(arm));
+  p.units.push_back(io_pgtable_unit());
+  p.drivers = {"runtime.c", "scenarios_612_io_pgtable.c"};
+}
+
 Profile writer_entry_profile() {
   Profile p;
   p.name = "writer-entry";
-  UnitSpec drv;
-  drv.name = "arm-smmu-v3";
-  drv.file = kDriver;
+  UnitSpec drv = smmu_v3_unit();
   drv.roots = {
       // STE/CD writer and the make functions: every family needs them.
       "arm_smmu_get_ste_used", "arm_smmu_get_cd_used", "arm_smmu_write_entry",
@@ -129,9 +145,7 @@ Profile writer_entry_profile() {
   p.units.push_back(test);
   UnitSpec io = io_pgtable_units_arm();
   io.glue.push_back("io_pgtable_arm_foreign_612.c");  // the SW_SYNC scenario's other CPU
-  p.units.push_back(io);
-  p.units.push_back(io_pgtable_unit());
-  p.drivers = {"runtime.c", "scenarios_612_io_pgtable.c"};
+  add_io_pgtable(p, io);
   return p;
 }
 
@@ -141,9 +155,7 @@ Profile writer_entry_profile() {
 Profile writer_strtab_ent_profile() {
   Profile p;
   p.name = "writer-strtab-ent";
-  UnitSpec drv;
-  drv.name = "arm-smmu-v3";
-  drv.file = kDriver;
+  UnitSpec drv = smmu_v3_unit();
   drv.roots = {
       // The writers and their syncs.
       "arm_smmu_write_strtab_ent", "arm_smmu_write_ctx_desc", "arm_smmu_sync_ste_for_sid",
@@ -177,10 +189,7 @@ Profile writer_strtab_ent_profile() {
   sva.roots = {"arm_smmu_master_sva_enabled"};
   sva.tree_headers = {"drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h"};
   p.units.push_back(sva);
-  p.units.push_back(io_pgtable_units_arm());
-  p.units.push_back(io_pgtable_unit());
-  // io-pgtable-arm through its public ops, as on 6.12 (the pt/iopt_* rows).
-  p.drivers = {"runtime.c", "scenarios_612_io_pgtable.c"};
+  add_io_pgtable(p, io_pgtable_units_arm());
   return p;
 }
 

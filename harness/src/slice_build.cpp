@@ -148,6 +148,16 @@ fs::path profile_runtime() {
   return lib;
 }
 
+// Runs a compile and appends the command and its output to the build log.
+ProcessResult run_logged(const std::vector<std::string> &cmd, std::ofstream &log) {
+  ProcessResult r = run_process(cmd);
+  log << "$";
+  for (auto &a : cmd) log << " " << a;
+  log << "\n" << r.output << "\n";
+  log.flush();
+  return r;
+}
+
 // Links objects into a shared object against libsmmu_hooks (which defines the
 // kshim_* hooks) with -z defs, so a symbol nothing provides fails here, by name.
 // `archives` are linked after the objects (the profile runtime of a coverage slice).
@@ -290,11 +300,7 @@ SliceBuild build_slice(const KernelTree &tree, const BuildOptions &options) {
     // Sliced units include it before their glue; drivers get it forced.
     if (driver) cmd.insert(cmd.end(), {"-include", (b.dir / kHaveHeader).string()});
     cmd.insert(cmd.end(), {c_file.string(), "-o", obj.string()});
-    ProcessResult r = run_process(cmd);
-    log << "$";
-    for (auto &a : cmd) log << " " << a;
-    log << "\n" << r.output << "\n";
-    log.flush();
+    ProcessResult r = run_logged(cmd, log);
     if (r.status != 0) {
       std::string first = r.output.substr(0, r.output.find('\n'));
       std::string header = explain_missing_header(tree, headers, r.output);
@@ -462,11 +468,7 @@ SliceBuild build_case(const fs::path &source, const BuildOptions &options) {
     std::vector<std::string> cmd = {compiler(), "-c", "-O1", "-g", "-fPIC"};
     cmd.insert(cmd.end(), flags.begin(), flags.end());
     cmd.insert(cmd.end(), {c_file.string(), "-o", obj.string()});
-    ProcessResult r = run_process(cmd);
-    log << "$";
-    for (auto &a : cmd) log << " " << a;
-    log << "\n" << r.output << "\n";
-    log.flush();
+    ProcessResult r = run_logged(cmd, log);
     if (r.status != 0)
       throw UserError("compiling " + c_file.string() + " failed:\n" + r.output.substr(0, 4000) +
                       (r.output.size() > 4000 ? "...\n" : "") +
