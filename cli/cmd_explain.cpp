@@ -6,25 +6,17 @@
 #include <iostream>
 #include <optional>
 
-#include "check_update.h"
 #include "child_run.h"
 #include "commands.h"
-#include "explicit_engine.h"
 #include "fault_injection.h"
-#include "judged_run.h"
-#include "kernel_run.h"
-#include "kernel_semantics.h"
 #include "model_registry.h"
+#include "one_run_check.h"
 #include "options.h"
-#include "pt_seq_layout.h"
-#include "pt_slice.h"
 #include "seq_parser.h"
 #include "timeline.h"
 
 namespace smmu::cli {
 
-using checks::JudgedRun;
-using checks::kernel_semantics;
 using report::Timeline;
 using report::render_html;
 using report::render_svg;
@@ -163,39 +155,27 @@ int cmd_explain(const std::vector<std::string> &argv) {
                                : harness::inject(run.trace, fault, k);
     if (!applied) throw harness::UserError(what + " has no " + harness::to_string(fault) + " " + std::to_string(k));
   }
-  const JudgedRun judged(run);
-  const checker::KernelStatus &kernel = judged.kernel;
-  const harness::Trace &trace = judged.trace;
   const std::string title = what + " under " + model.name;
+  checks::OneRunOptions options;
+  options.clean_at_sync = a.has("clean-at-sync");
+  options.seq = seq_file ? &seq : nullptr;
+  options.heartbeat_for = [&](const std::string &w) { return heartbeat(a, w); };  // a long walk check is heard
+  const checks::OneRunVerdict v = checks::check_one_run(run, *runner, model, what, options);
+  const checker::KernelStatus &kernel = v.kernel;
   Timeline tl;
-  checker::Outcome outcome;
-  if (kernel.died) {  // no trace came back: a failed kernel run, nothing to draw or judge
-    outcome = checker::Outcome::Unknown;
+  if (v.walk) {
+    tl = timeline_of_walk(v.trace, *v.walk, title);
+  } else if (v.entry) {
+    tl = timeline_of_entry(v.trace, *v.entry, title);
+  } else {  // the run died before it recorded anything
     tl.title = title;
     tl.verdict = "unknown: nothing of the run could be checked";
-  } else if (walk) {
-    checker::PtSemantics sem = checker::pt_semantics(runner->slice());
-    if (seq_file) checks::require_pt_layout(seq, sem);
-    checker::Heartbeat beat = heartbeat(a, title);  // a long walk check is heard, as in pt and seq
-    checker::PtVerdict v = judged.judge(checker::check_pt_trace(trace, model, sem, &beat));
-    outcome = v.outcome;
-    tl = timeline_of_walk(trace, v, title);
-  } else {
-    if (run.trace.count(harness::EventKind::UpdateBegin) == 0)
-      throw harness::UserError(what + " records no STE/CD update and no page-table walk context");
-    checker::EntrySemantics sem = kernel_semantics(*runner, false);
-    checker::ExplicitEngine engine(sem);
-    checker::CheckOptions options;
-    options.clean_at_sync = a.has("clean-at-sync");
-    checker::Verdict v = judged.judge(checker::check_trace(trace, model, engine, sem, options));
-    outcome = v.outcome;
-    tl = timeline_of_entry(trace, v, title);
   }
   if (!kernel.passed()) tl.details.push_back(std::string("kernel ") + kernel.name() + ": " + kernel.message);
   render_text(std::cout, tl);
   write_file(svg.get(), a.get("svg"), tl, render_svg);
   write_file(html.get(), a.get("html"), tl, render_html);
-  return outcome == checker::Outcome::Pass && kernel.passed() ? 0 : 1;
+  return v.outcome == checker::Outcome::Pass && kernel.passed() ? 0 : 1;
 }
 
 }  // namespace smmu::cli
