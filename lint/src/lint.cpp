@@ -1,7 +1,6 @@
 #include "lint.h"
 
 #include <fnmatch.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <iterator>
